@@ -1,0 +1,126 @@
+#include "dsl/json_value.h"
+
+#include <cmath>
+
+namespace bssflow::dsl {
+
+Value ValueFromJson(const nlohmann::json& json) {
+  switch (json.type()) {
+    case nlohmann::json::value_t::null: return Value::Null();
+    case nlohmann::json::value_t::boolean: return Value::Bool(json.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+      return Value::Int(json.get<int64_t>());
+    case nlohmann::json::value_t::number_unsigned: {
+      uint64_t u = json.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(INT64_MAX)) return Value::Int(static_cast<int64_t>(u));
+      return Value::Uint(u);
+    }
+    case nlohmann::json::value_t::number_float: return Value::Double(json.get<double>());
+    case nlohmann::json::value_t::string: return Value::String(json.get<std::string>());
+    case nlohmann::json::value_t::array: {
+      ValueList items;
+      items.reserve(json.size());
+      for (const auto& item : json) items.push_back(ValueFromJson(item));
+      return Value::List(std::move(items));
+    }
+    case nlohmann::json::value_t::object: {
+      ValueMap map;
+      for (const auto& [key, item] : json.items()) {
+        map.Insert(Value::String(key), ValueFromJson(item));
+      }
+      return Value::Map(std::move(map));
+    }
+    default: return Value::Null();
+  }
+}
+
+namespace {
+
+std::string KeyText(const Value& key) {
+  switch (key.kind()) {
+    case ValueKind::kString: return key.string_value();
+    case ValueKind::kInt: return std::to_string(key.int_value());
+    case ValueKind::kUint: return std::to_string(key.uint_value());
+    case ValueKind::kBool: return key.bool_value() ? "true" : "false";
+    default: return DebugString(key);
+  }
+}
+
+}  // namespace
+
+nlohmann::json ValueToJson(const Value& value) {
+  switch (value.kind()) {
+    case ValueKind::kNull: return nullptr;
+    case ValueKind::kBool: return value.bool_value();
+    case ValueKind::kInt: return value.int_value();
+    case ValueKind::kUint: return value.uint_value();
+    case ValueKind::kDouble: {
+      double d = value.double_value();
+      if (std::isnan(d)) return "NaN";
+      if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+      return d;
+    }
+    case ValueKind::kString: return value.string_value();
+    case ValueKind::kBytes: return Base64Encode(value.bytes_value());
+    case ValueKind::kList: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const Value& item : value.list_value()) out.push_back(ValueToJson(item));
+      return out;
+    }
+    case ValueKind::kMap: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& [key, item] : value.map_value().entries()) {
+        out[KeyText(key)] = ValueToJson(item);
+      }
+      return out;
+    }
+    case ValueKind::kType: return std::string(KindName(value.type_value()));
+    case ValueKind::kError: return {{"error", value.error_value().message}};
+  }
+  return nullptr;
+}
+
+namespace {
+constexpr char kAlphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}
+
+std::string Base64Encode(std::string_view data) {
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < data.size(); i += 3) {
+    uint32_t n = (static_cast<uint8_t>(data[i]) << 16) |
+                 (static_cast<uint8_t>(data[i + 1]) << 8) | static_cast<uint8_t>(data[i + 2]);
+    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kAlphabet[(n >> shift) & 63]);
+  }
+  size_t rest = data.size() - i;
+  if (rest > 0) {
+    uint32_t n = static_cast<uint32_t>(static_cast<uint8_t>(data[i]) << 16);
+    if (rest == 2) n |= static_cast<uint32_t>(static_cast<uint8_t>(data[i + 1]) << 8);
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  std::string out;
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    const char* at = std::char_traits<char>::find(kAlphabet, 64, c);
+    if (at == nullptr) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<uint32_t>(at - kAlphabet);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+}  // namespace bssflow::dsl

@@ -1,0 +1,31 @@
+// Conversions between values and JSON (nlohmann::json), for data fed to
+// expressions (`bssflow eval --data`) and results shown to people.
+#ifndef BSSFLOW_DSL_JSON_VALUE_H_
+#define BSSFLOW_DSL_JSON_VALUE_H_
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dsl/value.h"
+
+namespace bssflow::dsl {
+
+/// JSON -> value: objects become maps with string keys, arrays lists,
+/// integers int (uint above the int range), other numbers double.
+Value ValueFromJson(const nlohmann::json& json);
+
+/// Value -> JSON: bytes become base64 strings, map keys strings, type values
+/// their names, non-finite doubles the strings "NaN", "Infinity",
+/// "-Infinity", errors {"error": message}.
+nlohmann::json ValueToJson(const Value& value);
+
+std::string Base64Encode(std::string_view data);
+/// nullopt when `text` is not valid base64.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+}  // namespace bssflow::dsl
+
+#endif  // BSSFLOW_DSL_JSON_VALUE_H_

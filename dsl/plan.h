@@ -1,0 +1,85 @@
+// The executable form of an expression: a tree of planned nodes in which
+// names are slots, functions are bound implementations, constant parts are
+// folded and constant regexes are compiled. Evaluating it parses nothing and
+// looks nothing up by name.
+#ifndef BSSFLOW_DSL_PLAN_H_
+#define BSSFLOW_DSL_PLAN_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "dsl/ast.h"
+#include "dsl/functions.h"
+#include "dsl/limits.h"
+#include "dsl/value.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace bssflow::dsl {
+
+/// The state of one evaluation.
+struct Frame {
+  /// The activation's values, by slot.
+  const Value* variables = nullptr;
+  /// The variables of comprehensions, by local slot.
+  Value* locals = nullptr;
+  /// Comprehension iterations still allowed (Limits::max_iterations).
+  int64_t iterations_left = 0;
+};
+
+/// One planned node. Immutable; Eval may run on many threads at once.
+class PlanNode {
+ public:
+  explicit PlanNode(int32_t offset) : offset_(offset) {}
+  virtual ~PlanNode() = default;
+  PlanNode(const PlanNode&) = delete;
+  PlanNode& operator=(const PlanNode&) = delete;
+
+  /// Evaluates the node. The result is either `scratch` (assigned by the
+  /// node) or a value that outlives the call: a constant, a variable, or a
+  /// part of one. So reading a variable copies nothing.
+  virtual const Value& Eval(Frame& frame, Value& scratch) const = 0;
+
+  /// The value of a constant node, else nullptr.
+  virtual const Value* constant() const { return nullptr; }
+
+  int32_t offset() const { return offset_; }
+
+ protected:
+  int32_t offset_;
+};
+
+using PlanPtr = std::unique_ptr<PlanNode>;
+
+PlanPtr MakeConstant(Value value, int32_t offset);
+PlanPtr MakeVariable(int slot, int32_t offset);
+PlanPtr MakeLocal(int slot, int32_t offset);
+PlanPtr MakeSelect(PlanPtr operand, std::string field, int32_t offset);
+PlanPtr MakeHas(PlanPtr operand, std::string field, int32_t offset);
+PlanPtr MakeIndex(PlanPtr container, PlanPtr index, int32_t offset);
+PlanPtr MakeList(std::vector<PlanPtr> items, int32_t offset);
+/// `entries` alternates keys and values.
+PlanPtr MakeMap(std::vector<PlanPtr> entries, int32_t offset);
+PlanPtr MakeUnary(Operator op, PlanPtr operand, int32_t offset);
+PlanPtr MakeBinary(Operator op, PlanPtr left, PlanPtr right, int32_t offset);
+PlanPtr MakeAnd(PlanPtr left, PlanPtr right, int32_t offset);
+PlanPtr MakeOr(PlanPtr left, PlanPtr right, int32_t offset);
+PlanPtr MakeConditional(PlanPtr condition, PlanPtr then, PlanPtr otherwise,
+                        int32_t offset);
+/// A call of `function` (which must outlive the node).
+PlanPtr MakeCall(const FunctionDecl* function, std::vector<PlanPtr> args,
+                 int32_t offset);
+/// text.matches(regex) with the regex compiled when planning.
+PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const re2::RE2> regex,
+                    int32_t offset);
+/// A comprehension; `filter` may be null (it is the predicate of all, exists,
+/// exists_one and filter, and the optional condition of a 3-argument map).
+PlanPtr MakeComprehension(Macro macro, int local, PlanPtr range,
+                          PlanPtr filter, PlanPtr body, int32_t offset);
+
+}  // namespace bssflow::dsl
+
+#endif  // BSSFLOW_DSL_PLAN_H_
