@@ -1,7 +1,5 @@
 #include "dsl/compiler.h"
 
-#include <array>
-
 #include "dsl/parser.h"
 #include "dsl/planner.h"
 
@@ -38,18 +36,13 @@ Value Program::Evaluate(const Activation& activation) const {
                             "the activation has fewer variables than the "
                             "environment the expression was compiled with");
   }
-  constexpr int kInlineLocals = 8;
-  std::array<Value, kInlineLocals> inline_locals;
-  std::vector<Value> heap_locals;
   Frame frame;
   frame.variables = activation.values();
-  frame.locals = inline_locals.data();
-  if (local_count_ > kInlineLocals) {
-    heap_locals.resize(static_cast<size_t>(local_count_));
-    frame.locals = heap_locals.data();
-  }
   frame.iterations_left = limits_.max_iterations;
   Value scratch;
+  if (local_count_ == 0) return root_->Eval(frame, scratch);
+  std::vector<Value> locals(static_cast<size_t>(local_count_));
+  frame.locals = locals.data();
   return root_->Eval(frame, scratch);
 }
 

@@ -65,6 +65,12 @@ PlanPtr MakeList(std::vector<PlanPtr> items, int32_t offset);
 PlanPtr MakeMap(std::vector<PlanPtr> entries, int32_t offset);
 PlanPtr MakeUnary(Operator op, PlanPtr operand, int32_t offset);
 PlanPtr MakeBinary(Operator op, PlanPtr left, PlanPtr right, int32_t offset);
+/// A relational operator (==, !=, <, <=, >, >=) with one constant side.
+PlanPtr MakeCompareConstant(Operator op, PlanPtr operand, Value constant,
+                            bool constant_on_left, int32_t offset);
+enum class StringTest { kContains, kStartsWith, kEndsWith };
+/// text.contains(part) and friends.
+PlanPtr MakeStringTest(StringTest test, PlanPtr text, PlanPtr part, int32_t offset);
 PlanPtr MakeAnd(PlanPtr left, PlanPtr right, int32_t offset);
 PlanPtr MakeOr(PlanPtr left, PlanPtr right, int32_t offset);
 PlanPtr MakeConditional(PlanPtr condition, PlanPtr then, PlanPtr otherwise,

@@ -18,6 +18,56 @@ const Value& Forward(const Value& result, const Value& temporary, Value& scratch
   return scratch;
 }
 
+// Comparisons answer with one of these two, by reference: a bool result
+// costs no construction and no destruction.
+const Value kTrueValue = Value::Bool(true);
+const Value kFalseValue = Value::Bool(false);
+
+const Value& BoolRef(bool b) { return b ? kTrueValue : kFalseValue; }
+
+bool IsRelational(Operator op) {
+  return op == Operator::kEqual || op == Operator::kNotEqual || op == Operator::kLess ||
+         op == Operator::kLessEqual || op == Operator::kGreater ||
+         op == Operator::kGreaterEqual;
+}
+
+// The common same-kind cases of a relational operator, without going
+// through the generic Equal/Compare: -1 when not handled here.
+int FastRelation(Operator op, const Value& a, const Value& b) {
+  int c;
+  if (a.kind() != b.kind()) return -1;
+  switch (a.kind()) {
+    case ValueKind::kInt: {
+      int64_t x = a.int_value(), y = b.int_value();
+      c = x < y ? -1 : (x > y ? 1 : 0);
+      break;
+    }
+    case ValueKind::kString: {
+      const std::string& x = a.string_value();
+      const std::string& y = b.string_value();
+      if (op == Operator::kEqual) return x == y;
+      if (op == Operator::kNotEqual) return x != y;
+      int r = x.compare(y);
+      c = r < 0 ? -1 : (r > 0 ? 1 : 0);
+      break;
+    }
+    case ValueKind::kBool: {
+      int x = a.bool_value(), y = b.bool_value();
+      c = x - y;
+      break;
+    }
+    default: return -1;
+  }
+  switch (op) {
+    case Operator::kEqual: return c == 0;
+    case Operator::kNotEqual: return c != 0;
+    case Operator::kLess: return c < 0;
+    case Operator::kLessEqual: return c <= 0;
+    case Operator::kGreater: return c > 0;
+    default: return c >= 0;
+  }
+}
+
 Value StampOffset(Value v, int32_t offset) {
   if (v.is_error() && v.error_value().offset < 0) {
     const Error& e = v.error_value();
@@ -195,13 +245,93 @@ class BinaryNode final : public PlanNode {
     if (left.is_error()) return Forward(left, t1, scratch);
     const Value& right = right_->Eval(frame, t2);
     if (right.is_error()) return Forward(right, t2, scratch);
+    if (relational_) {
+      int fast = FastRelation(op_, left, right);
+      if (fast >= 0) return BoolRef(fast != 0);
+    }
     scratch = ApplyBinary(op_, left, right, offset_);
+    if (scratch.is_bool()) return BoolRef(scratch.bool_value());
     return scratch;
   }
 
  private:
   Operator op_;
+  bool relational_ = IsRelational(op_);
   PlanPtr left_, right_;
+};
+
+// `x op constant` (or `constant op x`) for a relational operator: the most
+// common shape of a workflow condition, compared without evaluating a
+// constant node.
+class CompareConstantNode final : public PlanNode {
+ public:
+  CompareConstantNode(Operator op, PlanPtr operand, Value constant,
+                      bool constant_on_left, int32_t offset)
+      : PlanNode(offset),
+        op_(op),
+        operand_(std::move(operand)),
+        constant_(std::move(constant)),
+        constant_on_left_(constant_on_left) {}
+
+  const Value& Eval(Frame& frame, Value& scratch) const override {
+    Value temporary;
+    const Value& v = operand_->Eval(frame, temporary);
+    if (v.is_error()) return Forward(v, temporary, scratch);
+    const Value& left = constant_on_left_ ? constant_ : v;
+    const Value& right = constant_on_left_ ? v : constant_;
+    int fast = FastRelation(op_, left, right);
+    if (fast >= 0) return BoolRef(fast != 0);
+    scratch = ApplyBinary(op_, left, right, offset_);
+    if (scratch.is_bool()) return BoolRef(scratch.bool_value());
+    return scratch;
+  }
+
+ private:
+  Operator op_;
+  PlanPtr operand_;
+  Value constant_;
+  bool constant_on_left_;
+};
+
+// s.contains(t), s.startsWith(t), s.endsWith(t), bound when planning.
+class StringTestNode final : public PlanNode {
+ public:
+  StringTestNode(StringTest test, PlanPtr text, PlanPtr part, int32_t offset)
+      : PlanNode(offset), test_(test), text_(std::move(text)), part_(std::move(part)) {}
+
+  const Value& Eval(Frame& frame, Value& scratch) const override {
+    Value t1, t2;
+    const Value& text = text_->Eval(frame, t1);
+    if (text.is_error()) return Forward(text, t1, scratch);
+    const Value& part = part_->Eval(frame, t2);
+    if (part.is_error()) return Forward(part, t2, scratch);
+    if (text.kind() != ValueKind::kString || part.kind() != ValueKind::kString) {
+      const Value* args[] = {&text, &part};
+      scratch = NoMatchingOverload(Name(), args, 2, offset_);
+      return scratch;
+    }
+    std::string_view s = text.string_value(), p = part.string_value();
+    switch (test_) {
+      case StringTest::kContains: return BoolRef(s.find(p) != std::string_view::npos);
+      case StringTest::kStartsWith: return BoolRef(s.substr(0, p.size()) == p);
+      case StringTest::kEndsWith:
+        return BoolRef(s.size() >= p.size() && s.substr(s.size() - p.size()) == p);
+    }
+    return kFalseValue;
+  }
+
+ private:
+  const char* Name() const {
+    switch (test_) {
+      case StringTest::kContains: return "contains";
+      case StringTest::kStartsWith: return "startsWith";
+      case StringTest::kEndsWith: return "endsWith";
+    }
+    return "";
+  }
+
+  StringTest test_;
+  PlanPtr text_, part_;
 };
 
 // `a && b` and `a || b` with CEL's commutative error absorption: the
@@ -353,6 +483,14 @@ PlanPtr MakeUnary(Operator op, PlanPtr operand, int32_t offset) {
 }
 PlanPtr MakeBinary(Operator op, PlanPtr left, PlanPtr right, int32_t offset) {
   return std::make_unique<BinaryNode>(op, std::move(left), std::move(right), offset);
+}
+PlanPtr MakeCompareConstant(Operator op, PlanPtr operand, Value constant,
+                            bool constant_on_left, int32_t offset) {
+  return std::make_unique<CompareConstantNode>(op, std::move(operand), std::move(constant),
+                                               constant_on_left, offset);
+}
+PlanPtr MakeStringTest(StringTest test, PlanPtr text, PlanPtr part, int32_t offset) {
+  return std::make_unique<StringTestNode>(test, std::move(text), std::move(part), offset);
 }
 PlanPtr MakeAnd(PlanPtr left, PlanPtr right, int32_t offset) {
   return std::make_unique<LogicalNode>(true, std::move(left), std::move(right), offset);

@@ -113,6 +113,18 @@ class Planner {
     PlanPtr left = Plan(*n.children[0]);
     PlanPtr right = Plan(*n.children[1]);
     bool constant = left->constant() != nullptr && right->constant() != nullptr;
+    bool relational = n.op == Operator::kEqual || n.op == Operator::kNotEqual ||
+                      n.op == Operator::kLess || n.op == Operator::kLessEqual ||
+                      n.op == Operator::kGreater || n.op == Operator::kGreaterEqual;
+    if (relational && !constant) {
+      for (PlanPtr* side : {&right, &left}) {
+        const Value* c = (*side)->constant();
+        if (c == nullptr || c->is_error()) continue;
+        bool on_left = side == &left;
+        return MakeCompareConstant(n.op, std::move(on_left ? right : left), *c, on_left,
+                                   n.offset);
+      }
+    }
     return Fold(MakeBinary(n.op, std::move(left), std::move(right), n.offset), constant);
   }
 
@@ -173,6 +185,15 @@ PlanPtr Planner::Call(const Node& n) {
                  n.offset);
   }
   std::vector<PlanPtr> args = PlanAll(n);
+  if (n.receiver_call && !AllConstant(args)) {
+    std::optional<StringTest> test;
+    if (n.name == "contains") test = StringTest::kContains;
+    if (n.name == "startsWith") test = StringTest::kStartsWith;
+    if (n.name == "endsWith") test = StringTest::kEndsWith;
+    if (test.has_value()) {
+      return MakeStringTest(*test, std::move(args[0]), std::move(args[1]), n.offset);
+    }
+  }
   if (n.name == "matches" && args[1]->constant() != nullptr &&
       args[1]->constant()->kind() == ValueKind::kString) {
     return Matches(n, std::move(args));

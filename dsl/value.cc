@@ -45,45 +45,67 @@ std::string_view ErrorKindName(ErrorKind kind) {
   return "other";
 }
 
+struct Value::ListRep : HeapRep {
+  ValueList items;
+};
+struct Value::MapRep : HeapRep {
+  ValueMap map;
+};
+struct Value::ErrorRep : HeapRep {
+  Error error;
+};
+
 Value Value::String(std::string text) {
-  return Value(std::make_shared<const StringRep>(StringRep{std::move(text)}));
+  auto* rep = new TextRep;
+  rep->text = std::move(text);
+  return Value(ValueKind::kString, rep);
 }
 
 Value Value::Bytes(std::string data) {
-  return Value(std::make_shared<const BytesRep>(BytesRep{std::move(data)}));
+  auto* rep = new TextRep;
+  rep->text = std::move(data);
+  return Value(ValueKind::kBytes, rep);
 }
 
 Value Value::List(ValueList items) {
-  return Value(std::make_shared<const ValueList>(std::move(items)));
+  auto* rep = new ListRep;
+  rep->items = std::move(items);
+  return Value(ValueKind::kList, rep);
 }
 
 Value Value::Map(ValueMap map) {
-  return Value(std::make_shared<const ValueMap>(std::move(map)));
+  auto* rep = new MapRep;
+  rep->map = std::move(map);
+  return Value(ValueKind::kMap, rep);
 }
 
 Value Value::MakeError(ErrorKind kind, std::string message, int32_t offset) {
-  return Value(std::make_shared<const Error>(
-      Error{kind, std::move(message), offset}));
+  auto* rep = new ErrorRep;
+  rep->error = Error{kind, std::move(message), offset};
+  return Value(ValueKind::kError, rep);
 }
 
-const std::string& Value::string_value() const {
-  return (*std::get_if<std::shared_ptr<const StringRep>>(&rep_))->text;
-}
-
-const std::string& Value::bytes_value() const {
-  return (*std::get_if<std::shared_ptr<const BytesRep>>(&rep_))->data;
+void Value::Destroy() {
+  switch (kind_) {
+    case ValueKind::kString:
+    case ValueKind::kBytes: delete static_cast<TextRep*>(scalar_.heap); break;
+    case ValueKind::kList: delete static_cast<ListRep*>(scalar_.heap); break;
+    case ValueKind::kMap: delete static_cast<MapRep*>(scalar_.heap); break;
+    case ValueKind::kError: delete static_cast<ErrorRep*>(scalar_.heap); break;
+    default: break;
+  }
 }
 
 const ValueList& Value::list_value() const {
-  return **std::get_if<std::shared_ptr<const ValueList>>(&rep_);
+  return static_cast<const ListRep*>(scalar_.heap)->items;
 }
 
 const ValueMap& Value::map_value() const {
-  return **std::get_if<std::shared_ptr<const ValueMap>>(&rep_);
+  return static_cast<const MapRep*>(scalar_.heap)->map;
 }
 
 const Error& Value::error_value() const {
-  return **std::get_if<std::shared_ptr<const Error>>(&rep_);
+  return static_cast<const ErrorRep*>(scalar_.heap)->error;
 }
 
 // ---------------------------------------------------------------------------
@@ -160,6 +182,15 @@ ValueMap::InsertResult ValueMap::Insert(Value key, Value value) {
 }
 
 const Value* ValueMap::Find(const Value& key) const {
+  // Field access (`account.email`) looks up string keys: compare them
+  // directly, without canonicalising every entry.
+  if (key.kind() == ValueKind::kString) {
+    const std::string& text = key.string_value();
+    for (const auto& [k, v] : entries_) {
+      if (k.kind() == ValueKind::kString && k.string_value() == text) return &v;
+    }
+    return nullptr;
+  }
   CanonicalKey wanted = Canonicalize(key, /*for_lookup=*/true);
   if (wanted.tag == CanonicalKey::kNone) return nullptr;
   for (const auto& [k, v] : entries_) {

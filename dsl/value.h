@@ -9,13 +9,13 @@
 #ifndef BSSFLOW_DSL_VALUE_H_
 #define BSSFLOW_DSL_VALUE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace bssflow::dsl {
@@ -80,65 +80,129 @@ using ValueList = std::vector<Value>;
 /// One value of the expression language.
 class Value {
  public:
-  /// Distinct payload types, so that string and bytes stay apart.
-  struct StringRep {
-    std::string text;
-  };
-  struct BytesRep {
-    std::string data;
-  };
-  struct TypeTag {
-    ValueKind kind;
-  };
-
   /// null.
-  Value() = default;
+  Value() noexcept { scalar_.i = 0; }
+  Value(const Value& other) noexcept : scalar_(other.scalar_), kind_(other.kind_) {
+    Retain();
+  }
+  Value(Value&& other) noexcept : scalar_(other.scalar_), kind_(other.kind_) {
+    other.kind_ = ValueKind::kNull;
+  }
+  Value& operator=(const Value& other) noexcept {
+    other.Retain();
+    Release();
+    scalar_ = other.scalar_;
+    kind_ = other.kind_;
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      Release();
+      scalar_ = other.scalar_;
+      kind_ = other.kind_;
+      other.kind_ = ValueKind::kNull;
+    }
+    return *this;
+  }
+  ~Value() { Release(); }
 
   static Value Null() { return Value(); }
-  static Value Bool(bool b) { return Value(b); }
-  static Value Int(int64_t i) { return Value(i); }
-  static Value Uint(uint64_t u) { return Value(u); }
-  static Value Double(double d) { return Value(d); }
+  static Value Bool(bool b) {
+    Value v(ValueKind::kBool);
+    v.scalar_.b = b;
+    return v;
+  }
+  static Value Int(int64_t i) {
+    Value v(ValueKind::kInt);
+    v.scalar_.i = i;
+    return v;
+  }
+  static Value Uint(uint64_t u) {
+    Value v(ValueKind::kUint);
+    v.scalar_.u = u;
+    return v;
+  }
+  static Value Double(double d) {
+    Value v(ValueKind::kDouble);
+    v.scalar_.d = d;
+    return v;
+  }
   /// `text` must be valid UTF-8; the caller checks (literals, JSON, functions).
   static Value String(std::string text);
   static Value Bytes(std::string data);
   static Value List(ValueList items);
   static Value Map(ValueMap map);
-  static Value Type(ValueKind kind) { return Value(TypeTag{kind}); }
+  static Value Type(ValueKind kind) {
+    Value v(ValueKind::kType);
+    v.scalar_.t = kind;
+    return v;
+  }
   static Value MakeError(ErrorKind kind, std::string message,
                          int32_t offset = -1);
 
-  ValueKind kind() const { return static_cast<ValueKind>(rep_.index()); }
-  bool is_null() const { return kind() == ValueKind::kNull; }
-  bool is_bool() const { return kind() == ValueKind::kBool; }
-  bool is_error() const { return kind() == ValueKind::kError; }
+  ValueKind kind() const { return kind_; }
+  bool is_null() const { return kind_ == ValueKind::kNull; }
+  bool is_bool() const { return kind_ == ValueKind::kBool; }
+  bool is_error() const { return kind_ == ValueKind::kError; }
 
-  // Accessors: the kind must match (checked by std::get in debug builds).
-  bool bool_value() const { return *std::get_if<bool>(&rep_); }
-  int64_t int_value() const { return *std::get_if<int64_t>(&rep_); }
-  uint64_t uint_value() const { return *std::get_if<uint64_t>(&rep_); }
-  double double_value() const { return *std::get_if<double>(&rep_); }
-  const std::string& string_value() const;
-  const std::string& bytes_value() const;
+  // Accessors: the kind must match.
+  bool bool_value() const { return scalar_.b; }
+  int64_t int_value() const { return scalar_.i; }
+  uint64_t uint_value() const { return scalar_.u; }
+  double double_value() const { return scalar_.d; }
+  const std::string& string_value() const {
+    return static_cast<const TextRep*>(scalar_.heap)->text;
+  }
+  const std::string& bytes_value() const {
+    return static_cast<const TextRep*>(scalar_.heap)->text;
+  }
   const ValueList& list_value() const;
   const ValueMap& map_value() const;
-  ValueKind type_value() const { return std::get_if<TypeTag>(&rep_)->kind; }
+  ValueKind type_value() const { return scalar_.t; }
   const Error& error_value() const;
 
   /// The CEL type of this value as a `type` value (`type(x)`).
   Value TypeOf() const { return Type(kind()); }
 
  private:
-  using Rep = std::variant<std::monostate, bool, int64_t, uint64_t, double,
-                           std::shared_ptr<const StringRep>,
-                           std::shared_ptr<const BytesRep>,
-                           std::shared_ptr<const ValueList>,
-                           std::shared_ptr<const ValueMap>, TypeTag,
-                           std::shared_ptr<const Error>>;
-  template <typename T>
-  explicit Value(T v) : rep_(std::move(v)) {}
+  // Payloads of the kinds that live on the heap, shared by reference count
+  // (atomic, so that values may cross threads).
+  struct HeapRep {
+    std::atomic<uint32_t> refs{1};
+  };
+  struct TextRep : HeapRep {
+    std::string text;
+  };
+  struct ListRep;
+  struct MapRep;
+  struct ErrorRep;
 
-  Rep rep_;
+  explicit Value(ValueKind kind) : kind_(kind) { scalar_.i = 0; }
+  Value(ValueKind kind, HeapRep* rep) : kind_(kind) { scalar_.heap = rep; }
+
+  bool on_heap() const {
+    return kind_ >= ValueKind::kString && kind_ != ValueKind::kType;
+  }
+  void Retain() const {
+    if (on_heap()) scalar_.heap->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  void Release() {
+    if (on_heap() &&
+        scalar_.heap->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      Destroy();
+    }
+  }
+  void Destroy();  // frees the payload; out of line
+
+  union Scalar {
+    bool b;
+    int64_t i;
+    uint64_t u;
+    double d;
+    ValueKind t;
+    HeapRep* heap;
+  } scalar_;
+  ValueKind kind_ = ValueKind::kNull;
 };
 
 /// A CEL map: keys are bool, int, uint or string; int and uint keys with the
