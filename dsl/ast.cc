@@ -31,6 +31,8 @@ const char* MacroName(Macro macro) {
     case Macro::kExistsOne: return "exists_one";
     case Macro::kMap: return "map";
     case Macro::kFilter: return "filter";
+    case Macro::kTransformList: return "transformList";
+    case Macro::kTransformMap: return "transformMap";
   }
   return "";
 }

@@ -60,6 +60,10 @@ enum class Macro : uint8_t {
   kExistsOne,  // range.exists_one(x, predicate)
   kMap,        // range.map(x, transform) or range.map(x, filter, transform)
   kFilter,     // range.filter(x, predicate)
+  // Two-variable forms (index or key, then element or value):
+  //   range.all(i, v, p), range.exists(i, v, p), range.existsOne(i, v, p)
+  kTransformList,  // range.transformList(i, v, [filter,] transform) -> list
+  kTransformMap,   // range.transformMap(k, v, [filter,] transform) -> map
 };
 
 /// The macro's name as written, e.g. "exists_one".
@@ -78,6 +82,8 @@ struct Node {
   int32_t depth = 1;
   Value literal;           // kLiteral
   std::string name;        // kIdent, kSelect, kCall, kHas, kComprehension var
+  std::string second_name; // kComprehension: the value variable of a
+                           // two-variable macro, else empty
   Operator op = Operator::kNone;  // kUnary, kBinary
   Macro macro = Macro::kNone;     // kComprehension
   bool receiver_call = false;     // kCall: children[0] is the receiver

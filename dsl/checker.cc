@@ -224,16 +224,19 @@ class Checker {
                                         "() needs a list or a map, got " + Name(range));
     }
     scopes_.push_back(n.name);
+    if (!n.second_name.empty()) scopes_.push_back(n.second_name);
     for (size_t i = 1; i < n.children.size(); ++i) Visit(*n.children[i]);
-    scopes_.pop_back();
-    bool transforms = n.macro == Macro::kMap;
+    scopes_.resize(scopes_.size() - (n.second_name.empty() ? 1 : 2));
+    bool transforms = n.macro == Macro::kMap || n.macro == Macro::kTransformList ||
+                      n.macro == Macro::kTransformMap;
     size_t predicate = transforms ? (n.children.size() == 3 ? 1 : 0) : 1;
     if (predicate != 0) {
       Expect(*n.children[predicate], ValueKind::kBool,
              std::string("condition of ") + MacroName(n.macro) + "()");
     }
-    n.type = (transforms || n.macro == Macro::kFilter) ? ValueKind::kList
-                                                       : ValueKind::kBool;
+    n.type = n.macro == Macro::kTransformMap                 ? ValueKind::kMap
+             : (transforms || n.macro == Macro::kFilter) ? ValueKind::kList
+                                                         : ValueKind::kBool;
   }
 
   Kind Call(const Node& n);

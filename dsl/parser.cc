@@ -349,33 +349,49 @@ struct Action<g::global_call> {
   }
 };
 
-Macro MacroFor(std::string_view name, size_t arg_count) {
-  if (arg_count == 2) {
-    if (name == "all") return Macro::kAll;
-    if (name == "exists") return Macro::kExists;
-    if (name == "exists_one" || name == "existsOne") return Macro::kExistsOne;
-    if (name == "filter") return Macro::kFilter;
+// The macro that `name` with `arg_count` arguments denotes, and how many of
+// the arguments name variables (1 or 2).
+std::pair<Macro, size_t> MacroFor(std::string_view name, size_t arg_count) {
+  bool quantifier_arity = arg_count == 2 || arg_count == 3;
+  size_t vars = arg_count == 3 ? 2 : 1;
+  if (quantifier_arity) {
+    if (name == "all") return {Macro::kAll, vars};
+    if (name == "exists") return {Macro::kExists, vars};
+    if (name == "exists_one" || name == "existsOne") return {Macro::kExistsOne, vars};
   }
-  if (name == "map" && (arg_count == 2 || arg_count == 3)) return Macro::kMap;
-  return Macro::kNone;
+  if (name == "filter" && arg_count == 2) return {Macro::kFilter, 1};
+  if (name == "map" && (arg_count == 2 || arg_count == 3)) return {Macro::kMap, 1};
+  if (arg_count == 3 || arg_count == 4) {
+    if (name == "transformList") return {Macro::kTransformList, 2};
+    if (name == "transformMap") return {Macro::kTransformMap, 2};
+  }
+  return {Macro::kNone, 0};
 }
 
 // range.macro(var, ...) -> a comprehension node.
-NodePtr MakeComprehension(ParseState& st, Macro macro, int32_t offset,
+NodePtr MakeComprehension(ParseState& st, Macro macro, size_t vars, int32_t offset,
                           NodePtr range, std::vector<NodePtr> args) {
-  if (args[0]->kind != NodeKind::kIdent) {
-    throw SyntaxError{args[0]->offset,
-                      std::string("the first argument of ") + MacroName(macro) +
-                          "() must be a variable name, as in " +
-                          "list.exists(x, x > 0)"};
+  for (size_t i = 0; i < vars; ++i) {
+    if (args[i]->kind != NodeKind::kIdent) {
+      throw SyntaxError{args[i]->offset,
+                        std::string("argument ") + std::to_string(i + 1) + " of " +
+                            MacroName(macro) + "() must be a variable name, as in " +
+                            "list.exists(x, x > 0)"};
+    }
+  }
+  if (vars == 2 && args[0]->name == args[1]->name) {
+    throw SyntaxError{args[1]->offset, std::string("the two variables of ") +
+                                           MacroName(macro) + "() need different names"};
   }
   std::string variable = args[0]->name;
+  std::string second = vars == 2 ? args[1]->name : "";
   std::vector<NodePtr> children;
   children.push_back(std::move(range));
-  for (size_t i = 1; i < args.size(); ++i) children.push_back(std::move(args[i]));
+  for (size_t i = vars; i < args.size(); ++i) children.push_back(std::move(args[i]));
   NodePtr node = st.Make(NodeKind::kComprehension, offset, std::move(children));
   node->macro = macro;
   node->name = std::move(variable);
+  node->second_name = std::move(second);
   return node;
 }
 
@@ -389,9 +405,9 @@ struct Action<g::method_call> {
     std::string name = NameAt(text, at);
     std::vector<NodePtr> args = st.PopToMark();
     NodePtr receiver = st.Pop();
-    Macro macro = MacroFor(name, args.size());
+    auto [macro, vars] = MacroFor(name, args.size());
     if (macro != Macro::kNone) {
-      st.Push(MakeComprehension(st, macro, offset, std::move(receiver),
+      st.Push(MakeComprehension(st, macro, vars, offset, std::move(receiver),
                                 std::move(args)));
       return;
     }

@@ -81,9 +81,12 @@ PlanPtr MakeCall(const FunctionDecl* function, std::vector<PlanPtr> args,
 /// text.matches(regex) with the regex compiled when planning.
 PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const re2::RE2> regex,
                     int32_t offset);
-/// A comprehension; `filter` may be null (it is the predicate of all, exists,
-/// exists_one and filter, and the optional condition of a 3-argument map).
-PlanPtr MakeComprehension(Macro macro, int local, PlanPtr range,
+/// A comprehension. `local` holds the element (one-variable macros) or the
+/// index/key (two-variable macros, whose `second_local` holds the element or
+/// value; -1 otherwise). `filter` is the predicate of all, exists,
+/// exists_one and filter, or the optional condition of map, transformList and
+/// transformMap; `body` is the transform, null for the others.
+PlanPtr MakeComprehension(Macro macro, int local, int second_local, PlanPtr range,
                           PlanPtr filter, PlanPtr body, int32_t offset);
 
 }  // namespace bssflow::dsl

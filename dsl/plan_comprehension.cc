@@ -1,17 +1,48 @@
-// The comprehension node behind all, exists, exists_one, map and filter.
+// The comprehension node behind all, exists, exists_one, map, filter and the
+// two-variable macros (all, exists, existsOne, transformList, transformMap
+// with an index or key variable and an element or value variable).
 #include "dsl/plan.h"
 
 namespace bssflow::dsl {
 
 namespace {
 
+// The positions a comprehension walks: list elements, or map entries.
+class Sequence {
+ public:
+  explicit Sequence(const Value& range)
+      : list_(range.kind() == ValueKind::kList ? &range.list_value() : nullptr),
+        map_(range.kind() == ValueKind::kMap ? &range.map_value() : nullptr) {}
+
+  bool valid() const { return list_ != nullptr || map_ != nullptr; }
+  size_t size() const { return list_ != nullptr ? list_->size() : map_->size(); }
+
+  // The one-variable binding (element, or key), or the two-variable index
+  // or key.
+  Value First(size_t i, bool two_variables) const {
+    if (list_ != nullptr) {
+      return two_variables ? Value::Int(static_cast<int64_t>(i)) : (*list_)[i];
+    }
+    return map_->entries()[i].first;
+  }
+  // The two-variable element or value.
+  const Value& Second(size_t i) const {
+    return list_ != nullptr ? (*list_)[i] : map_->entries()[i].second;
+  }
+
+ private:
+  const ValueList* list_;
+  const ValueMap* map_;
+};
+
 class ComprehensionNode final : public PlanNode {
  public:
-  ComprehensionNode(Macro macro, int local, PlanPtr range, PlanPtr filter,
-                    PlanPtr body, int32_t offset)
+  ComprehensionNode(Macro macro, int local, int second_local, PlanPtr range,
+                    PlanPtr filter, PlanPtr body, int32_t offset)
       : PlanNode(offset),
         macro_(macro),
         local_(local),
+        second_local_(second_local),
         range_(std::move(range)),
         filter_(std::move(filter)),
         body_(std::move(body)) {}
@@ -23,42 +54,42 @@ class ComprehensionNode final : public PlanNode {
       scratch = range;
       return scratch;
     }
-    if (range.kind() == ValueKind::kList) {
-      scratch = Iterate(frame, range.list_value());
-    } else if (range.kind() == ValueKind::kMap) {
-      ValueList keys;
-      keys.reserve(range.map_value().size());
-      for (const auto& entry : range.map_value().entries()) keys.push_back(entry.first);
-      scratch = Iterate(frame, keys);
-    } else {
+    Sequence sequence(range);
+    if (!sequence.valid()) {
       scratch = Value::MakeError(ErrorKind::kNoMatchingOverload,
                                  std::string(MacroName(macro_)) +
                                      "() needs a list or a map, got " +
                                      std::string(KindName(range.kind())),
                                  offset_);
+      return scratch;
     }
+    scratch = Iterate(frame, sequence);
     frame.locals[local_] = Value();
+    if (second_local_ >= 0) frame.locals[second_local_] = Value();
     return scratch;
   }
 
  private:
-  Value Iterate(Frame& frame, const ValueList& items) const {
+  Value Iterate(Frame& frame, const Sequence& sequence) const {
     switch (macro_) {
-      case Macro::kAll: return Quantify(frame, items, false);
-      case Macro::kExists: return Quantify(frame, items, true);
-      case Macro::kExistsOne: return ExistsOne(frame, items);
-      default: return Transform(frame, items);
+      case Macro::kAll: return Quantify(frame, sequence, false);
+      case Macro::kExists: return Quantify(frame, sequence, true);
+      case Macro::kExistsOne: return ExistsOne(frame, sequence);
+      default: return Transform(frame, sequence);
     }
   }
 
-  // Takes one step; false with `error` set when the iteration limit is spent.
-  bool Step(Frame& frame, const Value& item, Value& error) const {
+  // Binds the variables to position `i`; false with `error` set when the
+  // iteration limit is spent.
+  bool Step(Frame& frame, const Sequence& sequence, size_t i, Value& error) const {
     if (--frame.iterations_left < 0) {
       error = Value::MakeError(ErrorKind::kLimitExceeded,
                                "comprehension iteration limit exceeded", offset_);
       return false;
     }
-    frame.locals[local_] = item;
+    bool two = second_local_ >= 0;
+    frame.locals[local_] = sequence.First(i, two);
+    if (two) frame.locals[second_local_] = sequence.Second(i);
     return true;
   }
 
@@ -75,11 +106,11 @@ class ComprehensionNode final : public PlanNode {
 
   // all() stops at the first false, exists() at the first true; an error
   // only decides when no element does.
-  Value Quantify(Frame& frame, const ValueList& items, bool decisive) const {
+  Value Quantify(Frame& frame, const Sequence& sequence, bool decisive) const {
     Value first_error;
-    for (const Value& item : items) {
+    for (size_t i = 0; i < sequence.size(); ++i) {
       Value error;
-      if (!Step(frame, item, error)) return error;
+      if (!Step(frame, sequence, i, error)) return error;
       Value v = Predicate(frame, *filter_);
       if (v.is_bool()) {
         if (v.bool_value() == decisive) return v;
@@ -91,11 +122,11 @@ class ComprehensionNode final : public PlanNode {
     return Value::Bool(!decisive);
   }
 
-  Value ExistsOne(Frame& frame, const ValueList& items) const {
+  Value ExistsOne(Frame& frame, const Sequence& sequence) const {
     int64_t count = 0;
-    for (const Value& item : items) {
+    for (size_t i = 0; i < sequence.size(); ++i) {
       Value error;
-      if (!Step(frame, item, error)) return error;
+      if (!Step(frame, sequence, i, error)) return error;
       Value v = Predicate(frame, *filter_);
       if (v.is_error()) return v;
       if (v.bool_value()) ++count;
@@ -103,39 +134,43 @@ class ComprehensionNode final : public PlanNode {
     return Value::Bool(count == 1);
   }
 
-  // map() and filter().
-  Value Transform(Frame& frame, const ValueList& items) const {
-    ValueList out;
-    for (const Value& item : items) {
+  // map(), filter(), transformList() and transformMap().
+  Value Transform(Frame& frame, const Sequence& sequence) const {
+    ValueList list;
+    ValueMap map;
+    for (size_t i = 0; i < sequence.size(); ++i) {
       Value error;
-      if (!Step(frame, item, error)) return error;
+      if (!Step(frame, sequence, i, error)) return error;
       if (filter_ != nullptr) {
         Value keep = Predicate(frame, *filter_);
         if (keep.is_error()) return keep;
         if (!keep.bool_value()) continue;
       }
-      if (body_ == nullptr) {
-        out.push_back(item);
-        continue;
-      }
       Value temporary;
-      const Value& v = body_->Eval(frame, temporary);
+      const Value& v = body_ != nullptr ? body_->Eval(frame, temporary)
+                                        : frame.locals[local_];
       if (v.is_error()) return v;
-      out.push_back(v);
+      if (macro_ == Macro::kTransformMap) {
+        map.Insert(frame.locals[local_], v);
+      } else {
+        list.push_back(v);
+      }
     }
-    return Value::List(std::move(out));
+    return macro_ == Macro::kTransformMap ? Value::Map(std::move(map))
+                                          : Value::List(std::move(list));
   }
 
   Macro macro_;
   int local_;
+  int second_local_;
   PlanPtr range_, filter_, body_;
 };
 
 }  // namespace
 
-PlanPtr MakeComprehension(Macro macro, int local, PlanPtr range, PlanPtr filter,
-                          PlanPtr body, int32_t offset) {
-  return std::make_unique<ComprehensionNode>(macro, local, std::move(range),
+PlanPtr MakeComprehension(Macro macro, int local, int second_local, PlanPtr range,
+                          PlanPtr filter, PlanPtr body, int32_t offset) {
+  return std::make_unique<ComprehensionNode>(macro, local, second_local, std::move(range),
                                              std::move(filter), std::move(body), offset);
 }
 

@@ -221,16 +221,19 @@ PlanPtr Planner::Matches(const Node& n, std::vector<PlanPtr> args) {
 PlanPtr Planner::Comprehension(const Node& n) {
   PlanPtr range = Plan(*n.children[0]);
   int local = local_count_++;
+  int second = n.second_name.empty() ? -1 : local_count_++;
   scopes_.emplace_back(n.name, local);
+  if (second >= 0) scopes_.emplace_back(n.second_name, second);
   PlanPtr filter, body;
-  if (n.macro == Macro::kMap) {
+  if (n.macro == Macro::kMap || n.macro == Macro::kTransformList ||
+      n.macro == Macro::kTransformMap) {
     if (n.children.size() == 3) filter = Plan(*n.children[1]);
     body = Plan(*n.children.back());
   } else {
     filter = Plan(*n.children[1]);
   }
-  scopes_.pop_back();
-  return MakeComprehension(n.macro, local, std::move(range), std::move(filter),
+  scopes_.resize(scopes_.size() - (second >= 0 ? 2 : 1));
+  return MakeComprehension(n.macro, local, second, std::move(range), std::move(filter),
                            std::move(body), n.offset);
 }
 
