@@ -12,11 +12,8 @@
 #include "dsl/ast.h"
 #include "dsl/functions.h"
 #include "dsl/limits.h"
+#include "dsl/regex.h"
 #include "dsl/value.h"
-
-namespace re2 {
-class RE2;
-}
 
 namespace bssflow::dsl {
 
@@ -79,8 +76,7 @@ PlanPtr MakeConditional(PlanPtr condition, PlanPtr then, PlanPtr otherwise,
 PlanPtr MakeCall(const FunctionDecl* function, std::vector<PlanPtr> args,
                  int32_t offset);
 /// text.matches(regex) with the regex compiled when planning.
-PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const re2::RE2> regex,
-                    int32_t offset);
+PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const Regex> regex, int32_t offset);
 /// A comprehension. `local` holds the element (one-variable macros) or the
 /// index/key (two-variable macros, whose `second_local` holds the element or
 /// value; -1 otherwise). `filter` is the predicate of all, exists,

@@ -1,6 +1,4 @@
 // The planned nodes: access, literals, operators, logic and calls.
-#include <re2/re2.h>
-
 #include <array>
 
 #include "dsl/operators.h"
@@ -429,7 +427,7 @@ class CallNode final : public PlanNode {
 
 class MatchesNode final : public PlanNode {
  public:
-  MatchesNode(PlanPtr text, std::shared_ptr<const re2::RE2> regex, int32_t offset)
+  MatchesNode(PlanPtr text, std::shared_ptr<const Regex> regex, int32_t offset)
       : PlanNode(offset), text_(std::move(text)), regex_(std::move(regex)) {}
 
   const Value& Eval(Frame& frame, Value& scratch) const override {
@@ -443,13 +441,12 @@ class MatchesNode final : public PlanNode {
                                  offset_);
       return scratch;
     }
-    scratch = Value::Bool(RE2::PartialMatch(text.string_value(), *regex_));
-    return scratch;
+    return BoolRef(regex_->PartialMatch(text.string_value()));
   }
 
  private:
   PlanPtr text_;
-  std::shared_ptr<const re2::RE2> regex_;
+  std::shared_ptr<const Regex> regex_;
 };
 
 }  // namespace
@@ -507,8 +504,7 @@ PlanPtr MakeCall(const FunctionDecl* function, std::vector<PlanPtr> args,
                  int32_t offset) {
   return std::make_unique<CallNode>(function, std::move(args), offset);
 }
-PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const re2::RE2> regex,
-                    int32_t offset) {
+PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const Regex> regex, int32_t offset) {
   return std::make_unique<MatchesNode>(std::move(text), std::move(regex), offset);
 }
 

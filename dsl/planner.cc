@@ -1,7 +1,5 @@
 #include "dsl/planner.h"
 
-#include <re2/re2.h>
-
 #include <string>
 
 namespace bssflow::dsl {
@@ -204,18 +202,16 @@ PlanPtr Planner::Call(const Node& n) {
 
 PlanPtr Planner::Matches(const Node& n, std::vector<PlanPtr> args) {
   const std::string& pattern = args[1]->constant()->string_value();
-  RE2::Options options;
-  options.set_log_errors(false);
-  auto regex = std::make_shared<const re2::RE2>(pattern, options);
-  if (!regex->ok()) {
-    std::string message = "invalid regular expression: " + regex->error();
+  Result<std::shared_ptr<const Regex>> regex = Regex::Compile(pattern);
+  if (!regex.ok()) {
+    std::string message = "invalid regular expression: " + regex.status().message();
     if (mode_ == CheckMode::kStrict) {
       diagnostics_.push_back({n.children[1]->offset, message});
     }
     return Error(ErrorKind::kInvalidArgument, message, n.children[1]->offset);
   }
   bool constant = args[0]->constant() != nullptr;
-  return Fold(MakeMatches(std::move(args[0]), std::move(regex), n.offset), constant);
+  return Fold(MakeMatches(std::move(args[0]), std::move(regex).value(), n.offset), constant);
 }
 
 PlanPtr Planner::Comprehension(const Node& n) {
