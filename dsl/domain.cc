@@ -1,9 +1,8 @@
 // Domain functions for provisioning rules: contact checks, postal codes and
 // small string helpers.
-#include <re2/re2.h>
-
 #include "dsl/functions.h"
 #include "dsl/postal_codes.h"
+#include "dsl/regex.h"
 
 namespace bssflow::dsl {
 
@@ -22,9 +21,11 @@ Value WrongKinds(const char* name, Args args) {
 // The HTML living standard's "valid e-mail address", with the lengths of
 // RFC 5321 checked apart: 64 bytes of local part, 254 in all.
 bool IsEmail(const std::string& s) {
-  static const re2::RE2 kEmail(
-      "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-      "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+  static const std::shared_ptr<const Regex> kEmail =
+      Regex::Compile(
+          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+          "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+          .value();
   size_t at = s.find('@');
   if (s.size() > 254 || at == std::string::npos || at > 64) return false;
   std::string_view local(s.data(), at);
@@ -32,7 +33,7 @@ bool IsEmail(const std::string& s) {
       local.find("..") != std::string_view::npos) {
     return false;
   }
-  return RE2::FullMatch(s, kEmail);
+  return kEmail->PartialMatch(s);  // anchored at both ends: a full match
 }
 
 // A phone number as people write it: an optional leading '+', then digits
