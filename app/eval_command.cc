@@ -78,8 +78,9 @@ int RunEval(const EvalOptions& options, std::ostream& out, std::ostream& err) {
     PrintEvaluationError(source, result.error_value(), err);
     return kExitExpressionError;
   }
-  nlohmann::json line = {{"value", dsl::ValueToJson(result)},
-                         {"type", std::string(dsl::KindName(result.kind()))}};
+  nlohmann::ordered_json line;
+  line["type"] = std::string(dsl::KindName(result.kind()));
+  line["value"] = dsl::ValueToJson(result);
   out << line.dump() << "\n";
   return kExitOk;
 }

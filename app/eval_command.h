@@ -28,7 +28,7 @@ enum ExitCode : int {
 };
 
 /// Runs the command: the result on `out` as one JSON line
-/// {"value": ..., "type": "..."}, problems on `err`. Returns the exit code.
+/// {"type": "...", "value": ...}, problems on `err`. Returns the exit code.
 int RunEval(const EvalOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace bssflow::app

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
                        "Postal code rules file (default: $BSSFLOW_DATA_DIR/"
                        "postal_codes.yaml)");
   eval_cmd->footer(
-      "Prints one JSON line {\"value\": ..., \"type\": \"...\"}.\n"
+      "Prints one JSON line {\"type\": \"...\", \"value\": ...}.\n"
       "Exit status: 0 success, 1 the expression is invalid or failed, 2 usage or "
       "data error.\n"
       "Example: bssflow eval 'is_email(account.email)' --data account.json");

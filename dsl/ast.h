@@ -88,6 +88,8 @@ struct Node {
   Macro macro = Macro::kNone;     // kComprehension
   bool receiver_call = false;     // kCall: children[0] is the receiver
   bool parenthesized = false;     // written inside ( )
+  bool root_scope = false;        // kIdent written `.name`: skips the
+                                  // variables of comprehensions
   bool negatable_literal = false; // an int literal not yet negated
   std::vector<NodePtr> children;
   /// Filled by the checker: the static kind, or nullopt when only known at

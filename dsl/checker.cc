@@ -76,7 +76,7 @@ class Checker {
   }
 
   Kind Ident(const Node& n) {
-    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend() && !n.root_scope; ++it) {
       if (*it == n.name) return std::nullopt;
     }
     int slot = env_.Find(n.name);
@@ -183,7 +183,7 @@ class Checker {
     }
     if (!ok) {
       std::string hint;
-      if (IsNumber(left) && IsNumber(right)) {
+      if (IsNumber(left) && IsNumber(right) && left != right) {
         hint = "; convert one side, e.g. with double() or int()";
       } else if (n.op == Operator::kAdd &&
                  (left == ValueKind::kString || right == ValueKind::kString)) {
@@ -249,7 +249,7 @@ class Checker {
 
 std::string Checker::CallProblem(const Node& n, const FunctionDecl& f) {
   if (n.receiver_call && !f.receiver) {
-    return "'" + f.name + "' is a function, not a method; write " + f.name + "(x)";
+    return "'" + f.name + "' is a function, not a method; write " + f.name + "(...)";
   }
   if (!n.receiver_call && !f.global) {
     return "'" + f.name + "' is a method; write x." + f.name + "(...)";

@@ -27,7 +27,7 @@ bool IsEmail(const std::string& s) {
           "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
           .value();
   size_t at = s.find('@');
-  if (s.size() > 254 || at == std::string::npos || at > 64) return false;
+  if (s.size() > 254 || at == std::string::npos || at == 0 || at > 64) return false;
   std::string_view local(s.data(), at);
   if (local.front() == '.' || local.back() == '.' ||
       local.find("..") != std::string_view::npos) {

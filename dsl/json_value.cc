@@ -1,5 +1,6 @@
 #include "dsl/json_value.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace bssflow::dsl {
@@ -34,21 +35,7 @@ Value ValueFromJson(const nlohmann::json& json) {
   }
 }
 
-namespace {
-
-std::string KeyText(const Value& key) {
-  switch (key.kind()) {
-    case ValueKind::kString: return key.string_value();
-    case ValueKind::kInt: return std::to_string(key.int_value());
-    case ValueKind::kUint: return std::to_string(key.uint_value());
-    case ValueKind::kBool: return key.bool_value() ? "true" : "false";
-    default: return DebugString(key);
-  }
-}
-
-}  // namespace
-
-nlohmann::json ValueToJson(const Value& value) {
+nlohmann::ordered_json ValueToJson(const Value& value) {
   switch (value.kind()) {
     case ValueKind::kNull: return nullptr;
     case ValueKind::kBool: return value.bool_value();
@@ -63,14 +50,23 @@ nlohmann::json ValueToJson(const Value& value) {
     case ValueKind::kString: return value.string_value();
     case ValueKind::kBytes: return Base64Encode(value.bytes_value());
     case ValueKind::kList: {
-      nlohmann::json out = nlohmann::json::array();
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
       for (const Value& item : value.list_value()) out.push_back(ValueToJson(item));
       return out;
     }
     case ValueKind::kMap: {
-      nlohmann::json out = nlohmann::json::object();
-      for (const auto& [key, item] : value.map_value().entries()) {
-        out[KeyText(key)] = ValueToJson(item);
+      const auto& entries = value.map_value().entries();
+      bool string_keys = std::all_of(entries.begin(), entries.end(), [](const auto& e) {
+        return e.first.kind() == ValueKind::kString;
+      });
+      nlohmann::ordered_json out =
+          string_keys ? nlohmann::ordered_json::object() : nlohmann::ordered_json::array();
+      for (const auto& [key, item] : entries) {
+        if (string_keys) {
+          out[key.string_value()] = ValueToJson(item);
+        } else {
+          out.push_back({ValueToJson(key), ValueToJson(item)});
+        }
       }
       return out;
     }

@@ -17,10 +17,12 @@ namespace bssflow::dsl {
 /// integers int (uint above the int range), other numbers double.
 Value ValueFromJson(const nlohmann::json& json);
 
-/// Value -> JSON: bytes become base64 strings, map keys strings, type values
-/// their names, non-finite doubles the strings "NaN", "Infinity",
-/// "-Infinity", errors {"error": message}.
-nlohmann::json ValueToJson(const Value& value);
+/// Value -> JSON, members in insertion order: bytes become base64 strings,
+/// maps with only string keys objects, other maps arrays of [key, value]
+/// pairs (so that 1 and "1" stay apart), type values their names,
+/// non-finite doubles the strings "NaN", "Infinity", "-Infinity", errors
+/// {"error": message}.
+nlohmann::ordered_json ValueToJson(const Value& value);
 
 std::string Base64Encode(std::string_view data);
 /// nullopt when `text` is not valid base64.

@@ -303,6 +303,7 @@ struct Action<g::variable> {
     size_t at = text[0] == '.' ? 1 : 0;
     NodePtr node = st.Make(NodeKind::kIdent, st.OffsetOf(in) + static_cast<int32_t>(at));
     node->name = std::string(text.substr(at));
+    node->root_scope = at == 1;
     st.Push(std::move(node));
   }
 };

@@ -95,7 +95,7 @@ class Planner {
   }
 
   PlanPtr Ident(const Node& n) {
-    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend() && !n.root_scope; ++it) {
       if (it->first == n.name) return MakeLocal(it->second, n.offset);
     }
     int slot = env_.Find(n.name);

@@ -59,6 +59,9 @@ std::string ReadCountry(const std::string& code, const YAML::Node& node,
   country.regex = re;
   country.examples = Strings(node["examples"]);
   country.invalid = Strings(node["invalid"]);
+  if (country.examples.empty() || country.invalid.empty()) {
+    return "a regex needs at least one code under 'examples' and one under 'invalid'";
+  }
   for (const std::string& example : country.examples) {
     if (!FullMatch(*re, example)) return "example '" + example + "' does not match the regex";
   }

@@ -89,7 +89,9 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 
 std::string ClosestMatch(std::string_view name,
                          const std::vector<std::string>& candidates) {
-  size_t limit = std::max<size_t>(1, name.size() / 3);
+  // A one-letter name is too short to guess from.
+  size_t limit = std::min(std::max<size_t>(1, name.size() / 3), name.size() - 1);
+  if (name.empty()) return "";
   std::string best;
   size_t best_distance = limit + 1;
   for (const std::string& candidate : candidates) {

@@ -50,8 +50,8 @@ std::string RenderAll(const Source& source,
                       const std::vector<Diagnostic>& diagnostics);
 
 /// The closest of `candidates` to `name` by edit distance, if close enough
-/// to be a likely typo (at most a third of the name's length, at least 1);
-/// empty otherwise. Used for "did you mean" hints.
+/// to be a likely typo (at most a third of the name's length, at least 1,
+/// and never the whole name); empty otherwise. Used for "did you mean" hints.
 std::string ClosestMatch(std::string_view name,
                          const std::vector<std::string>& candidates);
 

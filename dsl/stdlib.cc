@@ -56,6 +56,12 @@ Value ConversionError(ErrorKind kind, const char* type, const Value& v) {
   return Value::MakeError(kind, "cannot convert " + DebugString(v) + " to " + type);
 }
 
+// Go's strconv, which CEL's reference implementation uses, accepts a sign.
+std::string_view WithoutPlus(std::string_view s) {
+  if (s.size() > 1 && s[0] == '+' && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
+  return s;
+}
+
 constexpr double kTwoTo63 = 9223372036854775808.0;
 constexpr double kTwoTo64 = 18446744073709551616.0;
 
@@ -75,9 +81,10 @@ Value ToInt(Args args) {
       return Value::Int(static_cast<int64_t>(d));
     }
     case ValueKind::kString: {
-      const std::string& s = v.string_value();
+      std::string_view s = WithoutPlus(v.string_value());
       int64_t out = 0;
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+      if (ec == std::errc::result_out_of_range) return ConversionError(ErrorKind::kRange, "int", v);
       if (ec != std::errc() || end != s.data() + s.size()) {
         return ConversionError(ErrorKind::kInvalidArgument, "int", v);
       }
@@ -101,9 +108,10 @@ Value ToUint(Args args) {
       return Value::Uint(static_cast<uint64_t>(d));
     }
     case ValueKind::kString: {
-      const std::string& s = v.string_value();
+      std::string_view s = WithoutPlus(v.string_value());
       uint64_t out = 0;
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+      if (ec == std::errc::result_out_of_range) return ConversionError(ErrorKind::kRange, "uint", v);
       if (ec != std::errc() || end != s.data() + s.size()) {
         return ConversionError(ErrorKind::kInvalidArgument, "uint", v);
       }
@@ -172,10 +180,11 @@ Value ToBool(Args args) {
   if (v.is_bool()) return v;
   if (v.kind() != kString) return ConversionError(ErrorKind::kNoMatchingOverload, "bool", v);
   const std::string& s = v.string_value();
-  if (s == "1" || s == "t" || s == "true" || s == "TRUE" || s == "True") {
+  // The spellings of Go's strconv.ParseBool.
+  if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True") {
     return Value::Bool(true);
   }
-  if (s == "0" || s == "f" || s == "false" || s == "FALSE" || s == "False") {
+  if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") {
     return Value::Bool(false);
   }
   return ConversionError(ErrorKind::kInvalidArgument, "bool", v);

@@ -45,7 +45,10 @@ struct Options {
 
 // A vector value: {"int": "5"}, {"map": [[k, v], ...]}, ... (see README).
 Value Decode(const json& j) {
-  const auto& [tag, body] = *j.items().begin();
+  if (!j.is_object() || j.size() != 1) throw std::runtime_error("bad value " + j.dump());
+  auto member = j.begin();
+  const std::string tag = member.key();
+  const json& body = member.value();
   if (tag == "null") return Value::Null();
   if (tag == "bool") return Value::Bool(body.get<bool>());
   if (tag == "int") return Value::Int(std::stoll(body.get<std::string>()));
