@@ -41,7 +41,13 @@ Value Program::Evaluate(const Activation& activation) const {
   frame.iterations_left = limits_.max_iterations;
   Value scratch;
   if (local_count_ == 0) return root_->Eval(frame, scratch);
-  std::vector<Value> locals(static_cast<size_t>(local_count_));
+  constexpr int kInlineLocals = 4;
+  if (local_count_ <= kInlineLocals) {
+    LocalSlot locals[kInlineLocals];
+    frame.locals = locals;
+    return root_->Eval(frame, scratch);
+  }
+  std::vector<LocalSlot> locals(static_cast<size_t>(local_count_));
   frame.locals = locals.data();
   return root_->Eval(frame, scratch);
 }

@@ -17,12 +17,20 @@
 
 namespace bssflow::dsl {
 
+/// The variable of a comprehension: it refers to the current element in
+/// place (no copy, no reference counting), or to `owned` for values the
+/// comprehension makes itself, such as a list index.
+struct LocalSlot {
+  const Value* ref = nullptr;
+  Value owned;
+};
+
 /// The state of one evaluation.
 struct Frame {
   /// The activation's values, by slot.
   const Value* variables = nullptr;
   /// The variables of comprehensions, by local slot.
-  Value* locals = nullptr;
+  LocalSlot* locals = nullptr;
   /// Comprehension iterations still allowed (Limits::max_iterations).
   int64_t iterations_left = 0;
 };

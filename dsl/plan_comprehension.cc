@@ -17,13 +17,17 @@ class Sequence {
   bool valid() const { return list_ != nullptr || map_ != nullptr; }
   size_t size() const { return list_ != nullptr ? list_->size() : map_->size(); }
 
-  // The one-variable binding (element, or key), or the two-variable index
-  // or key.
-  Value First(size_t i, bool two_variables) const {
-    if (list_ != nullptr) {
-      return two_variables ? Value::Int(static_cast<int64_t>(i)) : (*list_)[i];
+  // Binds the one-variable binding (element, or key), or the two-variable
+  // index or key.
+  void BindFirst(size_t i, bool two_variables, LocalSlot& slot) const {
+    if (list_ == nullptr) {
+      slot.ref = &map_->entries()[i].first;
+    } else if (two_variables) {
+      slot.owned = Value::Int(static_cast<int64_t>(i));
+      slot.ref = &slot.owned;
+    } else {
+      slot.ref = &(*list_)[i];
     }
-    return map_->entries()[i].first;
   }
   // The two-variable element or value.
   const Value& Second(size_t i) const {
@@ -64,8 +68,8 @@ class ComprehensionNode final : public PlanNode {
       return scratch;
     }
     scratch = Iterate(frame, sequence);
-    frame.locals[local_] = Value();
-    if (second_local_ >= 0) frame.locals[second_local_] = Value();
+    frame.locals[local_] = LocalSlot();
+    if (second_local_ >= 0) frame.locals[second_local_] = LocalSlot();
     return scratch;
   }
 
@@ -88,9 +92,17 @@ class ComprehensionNode final : public PlanNode {
       return false;
     }
     bool two = second_local_ >= 0;
-    frame.locals[local_] = sequence.First(i, two);
-    if (two) frame.locals[second_local_] = sequence.Second(i);
+    sequence.BindFirst(i, two, frame.locals[local_]);
+    if (two) frame.locals[second_local_].ref = &sequence.Second(i);
     return true;
+  }
+
+  // The error for a condition that gave neither a bool nor an error.
+  Value NotBool(const Value& v, const PlanNode& node) const {
+    return Value::MakeError(ErrorKind::kNoMatchingOverload,
+                            std::string("condition of ") + MacroName(macro_) +
+                                "() must be bool, got " + std::string(KindName(v.kind())),
+                            node.offset());
   }
 
   // Evaluates the predicate: a bool, or an error value to report.
@@ -98,10 +110,7 @@ class ComprehensionNode final : public PlanNode {
     Value temporary;
     const Value& v = node.Eval(frame, temporary);
     if (v.is_bool() || v.is_error()) return v;
-    return Value::MakeError(ErrorKind::kNoMatchingOverload,
-                            std::string("condition of ") + MacroName(macro_) +
-                                "() must be bool, got " + std::string(KindName(v.kind())),
-                            node.offset());
+    return NotBool(v, node);
   }
 
   // all() stops at the first false, exists() at the first true; an error
@@ -111,11 +120,12 @@ class ComprehensionNode final : public PlanNode {
     for (size_t i = 0; i < sequence.size(); ++i) {
       Value error;
       if (!Step(frame, sequence, i, error)) return error;
-      Value v = Predicate(frame, *filter_);
+      Value temporary;
+      const Value& v = filter_->Eval(frame, temporary);
       if (v.is_bool()) {
         if (v.bool_value() == decisive) return v;
       } else if (first_error.is_null()) {
-        first_error = std::move(v);
+        first_error = v.is_error() ? v : NotBool(v, *filter_);
       }
     }
     if (!first_error.is_null()) return first_error;
@@ -148,10 +158,10 @@ class ComprehensionNode final : public PlanNode {
       }
       Value temporary;
       const Value& v = body_ != nullptr ? body_->Eval(frame, temporary)
-                                        : frame.locals[local_];
+                                        : *frame.locals[local_].ref;
       if (v.is_error()) return v;
       if (macro_ == Macro::kTransformMap) {
-        map.Insert(frame.locals[local_], v);
+        map.Insert(*frame.locals[local_].ref, v);
       } else {
         list.push_back(v);
       }

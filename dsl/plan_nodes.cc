@@ -43,8 +43,8 @@ int FastRelation(Operator op, const Value& a, const Value& b) {
     case ValueKind::kString: {
       const std::string& x = a.string_value();
       const std::string& y = b.string_value();
-      if (op == Operator::kEqual) return x == y;
-      if (op == Operator::kNotEqual) return x != y;
+      if (op == Operator::kEqual) return SameBytes(x, y);
+      if (op == Operator::kNotEqual) return !SameBytes(x, y);
       int r = x.compare(y);
       c = r < 0 ? -1 : (r > 0 ? 1 : 0);
       break;
@@ -98,7 +98,7 @@ class VariableNode final : public PlanNode {
 class LocalNode final : public PlanNode {
  public:
   LocalNode(int slot, int32_t offset) : PlanNode(offset), slot_(slot) {}
-  const Value& Eval(Frame& frame, Value&) const override { return frame.locals[slot_]; }
+  const Value& Eval(Frame& frame, Value&) const override { return *frame.locals[slot_].ref; }
 
  private:
   int slot_;
@@ -246,6 +246,15 @@ class BinaryNode final : public PlanNode {
     if (relational_) {
       int fast = FastRelation(op_, left, right);
       if (fast >= 0) return BoolRef(fast != 0);
+    } else if (op_ == Operator::kAdd && left.kind() == ValueKind::kString &&
+               right.kind() == ValueKind::kString) {
+      const std::string& a = left.string_value();
+      const std::string& b = right.string_value();
+      std::string joined;
+      joined.reserve(a.size() + b.size());
+      joined.append(a).append(b);
+      scratch = Value::String(std::move(joined));
+      return scratch;
     }
     scratch = ApplyBinary(op_, left, right, offset_);
     if (scratch.is_bool()) return BoolRef(scratch.bool_value());
@@ -311,9 +320,10 @@ class StringTestNode final : public PlanNode {
     std::string_view s = text.string_value(), p = part.string_value();
     switch (test_) {
       case StringTest::kContains: return BoolRef(s.find(p) != std::string_view::npos);
-      case StringTest::kStartsWith: return BoolRef(s.substr(0, p.size()) == p);
+      case StringTest::kStartsWith:
+        return BoolRef(s.size() >= p.size() && SameBytes(s.substr(0, p.size()), p));
       case StringTest::kEndsWith:
-        return BoolRef(s.size() >= p.size() && s.substr(s.size() - p.size()) == p);
+        return BoolRef(s.size() >= p.size() && SameBytes(s.substr(s.size() - p.size()), p));
     }
     return kFalseValue;
   }

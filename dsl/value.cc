@@ -55,14 +55,62 @@ struct Value::ErrorRep : HeapRep {
   Error error;
 };
 
+namespace {
+
+// A bounded per-thread cache of freed string payloads. A block freed on
+// another thread than the one that allocated it simply joins that thread's
+// cache; beyond the bound, blocks go back to the heap. The cache itself is
+// trivially destructible, so that strings destroyed late (static values at
+// exit) still find it; a separate guard empties it when the thread ends.
+struct TextBlockCache {
+  static constexpr size_t kCapacity = 256;
+  void* blocks[kCapacity];
+  size_t size;
+  bool closed;
+};
+
+thread_local TextBlockCache text_blocks;
+
+struct TextBlockCacheGuard {
+  bool armed = false;
+  ~TextBlockCacheGuard() {
+    for (size_t i = 0; i < text_blocks.size; ++i) ::operator delete(text_blocks.blocks[i]);
+    text_blocks.size = 0;
+    text_blocks.closed = true;
+  }
+};
+
+thread_local TextBlockCacheGuard text_blocks_guard;
+
+void* TakeTextBlock(size_t bytes) {
+  if (text_blocks.size > 0) return text_blocks.blocks[--text_blocks.size];
+  if (!text_blocks.closed) text_blocks_guard.armed = true;  // registers the guard
+  return ::operator new(bytes);
+}
+
+void GiveTextBlock(void* block) {
+  if (!text_blocks.closed && text_blocks.size < TextBlockCache::kCapacity) {
+    text_blocks_guard.armed = true;
+    text_blocks.blocks[text_blocks.size++] = block;
+  } else {
+    ::operator delete(block);
+  }
+}
+
+}  // namespace
+
+void* Value::AllocateText() { return TakeTextBlock(sizeof(TextRep)); }
+
+void Value::FreeText(void* block) { GiveTextBlock(block); }
+
 Value Value::String(std::string text) {
-  auto* rep = new TextRep;
+  auto* rep = new (AllocateText()) TextRep;
   rep->text = std::move(text);
   return Value(ValueKind::kString, rep);
 }
 
 Value Value::Bytes(std::string data) {
-  auto* rep = new TextRep;
+  auto* rep = new (AllocateText()) TextRep;
   rep->text = std::move(data);
   return Value(ValueKind::kBytes, rep);
 }
@@ -88,7 +136,12 @@ Value Value::MakeError(ErrorKind kind, std::string message, int32_t offset) {
 void Value::Destroy() {
   switch (kind_) {
     case ValueKind::kString:
-    case ValueKind::kBytes: delete static_cast<TextRep*>(scalar_.heap); break;
+    case ValueKind::kBytes: {
+      auto* rep = static_cast<TextRep*>(scalar_.heap);
+      rep->~TextRep();
+      FreeText(rep);
+      break;
+    }
     case ValueKind::kList: delete static_cast<ListRep*>(scalar_.heap); break;
     case ValueKind::kMap: delete static_cast<MapRep*>(scalar_.heap); break;
     case ValueKind::kError: delete static_cast<ErrorRep*>(scalar_.heap); break;
@@ -187,7 +240,7 @@ const Value* ValueMap::Find(const Value& key) const {
   if (key.kind() == ValueKind::kString) {
     const std::string& text = key.string_value();
     for (const auto& [k, v] : entries_) {
-      if (k.kind() == ValueKind::kString && k.string_value() == text) return &v;
+      if (k.kind() == ValueKind::kString && SameBytes(k.string_value(), text)) return &v;
     }
     return nullptr;
   }

@@ -170,6 +170,10 @@ class Value {
   struct HeapRep {
     std::atomic<uint32_t> refs{1};
   };
+  // Strings are made and dropped at a high rate (every concatenation), so
+  // their payloads come from a small per-thread free list.
+  static void* AllocateText();
+  static void FreeText(void* block);
   struct TextRep : HeapRep {
     std::string text;
   };
@@ -252,6 +256,17 @@ std::string DebugString(const Value& v);
 /// Formats a double as CEL's `string(double)` does (Go's "%g": the shortest
 /// digits that round-trip, exponent form below 1e-4 and from 1e+06 up).
 std::string FormatDouble(double d);
+
+/// Byte equality of two strings; short ones (the usual codes and names of
+/// conditions) are compared inline rather than through a memcmp call.
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return a == b;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 /// Whether `text` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view text);
