@@ -412,16 +412,18 @@ Result<std::shared_ptr<const Regex>> Regex::Compile(const std::string& pattern) 
 }
 
 // Staying in the same state is the common case (a run of letters in a
-// class); testing `next == current` instead of always moving keeps the
-// loads of successive bytes independent, so they overlap.
+// class). The row of the current state is kept in a variable that only a
+// change of state reassigns, so while the state stays, the loads of
+// successive bytes do not depend on each other and overlap.
 bool Regex::MatchDfa(std::string_view text, bool& decided) const {
   decided = true;
   const uint32_t* table = table_.data();
   uint32_t current = start_;
+  const uint32_t* row = table + (current & ~kFlags);
   const bool stop_on_accept = !anchored_end_;
   if (stop_on_accept && (current & kAccepting)) return true;
   for (char c : text) {
-    uint32_t next = table[(current & ~kFlags) + static_cast<unsigned char>(c)];
+    uint32_t next = row[static_cast<unsigned char>(c)];
     if (next == current) continue;
     if (next & kFlags) {
       if (next & kBail) {
@@ -429,9 +431,10 @@ bool Regex::MatchDfa(std::string_view text, bool& decided) const {
         return false;
       }
       if (next & kDead) return false;
-      if (stop_on_accept) return true;
+      if (stop_on_accept && (next & kAccepting)) return true;
     }
     current = next;
+    row = table + (current & ~kFlags);
   }
   return (current & kAccepting) != 0;
 }
