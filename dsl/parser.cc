@@ -5,90 +5,13 @@
 #include <utility>
 
 #include "dsl/grammar.h"
+#include "dsl/parser_errors.h"
 #include "dsl/literals.h"
 
 namespace bssflow::dsl {
 
 namespace pegtl = tao::pegtl;
 namespace g = grammar;
-
-// ---- Error messages ---------------------------------------------------------
-// One message per commit point of the grammar. "{found}" is replaced by what
-// stands at the error position ("')'", "end of input", ...).
-
-template <typename Rule>
-inline constexpr const char* kMessage = nullptr;
-
-#define BSSFLOW_MESSAGE(rule, text) \
-  template <>                       \
-  inline constexpr const char* kMessage<rule> = text
-BSSFLOW_MESSAGE(g::whole_expression, "expected an expression, found {found}");
-BSSFLOW_MESSAGE(g::paren_content, "expected an expression after '(', found {found}");
-BSSFLOW_MESSAGE(g::next_argument, "expected an argument after ',', found {found}");
-BSSFLOW_MESSAGE(g::end_of_expression,
-                "unexpected {found} after a complete expression");
-BSSFLOW_MESSAGE(g::exponent_digits, "expected digits in the exponent, found {found}");
-BSSFLOW_MESSAGE(g::hex_digits, "expected hex digits after '0x', found {found}");
-BSSFLOW_MESSAGE(g::close_quote<'"'>,
-                "unterminated string: expected a closing \" on the same line");
-BSSFLOW_MESSAGE(g::close_quote<'\''>,
-                "unterminated string: expected a closing ' on the same line");
-BSSFLOW_MESSAGE(g::close_triple_quote<'"'>,
-                "unterminated string: expected a closing \"\"\"");
-BSSFLOW_MESSAGE(g::close_triple_quote<'\''>,
-                "unterminated string: expected a closing '''");
-BSSFLOW_MESSAGE(g::tok<g::close_args>,
-                "expected ',' or ')' after a function argument, found {found}");
-BSSFLOW_MESSAGE(g::tok<g::close_paren>, "expected ')' to close '(', found {found}");
-BSSFLOW_MESSAGE(g::tok<g::close_list>,
-                "expected ',' or ']' in the list, found {found}");
-BSSFLOW_MESSAGE(g::tok<g::close_map>,
-                "expected ',' or '}' in the map, found {found}");
-BSSFLOW_MESSAGE(g::tok<g::map_colon>,
-                "expected ':' after the map key, found {found}");
-BSSFLOW_MESSAGE(g::map_value, "expected a value after ':', found {found}");
-BSSFLOW_MESSAGE(g::field_name,
-                "expected a field or method name after '.', found {found}");
-BSSFLOW_MESSAGE(g::index_value, "expected an index after '[', found {found}");
-BSSFLOW_MESSAGE(g::tok<g::close_index>, "expected ']' after the index, found {found}");
-BSSFLOW_MESSAGE(g::not_operand, "expected an expression after '!', found {found}");
-BSSFLOW_MESSAGE(g::negate_operand, "expected an expression after '-', found {found}");
-BSSFLOW_MESSAGE(g::then_branch, "expected an expression after '?', found {found}");
-BSSFLOW_MESSAGE(g::tok<g::colon>,
-                "expected ':' in the conditional expression, found {found}");
-BSSFLOW_MESSAGE(g::else_branch, "expected an expression after ':', found {found}");
-#undef BSSFLOW_MESSAGE
-
-template <typename Op>
-inline constexpr const char* kOperandMessage = nullptr;
-#define BSSFLOW_OPERAND(op, text) \
-  template <>                     \
-  inline constexpr const char* kOperandMessage<op> = \
-      "expected an expression after '" text "', found {found}"
-BSSFLOW_OPERAND(g::multiply_op, "*");
-BSSFLOW_OPERAND(g::divide_op, "/");
-BSSFLOW_OPERAND(g::modulo_op, "%");
-BSSFLOW_OPERAND(g::add_op, "+");
-BSSFLOW_OPERAND(g::subtract_op, "-");
-BSSFLOW_OPERAND(g::less_equal_op, "<=");
-BSSFLOW_OPERAND(g::less_op, "<");
-BSSFLOW_OPERAND(g::greater_equal_op, ">=");
-BSSFLOW_OPERAND(g::greater_op, ">");
-BSSFLOW_OPERAND(g::equal_op, "==");
-BSSFLOW_OPERAND(g::not_equal_op, "!=");
-BSSFLOW_OPERAND(g::in_op, "in");
-BSSFLOW_OPERAND(g::and_op, "&&");
-BSSFLOW_OPERAND(g::or_op, "||");
-#undef BSSFLOW_OPERAND
-
-template <typename Op, typename Operand>
-inline constexpr const char* kMessage<g::operand_after<Op, Operand>> =
-    kOperandMessage<Op>;
-
-struct ErrorTable {
-  template <typename Rule>
-  static constexpr const char* message = kMessage<Rule>;
-};
 
 // ---- Parse state ------------------------------------------------------------
 
