@@ -82,7 +82,8 @@ class Checker {
     int slot = env_.Find(n.name);
     if (slot >= 0) return env_.variables()[static_cast<size_t>(slot)].kind;
     if (TypeNamed(n.name).has_value()) return ValueKind::kType;
-    std::vector<std::string> candidates = scopes_;
+    std::vector<std::string> candidates;
+    if (!n.root_scope) candidates = scopes_;
     for (const Variable& v : env_.variables()) candidates.push_back(v.name);
     std::string message = "undeclared reference to '" + n.name + "'";
     std::string guess = ClosestMatch(n.name, candidates);

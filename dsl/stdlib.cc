@@ -84,8 +84,9 @@ Value ToInt(Args args) {
       std::string_view s = WithoutPlus(v.string_value());
       int64_t out = 0;
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+      if (end != s.data() + s.size()) return ConversionError(ErrorKind::kInvalidArgument, "int", v);
       if (ec == std::errc::result_out_of_range) return ConversionError(ErrorKind::kRange, "int", v);
-      if (ec != std::errc() || end != s.data() + s.size()) {
+      if (ec != std::errc()) {
         return ConversionError(ErrorKind::kInvalidArgument, "int", v);
       }
       return Value::Int(out);
@@ -111,8 +112,9 @@ Value ToUint(Args args) {
       std::string_view s = WithoutPlus(v.string_value());
       uint64_t out = 0;
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+      if (end != s.data() + s.size()) return ConversionError(ErrorKind::kInvalidArgument, "uint", v);
       if (ec == std::errc::result_out_of_range) return ConversionError(ErrorKind::kRange, "uint", v);
-      if (ec != std::errc() || end != s.data() + s.size()) {
+      if (ec != std::errc()) {
         return ConversionError(ErrorKind::kInvalidArgument, "uint", v);
       }
       return Value::Uint(out);
