@@ -1,7 +1,6 @@
 #include "app/eval_command.h"
 
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 
 #include "dsl/compiler.h"
@@ -15,7 +14,8 @@ namespace {
 using dsl::Value;
 
 // Parses the data; on failure writes the problem to `err`.
-bool ReadData(const EvalOptions& options, nlohmann::json& data, std::ostream& err) {
+bool ReadData(const EvalOptions& options, nlohmann::json& data,
+              std::ostream& err) {
   if (options.data_json.empty()) {
     data = nlohmann::json::object();
     return true;
@@ -23,8 +23,8 @@ bool ReadData(const EvalOptions& options, nlohmann::json& data, std::ostream& er
   try {
     data = nlohmann::json::parse(options.data_json);
   } catch (const nlohmann::json::parse_error& e) {
-    err << "bssflow eval: " << options.data_name << ": invalid JSON: " << e.what()
-        << "\n";
+    err << "bssflow eval: " << options.data_name
+        << ": invalid JSON: " << e.what() << "\n";
     return false;
   }
   if (!data.is_object()) {
@@ -37,10 +37,9 @@ bool ReadData(const EvalOptions& options, nlohmann::json& data, std::ostream& er
 
 void PrintEvaluationError(const dsl::Source& source, const dsl::Error& error,
                           std::ostream& err) {
-  dsl::Diagnostic d{std::max(error.offset, 0), "evaluation failed: " + error.message +
-                                                   " (" +
-                                                   std::string(dsl::ErrorKindName(error.kind)) +
-                                                   ")"};
+  dsl::Diagnostic d{std::max(error.offset, 0),
+                    "evaluation failed: " + error.message + " (" +
+                        std::string(dsl::ErrorKindName(error.kind)) + ")"};
   err << dsl::Render(source, d);
 }
 

@@ -1,7 +1,6 @@
 // The bssflow executable: command-line parsing only; each command lives in
 // its own file.
 #include <CLI/CLI.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -43,17 +42,20 @@ int main(int argc, char** argv) {
   std::string data_path;
   CLI::App* eval_cmd = app.add_subcommand(
       "eval", "Evaluate an expression against JSON data and print the result");
-  eval_cmd->add_option("expression", eval.expression, "The expression (CEL syntax)")
+  eval_cmd
+      ->add_option("expression", eval.expression, "The expression (CEL syntax)")
       ->required();
-  eval_cmd->add_option("--data", data_path,
-                       "JSON object file whose members become variables; - reads "
-                       "standard input");
+  eval_cmd->add_option(
+      "--data", data_path,
+      "JSON object file whose members become variables; - reads "
+      "standard input");
   eval_cmd->add_option("--postal-codes", eval.postal_code_rules,
                        "Postal code rules file (default: $BSSFLOW_DATA_DIR/"
                        "postal_codes.yaml)");
   eval_cmd->footer(
       "Prints one JSON line {\"type\": \"...\", \"value\": ...}.\n"
-      "Exit status: 0 success, 1 the expression is invalid or failed, 2 usage or "
+      "Exit status: 0 success, 1 the expression is invalid or failed, 2 usage "
+      "or "
       "data error.\n"
       "Example: bssflow eval 'is_email(account.email)' --data account.json");
 
@@ -66,14 +68,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "bssflow: " << e.what() << "\nRun 'bssflow --help' for usage.\n";
+    std::cerr << "bssflow: " << e.what()
+              << "\nRun 'bssflow --help' for usage.\n";
     return bssflow::app::kExitUsage;
   }
 
   if (eval_cmd->parsed()) {
     if (!data_path.empty()) {
       if (!ReadInput(data_path, eval.data_json)) {
-        std::cerr << "bssflow eval: cannot read data file '" << data_path << "'\n";
+        std::cerr << "bssflow eval: cannot read data file '" << data_path
+                  << "'\n";
         return bssflow::app::kExitUsage;
       }
       eval.data_name = data_path == "-" ? "<stdin>" : data_path;

@@ -17,7 +17,9 @@ class Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message)); }
+  static Status Error(std::string message) {
+    return Status(std::move(message));
+  }
 
   bool ok() const { return !failed_; }
   const std::string& message() const { return message_; }

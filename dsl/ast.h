@@ -80,17 +80,17 @@ struct Node {
   int32_t offset = 0;
   /// Height of the subtree (a leaf is 1); bounded by Limits::max_ast_depth.
   int32_t depth = 1;
-  Value literal;           // kLiteral
-  std::string name;        // kIdent, kSelect, kCall, kHas, kComprehension var
-  std::string second_name; // kComprehension: the value variable of a
-                           // two-variable macro, else empty
-  Operator op = Operator::kNone;  // kUnary, kBinary
-  Macro macro = Macro::kNone;     // kComprehension
-  bool receiver_call = false;     // kCall: children[0] is the receiver
-  bool parenthesized = false;     // written inside ( )
-  bool root_scope = false;        // kIdent written `.name`: skips the
-                                  // variables of comprehensions
-  bool negatable_literal = false; // an int literal not yet negated
+  Value literal;            // kLiteral
+  std::string name;         // kIdent, kSelect, kCall, kHas, kComprehension var
+  std::string second_name;  // kComprehension: the value variable of a
+                            // two-variable macro, else empty
+  Operator op = Operator::kNone;   // kUnary, kBinary
+  Macro macro = Macro::kNone;      // kComprehension
+  bool receiver_call = false;      // kCall: children[0] is the receiver
+  bool parenthesized = false;      // written inside ( )
+  bool root_scope = false;         // kIdent written `.name`: skips the
+                                   // variables of comprehensions
+  bool negatable_literal = false;  // an int literal not yet negated
   std::vector<NodePtr> children;
   /// Filled by the checker: the static kind, or nullopt when only known at
   /// run time (dyn).

@@ -9,7 +9,8 @@ namespace {
 using Kind = std::optional<ValueKind>;
 
 bool IsNumber(Kind k) {
-  return k == ValueKind::kInt || k == ValueKind::kUint || k == ValueKind::kDouble;
+  return k == ValueKind::kInt || k == ValueKind::kUint ||
+         k == ValueKind::kDouble;
 }
 
 std::string Name(Kind k) {
@@ -57,26 +58,40 @@ class Checker {
 
   Kind KindOf(Node& n) {
     switch (n.kind) {
-      case NodeKind::kLiteral: return n.literal.kind();
-      case NodeKind::kIdent: return Ident(n);
-      case NodeKind::kSelect: return Select(n);
-      case NodeKind::kIndex: return Index(n);
-      case NodeKind::kCall: return Call(n);
-      case NodeKind::kList: return ValueKind::kList;
-      case NodeKind::kMap: return MapLiteral(n);
-      case NodeKind::kUnary: return Unary(n);
-      case NodeKind::kBinary: return Binary(n);
+      case NodeKind::kLiteral:
+        return n.literal.kind();
+      case NodeKind::kIdent:
+        return Ident(n);
+      case NodeKind::kSelect:
+        return Select(n);
+      case NodeKind::kIndex:
+        return Index(n);
+      case NodeKind::kCall:
+        return Call(n);
+      case NodeKind::kList:
+        return ValueKind::kList;
+      case NodeKind::kMap:
+        return MapLiteral(n);
+      case NodeKind::kUnary:
+        return Unary(n);
+      case NodeKind::kBinary:
+        return Binary(n);
       case NodeKind::kAnd:
-      case NodeKind::kOr: return Logical(n);
-      case NodeKind::kConditional: return Conditional(n);
-      case NodeKind::kHas: return Has(n);
-      case NodeKind::kComprehension: break;
+      case NodeKind::kOr:
+        return Logical(n);
+      case NodeKind::kConditional:
+        return Conditional(n);
+      case NodeKind::kHas:
+        return Has(n);
+      case NodeKind::kComprehension:
+        break;
     }
     return std::nullopt;
   }
 
   Kind Ident(const Node& n) {
-    for (auto it = scopes_.rbegin(); it != scopes_.rend() && !n.root_scope; ++it) {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend() && !n.root_scope;
+         ++it) {
       if (*it == n.name) return std::nullopt;
     }
     int slot = env_.Find(n.name);
@@ -95,7 +110,8 @@ class Checker {
   Kind Select(const Node& n) {
     Kind operand = n.children[0]->type;
     if (operand.has_value() && *operand != ValueKind::kMap) {
-      Report(n.offset, "no field '" + n.name + "' on a value of type " + Name(operand));
+      Report(n.offset,
+             "no field '" + n.name + "' on a value of type " + Name(operand));
     }
     return std::nullopt;
   }
@@ -103,8 +119,10 @@ class Checker {
   Kind Index(const Node& n) {
     Kind container = n.children[0]->type;
     Kind index = n.children[1]->type;
-    if (container == ValueKind::kList && index.has_value() && !IsNumber(index)) {
-      Report(n.children[1]->offset, "list index must be int, got " + Name(index));
+    if (container == ValueKind::kList && index.has_value() &&
+        !IsNumber(index)) {
+      Report(n.children[1]->offset,
+             "list index must be int, got " + Name(index));
     } else if (container.has_value() && container != ValueKind::kList &&
                container != ValueKind::kMap) {
       Report(n.offset, "cannot index a value of type " + Name(container));
@@ -129,8 +147,10 @@ class Checker {
       Expect(*n.children[0], ValueKind::kBool, "operand of '!'");
       return ValueKind::kBool;
     }
-    if (operand.has_value() && operand != ValueKind::kInt && operand != ValueKind::kDouble) {
-      Report(n.offset, "operand of '-' must be int or double, got " + Name(operand));
+    if (operand.has_value() && operand != ValueKind::kInt &&
+        operand != ValueKind::kDouble) {
+      Report(n.offset,
+             "operand of '-' must be int or double, got " + Name(operand));
     }
     return operand;
   }
@@ -147,7 +167,8 @@ class Checker {
         if (known && left != right && left != ValueKind::kNull &&
             right != ValueKind::kNull && !(IsNumber(left) && IsNumber(right))) {
           Report(n.offset, "comparing " + Name(left) + " with " + Name(right) +
-                               " is always " + (n.op == Operator::kEqual ? "false" : "true"));
+                               " is always " +
+                               (n.op == Operator::kEqual ? "false" : "true"));
         }
         return ValueKind::kBool;
       case Operator::kLess:
@@ -155,14 +176,18 @@ class Checker {
       case Operator::kGreater:
       case Operator::kGreaterEqual:
         if (known && !(IsNumber(left) && IsNumber(right)) &&
-            !(left == right && (left == ValueKind::kBool || left == ValueKind::kString ||
-                                left == ValueKind::kBytes))) {
+            !(left == right &&
+              (left == ValueKind::kBool || left == ValueKind::kString ||
+               left == ValueKind::kBytes))) {
           Report(n.offset, mismatch);
         }
         return ValueKind::kBool;
       case Operator::kIn:
-        if (right.has_value() && right != ValueKind::kList && right != ValueKind::kMap) {
-          Report(n.offset, "right operand of 'in' must be a list or a map, got " + Name(right));
+        if (right.has_value() && right != ValueKind::kList &&
+            right != ValueKind::kMap) {
+          Report(n.offset,
+                 "right operand of 'in' must be a list or a map, got " +
+                     Name(right));
         }
         return ValueKind::kBool;
       default:
@@ -170,17 +195,24 @@ class Checker {
     }
   }
 
-  Kind Arithmetic(const Node& n, Kind left, Kind right, const std::string& mismatch) {
+  Kind Arithmetic(const Node& n, Kind left, Kind right,
+                  const std::string& mismatch) {
     if (!left.has_value() || !right.has_value()) return std::nullopt;
     bool ok = left == right;
     switch (*left) {
       case ValueKind::kInt:
-      case ValueKind::kUint: break;
-      case ValueKind::kDouble: ok = ok && n.op != Operator::kModulo; break;
+      case ValueKind::kUint:
+        break;
+      case ValueKind::kDouble:
+        ok = ok && n.op != Operator::kModulo;
+        break;
       case ValueKind::kString:
       case ValueKind::kBytes:
-      case ValueKind::kList: ok = ok && n.op == Operator::kAdd; break;
-      default: ok = false;
+      case ValueKind::kList:
+        ok = ok && n.op == Operator::kAdd;
+        break;
+      default:
+        ok = false;
     }
     if (!ok) {
       std::string hint;
@@ -198,8 +230,10 @@ class Checker {
 
   Kind Logical(const Node& n) {
     const char* op = n.kind == NodeKind::kAnd ? "'&&'" : "'||'";
-    Expect(*n.children[0], ValueKind::kBool, std::string("left operand of ") + op);
-    Expect(*n.children[1], ValueKind::kBool, std::string("right operand of ") + op);
+    Expect(*n.children[0], ValueKind::kBool,
+           std::string("left operand of ") + op);
+    Expect(*n.children[1], ValueKind::kBool,
+           std::string("right operand of ") + op);
     return ValueKind::kBool;
   }
 
@@ -220,22 +254,25 @@ class Checker {
   void VisitComprehension(Node& n) {
     Visit(*n.children[0]);
     Kind range = n.children[0]->type;
-    if (range.has_value() && range != ValueKind::kList && range != ValueKind::kMap) {
+    if (range.has_value() && range != ValueKind::kList &&
+        range != ValueKind::kMap) {
       Report(n.children[0]->offset, std::string(MacroName(n.macro)) +
-                                        "() needs a list or a map, got " + Name(range));
+                                        "() needs a list or a map, got " +
+                                        Name(range));
     }
     scopes_.push_back(n.name);
     if (!n.second_name.empty()) scopes_.push_back(n.second_name);
     for (size_t i = 1; i < n.children.size(); ++i) Visit(*n.children[i]);
     scopes_.resize(scopes_.size() - (n.second_name.empty() ? 1 : 2));
-    bool transforms = n.macro == Macro::kMap || n.macro == Macro::kTransformList ||
+    bool transforms = n.macro == Macro::kMap ||
+                      n.macro == Macro::kTransformList ||
                       n.macro == Macro::kTransformMap;
     size_t predicate = transforms ? (n.children.size() == 3 ? 1 : 0) : 1;
     if (predicate != 0) {
       Expect(*n.children[predicate], ValueKind::kBool,
              std::string("condition of ") + MacroName(n.macro) + "()");
     }
-    n.type = n.macro == Macro::kTransformMap                 ? ValueKind::kMap
+    n.type = n.macro == Macro::kTransformMap             ? ValueKind::kMap
              : (transforms || n.macro == Macro::kFilter) ? ValueKind::kList
                                                          : ValueKind::kBool;
   }
@@ -250,7 +287,8 @@ class Checker {
 
 std::string Checker::CallProblem(const Node& n, const FunctionDecl& f) {
   if (n.receiver_call && !f.receiver) {
-    return "'" + f.name + "' is a function, not a method; write " + f.name + "(...)";
+    return "'" + f.name + "' is a function, not a method; write " + f.name +
+           "(...)";
   }
   if (!n.receiver_call && !f.global) {
     return "'" + f.name + "' is a method; write x." + f.name + "(...)";
@@ -259,15 +297,17 @@ std::string Checker::CallProblem(const Node& n, const FunctionDecl& f) {
   if (count < f.min_args || count > f.max_args) {
     int shown = n.receiver_call ? count - 1 : count;
     int wanted = n.receiver_call ? f.min_args - 1 : f.min_args;
-    return "'" + f.name + "' takes " + Plural(static_cast<size_t>(wanted), "argument") +
-           ", got " + std::to_string(shown);
+    return "'" + f.name + "' takes " +
+           Plural(static_cast<size_t>(wanted), "argument") + ", got " +
+           std::to_string(shown);
   }
   if (f.signatures.empty()) return "";
   for (const Signature& sig : f.signatures) {
     bool fits = true;
     for (size_t i = 0; i < sig.size() && i < n.children.size(); ++i) {
       Kind actual = n.children[i]->type;
-      if (sig[i].has_value() && actual.has_value() && sig[i] != actual) fits = false;
+      if (sig[i].has_value() && actual.has_value() && sig[i] != actual)
+        fits = false;
     }
     if (fits) return "";
   }

@@ -8,8 +8,9 @@ namespace bssflow::dsl {
 Activation::Activation(const Env& env) : env_(&env) {
   values_.reserve(env.variables().size());
   for (const Variable& v : env.variables()) {
-    values_.push_back(Value::MakeError(ErrorKind::kUndeclaredReference,
-                                       "no value for variable '" + v.name + "'"));
+    values_.push_back(
+        Value::MakeError(ErrorKind::kUndeclaredReference,
+                         "no value for variable '" + v.name + "'"));
   }
 }
 
@@ -20,8 +21,8 @@ bool Activation::Bind(std::string_view name, Value value) {
   return true;
 }
 
-Program::Program(PlanPtr root, int local_count, size_t variable_count, Limits limits,
-                 std::optional<ValueKind> result_kind,
+Program::Program(PlanPtr root, int local_count, size_t variable_count,
+                 Limits limits, std::optional<ValueKind> result_kind,
                  std::shared_ptr<const FunctionRegistry> functions)
     : root_(std::move(root)),
       local_count_(local_count),
@@ -62,7 +63,8 @@ CompileResult Compile(const Source& source, const Env& env,
   }
   result.diagnostics = Check(*parsed.root, env, options.mode);
   if (!result.diagnostics.empty()) return result;
-  PlanResult planned = PlanExpression(*parsed.root, env, options.mode, options.limits);
+  PlanResult planned =
+      PlanExpression(*parsed.root, env, options.mode, options.limits);
   if (!planned.diagnostics.empty()) {
     result.diagnostics = std::move(planned.diagnostics);
     return result;

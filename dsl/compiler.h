@@ -35,7 +35,9 @@ class Activation {
   /// Binds `name`; false when the Env does not declare it.
   bool Bind(std::string_view name, Value value);
   /// Binds the variable of `slot` (from Env::Declare or Env::Find).
-  void Bind(int slot, Value value) { values_[static_cast<size_t>(slot)] = std::move(value); }
+  void Bind(int slot, Value value) {
+    values_[static_cast<size_t>(slot)] = std::move(value);
+  }
 
   const Value* values() const { return values_.data(); }
   size_t size() const { return values_.size(); }
@@ -69,7 +71,8 @@ class Program {
   size_t variable_count_;
   Limits limits_;
   std::optional<ValueKind> result_kind_;
-  std::shared_ptr<const FunctionRegistry> functions_;  // keeps bound decls alive
+  std::shared_ptr<const FunctionRegistry>
+      functions_;  // keeps bound decls alive
 };
 
 struct CompileOptions {

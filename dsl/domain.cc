@@ -23,11 +23,13 @@ Value WrongKinds(const char* name, Args args) {
 bool IsEmail(const std::string& s) {
   static const std::shared_ptr<const Regex> kEmail =
       Regex::Compile(
-          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+          "^[A-Za-z0-9.!#$%&'*+/"
+          "=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
           "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
           .value();
   size_t at = s.find('@');
-  if (s.size() > 254 || at == std::string::npos || at == 0 || at > 64) return false;
+  if (s.size() > 254 || at == std::string::npos || at == 0 || at > 64)
+    return false;
   std::string_view local(s.data(), at);
   if (local.front() == '.' || local.back() == '.' ||
       local.find("..") != std::string_view::npos) {
@@ -46,7 +48,8 @@ bool IsPhone(const std::string& s) {
       ++digits;
     } else if (c == '+') {
       if (i != 0) return false;
-    } else if (c != ' ' && c != '-' && c != '.' && c != '/' && c != '(' && c != ')') {
+    } else if (c != ' ' && c != '-' && c != '.' && c != '/' && c != '(' &&
+               c != ')') {
       return false;
     }
   }
@@ -79,15 +82,17 @@ FunctionImpl OnString(const char* name, Fn fn) {
 
 FunctionImpl PostalCodeValid(std::shared_ptr<const PostalCodeRules> rules) {
   return [rules](Args args) -> Value {
-    if (args[0]->kind() != ValueKind::kString || args[1]->kind() != ValueKind::kString) {
+    if (args[0]->kind() != ValueKind::kString ||
+        args[1]->kind() != ValueKind::kString) {
       return WrongKinds("postal_code_valid", args);
     }
     std::optional<bool> valid =
         rules->IsValid(args[0]->string_value(), args[1]->string_value());
     if (!valid.has_value()) {
-      return Value::MakeError(ErrorKind::kInvalidArgument,
-                              "unknown country code " + DebugString(*args[0]) +
-                                  "; expected an ISO 3166-1 alpha-2 code such as \"DE\"");
+      return Value::MakeError(
+          ErrorKind::kInvalidArgument,
+          "unknown country code " + DebugString(*args[0]) +
+              "; expected an ISO 3166-1 alpha-2 code such as \"DE\"");
     }
     return Value::Bool(*valid);
   };
@@ -111,30 +116,33 @@ Status RegisterDomainFunctions(FunctionRegistry& r,
                                std::shared_ptr<const PostalCodeRules> rules) {
   using K = ValueKind;
   std::vector<FunctionDecl> decls;
-  decls.push_back(StringFunction("is_email", false, K::kBool, "is_email(string) -> bool",
-                                 OnString("is_email", [](const std::string& s) {
-                                   return Value::Bool(IsEmail(s));
-                                 })));
-  decls.push_back(StringFunction("is_phone", false, K::kBool, "is_phone(string) -> bool",
-                                 OnString("is_phone", [](const std::string& s) {
-                                   return Value::Bool(IsPhone(s));
-                                 })));
-  decls.push_back(StringFunction("lower", true, K::kString, "lower(string) -> string",
+  decls.push_back(StringFunction(
+      "is_email", false, K::kBool, "is_email(string) -> bool",
+      OnString("is_email",
+               [](const std::string& s) { return Value::Bool(IsEmail(s)); })));
+  decls.push_back(StringFunction(
+      "is_phone", false, K::kBool, "is_phone(string) -> bool",
+      OnString("is_phone",
+               [](const std::string& s) { return Value::Bool(IsPhone(s)); })));
+  decls.push_back(StringFunction("lower", true, K::kString,
+                                 "lower(string) -> string",
                                  OnString("lower", [](const std::string& s) {
                                    return Value::String(MapAscii(s, false));
                                  })));
-  decls.push_back(StringFunction("upper", true, K::kString, "upper(string) -> string",
+  decls.push_back(StringFunction("upper", true, K::kString,
+                                 "upper(string) -> string",
                                  OnString("upper", [](const std::string& s) {
                                    return Value::String(MapAscii(s, true));
                                  })));
-  decls.push_back(StringFunction("trim", true, K::kString, "trim(string) -> string",
-                                 OnString("trim", [](const std::string& s) {
-                                   return Value::String(Trim(s));
-                                 })));
+  decls.push_back(StringFunction(
+      "trim", true, K::kString, "trim(string) -> string",
+      OnString("trim",
+               [](const std::string& s) { return Value::String(Trim(s)); })));
   if (rules != nullptr) {
-    FunctionDecl postal = StringFunction("postal_code_valid", false, K::kBool,
-                                         "postal_code_valid(country, code) -> bool",
-                                         PostalCodeValid(std::move(rules)));
+    FunctionDecl postal =
+        StringFunction("postal_code_valid", false, K::kBool,
+                       "postal_code_valid(country, code) -> bool",
+                       PostalCodeValid(std::move(rules)));
     postal.min_args = postal.max_args = 2;
     postal.signatures = {{K::kString, K::kString}};
     decls.push_back(std::move(postal));
@@ -143,7 +151,8 @@ Status RegisterDomainFunctions(FunctionRegistry& r,
   fallback.name = "default";
   fallback.min_args = fallback.max_args = 2;
   fallback.strict = false;
-  fallback.synopsis = "default(x, fallback) -> x, or fallback when x is null or an error";
+  fallback.synopsis =
+      "default(x, fallback) -> x, or fallback when x is null or an error";
   fallback.impl = [](Args args) {
     const Value& x = *args[0];
     return x.is_error() || x.is_null() ? *args[1] : x;

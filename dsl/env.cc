@@ -20,11 +20,11 @@ int Env::Find(std::string_view name) const {
 }
 
 std::optional<ValueKind> TypeNamed(std::string_view name) {
-  static constexpr ValueKind kKinds[] = {
-      ValueKind::kNull,   ValueKind::kBool,  ValueKind::kInt,
-      ValueKind::kUint,   ValueKind::kDouble, ValueKind::kString,
-      ValueKind::kBytes,  ValueKind::kList,  ValueKind::kMap,
-      ValueKind::kType};
+  static constexpr ValueKind kKinds[] = {ValueKind::kNull,   ValueKind::kBool,
+                                         ValueKind::kInt,    ValueKind::kUint,
+                                         ValueKind::kDouble, ValueKind::kString,
+                                         ValueKind::kBytes,  ValueKind::kList,
+                                         ValueKind::kMap,    ValueKind::kType};
   for (ValueKind kind : kKinds) {
     if (KindName(kind) == name) return kind;
   }

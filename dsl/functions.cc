@@ -6,7 +6,8 @@ namespace bssflow::dsl {
 
 Status FunctionRegistry::Register(FunctionDecl decl) {
   if (decl.name.empty() || !decl.impl) {
-    return Status::Error("function registration needs a name and an implementation");
+    return Status::Error(
+        "function registration needs a name and an implementation");
   }
   if (functions_.count(decl.name) != 0) {
     return Status::Error("function '" + decl.name + "' is registered twice");
@@ -31,7 +32,8 @@ Result<std::shared_ptr<const FunctionRegistry>> BuildDefaultRegistry(
     std::shared_ptr<const PostalCodeRules> rules) {
   auto registry = std::make_shared<FunctionRegistry>();
   if (Status s = RegisterStandardFunctions(*registry); !s.ok()) return s;
-  if (Status s = RegisterDomainFunctions(*registry, std::move(rules)); !s.ok()) {
+  if (Status s = RegisterDomainFunctions(*registry, std::move(rules));
+      !s.ok()) {
     return s;
   }
   return std::shared_ptr<const FunctionRegistry>(std::move(registry));
@@ -42,9 +44,9 @@ Value MatchesPattern(const std::string& text, const std::string& pattern) {
   options.set_log_errors(false);
   RE2 re(pattern, options);
   if (!re.ok()) {
-    return Value::MakeError(ErrorKind::kInvalidArgument,
-                            "invalid regular expression '" + pattern +
-                                "': " + re.error());
+    return Value::MakeError(
+        ErrorKind::kInvalidArgument,
+        "invalid regular expression '" + pattern + "': " + re.error());
   }
   return Value::Bool(RE2::PartialMatch(text, re));
 }

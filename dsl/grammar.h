@@ -62,16 +62,17 @@ struct field_name : pegtl::sor<word, backtick_name> {};
 // ---- Literals ---------------------------------------------------------------
 
 struct exponent_digits : pegtl::plus<pegtl::digit> {};
-struct exponent : pegtl::seq<pegtl::one<'e', 'E'>, pegtl::opt<pegtl::one<'+', '-'>>,
-                             pegtl::must<exponent_digits>> {};
+struct exponent
+    : pegtl::seq<pegtl::one<'e', 'E'>, pegtl::opt<pegtl::one<'+', '-'>>,
+                 pegtl::must<exponent_digits>> {};
 /// 1.5, .5, 1.5e3, 1e3 (but not "1." : CEL needs a digit after the point).
 struct double_literal
     : pegtl::sor<pegtl::seq<pegtl::star<pegtl::digit>, pegtl::one<'.'>,
                             pegtl::plus<pegtl::digit>, pegtl::opt<exponent>>,
                  pegtl::seq<pegtl::plus<pegtl::digit>, exponent>> {};
 struct hex_digits : pegtl::plus<pegtl::xdigit> {};
-struct hex_number
-    : pegtl::seq<pegtl::one<'0'>, pegtl::one<'x', 'X'>, pegtl::must<hex_digits>> {};
+struct hex_number : pegtl::seq<pegtl::one<'0'>, pegtl::one<'x', 'X'>,
+                               pegtl::must<hex_digits>> {};
 struct int_number : pegtl::sor<hex_number, pegtl::plus<pegtl::digit>> {};
 struct uint_literal : pegtl::seq<int_number, pegtl::one<'u', 'U'>> {};
 struct int_literal : int_number {};
@@ -87,21 +88,24 @@ struct escape : pegtl::seq<pegtl::one<'\\'>, pegtl::any> {};
 /// '...' or "..." on one line; escapes are decoded by the action.
 template <char Q>
 struct quoted
-    : pegtl::seq<pegtl::one<Q>,
-                 pegtl::star<pegtl::sor<escape, pegtl::not_one<Q, '\\', '\n', '\r'>>>,
-                 pegtl::must<close_quote<Q>>> {};
+    : pegtl::seq<
+          pegtl::one<Q>,
+          pegtl::star<pegtl::sor<escape, pegtl::not_one<Q, '\\', '\n', '\r'>>>,
+          pegtl::must<close_quote<Q>>> {};
 template <char Q>
-struct raw_quoted : pegtl::seq<pegtl::one<Q>, pegtl::star<pegtl::not_one<Q, '\n', '\r'>>,
-                               pegtl::must<close_quote<Q>>> {};
+struct raw_quoted
+    : pegtl::seq<pegtl::one<Q>, pegtl::star<pegtl::not_one<Q, '\n', '\r'>>,
+                 pegtl::must<close_quote<Q>>> {};
 /// '''...''' or """...""", may span lines.
 template <char Q>
-struct triple_quoted
-    : pegtl::seq<pegtl::three<Q>,
-                 pegtl::star<pegtl::not_at<pegtl::three<Q>>, pegtl::sor<escape, pegtl::any>>,
-                 pegtl::must<close_triple_quote<Q>>> {};
+struct triple_quoted : pegtl::seq<pegtl::three<Q>,
+                                  pegtl::star<pegtl::not_at<pegtl::three<Q>>,
+                                              pegtl::sor<escape, pegtl::any>>,
+                                  pegtl::must<close_triple_quote<Q>>> {};
 template <char Q>
 struct raw_triple_quoted
-    : pegtl::seq<pegtl::three<Q>, pegtl::star<pegtl::not_at<pegtl::three<Q>>, pegtl::any>,
+    : pegtl::seq<pegtl::three<Q>,
+                 pegtl::star<pegtl::not_at<pegtl::three<Q>>, pegtl::any>,
                  pegtl::must<close_triple_quote<Q>>> {};
 struct cooked_body : pegtl::sor<triple_quoted<'"'>, triple_quoted<'\''>,
                                 quoted<'"'>, quoted<'\''>> {};
@@ -136,9 +140,10 @@ struct close_args : pegtl::one<')'> {};
 /// (a, b, c) after a function or method name.
 struct next_argument;
 struct call_args
-    : pegtl::seq<tok<open_args>,
-                 pegtl::opt<expr, pegtl::star<comma, pegtl::must<next_argument>>>,
-                 pegtl::must<tok<close_args>>> {};
+    : pegtl::seq<
+          tok<open_args>,
+          pegtl::opt<expr, pegtl::star<comma, pegtl::must<next_argument>>>,
+          pegtl::must<tok<close_args>>> {};
 
 struct leading_dot : pegtl::one<'.'> {};
 /// f(x), .f(x)
@@ -150,9 +155,8 @@ struct variable : pegtl::seq<pegtl::opt<leading_dot>, identifier> {};
 struct open_paren : pegtl::one<'('> {};
 struct close_paren : pegtl::one<')'> {};
 struct paren_content;
-struct parenthesized
-    : pegtl::seq<tok<open_paren>, pegtl::must<paren_content>,
-                 pegtl::must<tok<close_paren>>> {};
+struct parenthesized : pegtl::seq<tok<open_paren>, pegtl::must<paren_content>,
+                                  pegtl::must<tok<close_paren>>> {};
 
 struct open_list : pegtl::one<'['> {};
 struct close_list : pegtl::one<']'> {};
@@ -176,7 +180,8 @@ struct primary : pegtl::sor<literal, global_call, variable, parenthesized,
                             list_literal, map_literal> {};
 
 struct member_dot : pegtl::one<'.'> {};
-struct dot_field : pegtl::seq<tok<member_dot>, pegtl::must<field_name>, skip> {};
+struct dot_field : pegtl::seq<tok<member_dot>, pegtl::must<field_name>, skip> {
+};
 /// x.f(args)
 struct method_call : pegtl::seq<dot_field, call_args> {};
 /// x.f
@@ -188,18 +193,21 @@ struct index_value;
 struct index_access : pegtl::seq<tok<open_index>, pegtl::must<index_value>,
                                  pegtl::must<tok<close_index>>> {};
 struct member
-    : pegtl::seq<tok<primary>,
-                 pegtl::star<pegtl::sor<method_call, field_select, index_access>>> {};
+    : pegtl::seq<
+          tok<primary>,
+          pegtl::star<pegtl::sor<method_call, field_select, index_access>>> {};
 
-struct not_operator : pegtl::seq<pegtl::one<'!'>, pegtl::not_at<pegtl::one<'='>>> {};
+struct not_operator
+    : pegtl::seq<pegtl::one<'!'>, pegtl::not_at<pegtl::one<'='>>> {};
 struct negate_operator : pegtl::one<'-'> {};
 struct not_operand : member {};
 struct negate_operand : member {};
 /// !x, !!x, ...
-struct not_expr : pegtl::seq<pegtl::plus<tok<not_operator>>, pegtl::must<not_operand>> {};
+struct not_expr
+    : pegtl::seq<pegtl::plus<tok<not_operator>>, pegtl::must<not_operand>> {};
 /// -x, --x, ... ; a '-' right before an int literal is part of the literal.
-struct negate_expr
-    : pegtl::seq<pegtl::plus<tok<negate_operator>>, pegtl::must<negate_operand>> {};
+struct negate_expr : pegtl::seq<pegtl::plus<tok<negate_operator>>,
+                                pegtl::must<negate_operand>> {};
 struct unary : pegtl::sor<not_expr, negate_expr, member> {};
 
 /// A binary operator token that yields `Op`.
@@ -212,12 +220,15 @@ using divide_op = binary_operator<Operator::kDivide, pegtl::one<'/'>>;
 using modulo_op = binary_operator<Operator::kModulo, pegtl::one<'%'>>;
 using add_op = binary_operator<Operator::kAdd, pegtl::one<'+'>>;
 using subtract_op = binary_operator<Operator::kSubtract, pegtl::one<'-'>>;
-using less_equal_op = binary_operator<Operator::kLessEqual, pegtl::string<'<', '='>>;
+using less_equal_op =
+    binary_operator<Operator::kLessEqual, pegtl::string<'<', '='>>;
 using less_op = binary_operator<Operator::kLess, pegtl::one<'<'>>;
-using greater_equal_op = binary_operator<Operator::kGreaterEqual, pegtl::string<'>', '='>>;
+using greater_equal_op =
+    binary_operator<Operator::kGreaterEqual, pegtl::string<'>', '='>>;
 using greater_op = binary_operator<Operator::kGreater, pegtl::one<'>'>>;
 using equal_op = binary_operator<Operator::kEqual, pegtl::string<'=', '='>>;
-using not_equal_op = binary_operator<Operator::kNotEqual, pegtl::string<'!', '='>>;
+using not_equal_op =
+    binary_operator<Operator::kNotEqual, pegtl::string<'!', '='>>;
 using in_op = binary_operator<Operator::kIn, TAO_PEGTL_KEYWORD("in")>;
 // && and || are not binary_operator: they build kAnd / kOr nodes.
 struct and_op : pegtl::two<'&'> {};
@@ -233,24 +244,29 @@ struct binary_tail
     : pegtl::seq<tok<Op>, pegtl::must<operand_after<Op, Operand>>> {};
 
 struct multiplication
-    : pegtl::seq<unary, pegtl::star<pegtl::sor<binary_tail<multiply_op, unary>,
-                                               binary_tail<divide_op, unary>,
-                                               binary_tail<modulo_op, unary>>>> {};
+    : pegtl::seq<unary,
+                 pegtl::star<pegtl::sor<binary_tail<multiply_op, unary>,
+                                        binary_tail<divide_op, unary>,
+                                        binary_tail<modulo_op, unary>>>> {};
 struct addition
-    : pegtl::seq<multiplication,
-                 pegtl::star<pegtl::sor<binary_tail<add_op, multiplication>,
-                                        binary_tail<subtract_op, multiplication>>>> {};
+    : pegtl::seq<
+          multiplication,
+          pegtl::star<pegtl::sor<binary_tail<add_op, multiplication>,
+                                 binary_tail<subtract_op, multiplication>>>> {};
 struct relation
     : pegtl::seq<addition,
-                 pegtl::star<pegtl::sor<
-                     binary_tail<less_equal_op, addition>, binary_tail<less_op, addition>,
-                     binary_tail<greater_equal_op, addition>,
-                     binary_tail<greater_op, addition>, binary_tail<equal_op, addition>,
-                     binary_tail<not_equal_op, addition>, binary_tail<in_op, addition>>>> {};
+                 pegtl::star<pegtl::sor<binary_tail<less_equal_op, addition>,
+                                        binary_tail<less_op, addition>,
+                                        binary_tail<greater_equal_op, addition>,
+                                        binary_tail<greater_op, addition>,
+                                        binary_tail<equal_op, addition>,
+                                        binary_tail<not_equal_op, addition>,
+                                        binary_tail<in_op, addition>>>> {};
 struct conditional_and
     : pegtl::seq<relation, pegtl::star<binary_tail<and_op, relation>>> {};
 struct conditional_or
-    : pegtl::seq<conditional_and, pegtl::star<binary_tail<or_op, conditional_and>>> {};
+    : pegtl::seq<conditional_and,
+                 pegtl::star<binary_tail<or_op, conditional_and>>> {};
 
 struct question : pegtl::one<'?'> {};
 struct colon : pegtl::one<':'> {};
@@ -258,8 +274,8 @@ struct then_branch : conditional_or {};
 struct else_branch;
 /// `? a : b` after a condition.
 struct conditional_tail
-    : pegtl::seq<tok<question>, pegtl::must<then_branch>, pegtl::must<tok<colon>>,
-                 pegtl::must<else_branch>> {};
+    : pegtl::seq<tok<question>, pegtl::must<then_branch>,
+                 pegtl::must<tok<colon>>, pegtl::must<else_branch>> {};
 
 struct expr : pegtl::seq<conditional_or, pegtl::opt<conditional_tail>>,
               counts_nesting {};
@@ -275,9 +291,8 @@ struct index_value : expr {};
 
 struct end_of_expression : pegtl::eof {};
 /// A whole expression: blanks, the expression, nothing after it.
-struct expression
-    : pegtl::seq<skip, pegtl::must<whole_expression>,
-                 pegtl::must<end_of_expression>> {};
+struct expression : pegtl::seq<skip, pegtl::must<whole_expression>,
+                               pegtl::must<end_of_expression>> {};
 
 }  // namespace bssflow::dsl::grammar
 

@@ -7,17 +7,22 @@ namespace bssflow::dsl {
 
 Value ValueFromJson(const nlohmann::json& json) {
   switch (json.type()) {
-    case nlohmann::json::value_t::null: return Value::Null();
-    case nlohmann::json::value_t::boolean: return Value::Bool(json.get<bool>());
+    case nlohmann::json::value_t::null:
+      return Value::Null();
+    case nlohmann::json::value_t::boolean:
+      return Value::Bool(json.get<bool>());
     case nlohmann::json::value_t::number_integer:
       return Value::Int(json.get<int64_t>());
     case nlohmann::json::value_t::number_unsigned: {
       uint64_t u = json.get<uint64_t>();
-      if (u <= static_cast<uint64_t>(INT64_MAX)) return Value::Int(static_cast<int64_t>(u));
+      if (u <= static_cast<uint64_t>(INT64_MAX))
+        return Value::Int(static_cast<int64_t>(u));
       return Value::Uint(u);
     }
-    case nlohmann::json::value_t::number_float: return Value::Double(json.get<double>());
-    case nlohmann::json::value_t::string: return Value::String(json.get<std::string>());
+    case nlohmann::json::value_t::number_float:
+      return Value::Double(json.get<double>());
+    case nlohmann::json::value_t::string:
+      return Value::String(json.get<std::string>());
     case nlohmann::json::value_t::array: {
       ValueList items;
       items.reserve(json.size());
@@ -31,36 +36,45 @@ Value ValueFromJson(const nlohmann::json& json) {
       }
       return Value::Map(std::move(map));
     }
-    default: return Value::Null();
+    default:
+      return Value::Null();
   }
 }
 
 nlohmann::ordered_json ValueToJson(const Value& value) {
   switch (value.kind()) {
-    case ValueKind::kNull: return nullptr;
-    case ValueKind::kBool: return value.bool_value();
-    case ValueKind::kInt: return value.int_value();
-    case ValueKind::kUint: return value.uint_value();
+    case ValueKind::kNull:
+      return nullptr;
+    case ValueKind::kBool:
+      return value.bool_value();
+    case ValueKind::kInt:
+      return value.int_value();
+    case ValueKind::kUint:
+      return value.uint_value();
     case ValueKind::kDouble: {
       double d = value.double_value();
       if (std::isnan(d)) return "NaN";
       if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
       return d;
     }
-    case ValueKind::kString: return value.string_value();
-    case ValueKind::kBytes: return Base64Encode(value.bytes_value());
+    case ValueKind::kString:
+      return value.string_value();
+    case ValueKind::kBytes:
+      return Base64Encode(value.bytes_value());
     case ValueKind::kList: {
       nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      for (const Value& item : value.list_value()) out.push_back(ValueToJson(item));
+      for (const Value& item : value.list_value())
+        out.push_back(ValueToJson(item));
       return out;
     }
     case ValueKind::kMap: {
       const auto& entries = value.map_value().entries();
-      bool string_keys = std::all_of(entries.begin(), entries.end(), [](const auto& e) {
-        return e.first.kind() == ValueKind::kString;
-      });
-      nlohmann::ordered_json out =
-          string_keys ? nlohmann::ordered_json::object() : nlohmann::ordered_json::array();
+      bool string_keys = std::all_of(
+          entries.begin(), entries.end(),
+          [](const auto& e) { return e.first.kind() == ValueKind::kString; });
+      nlohmann::ordered_json out = string_keys
+                                       ? nlohmann::ordered_json::object()
+                                       : nlohmann::ordered_json::array();
       for (const auto& [key, item] : entries) {
         if (string_keys) {
           out[key.string_value()] = ValueToJson(item);
@@ -70,8 +84,10 @@ nlohmann::ordered_json ValueToJson(const Value& value) {
       }
       return out;
     }
-    case ValueKind::kType: return std::string(KindName(value.type_value()));
-    case ValueKind::kError: return {{"error", value.error_value().message}};
+    case ValueKind::kType:
+      return std::string(KindName(value.type_value()));
+    case ValueKind::kError:
+      return {{"error", value.error_value().message}};
   }
   return nullptr;
 }
@@ -86,13 +102,16 @@ std::string Base64Encode(std::string_view data) {
   size_t i = 0;
   for (; i + 2 < data.size(); i += 3) {
     uint32_t n = (static_cast<uint8_t>(data[i]) << 16) |
-                 (static_cast<uint8_t>(data[i + 1]) << 8) | static_cast<uint8_t>(data[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kAlphabet[(n >> shift) & 63]);
+                 (static_cast<uint8_t>(data[i + 1]) << 8) |
+                 static_cast<uint8_t>(data[i + 2]);
+    for (int shift = 18; shift >= 0; shift -= 6)
+      out.push_back(kAlphabet[(n >> shift) & 63]);
   }
   size_t rest = data.size() - i;
   if (rest > 0) {
     uint32_t n = static_cast<uint32_t>(static_cast<uint8_t>(data[i]) << 16);
-    if (rest == 2) n |= static_cast<uint32_t>(static_cast<uint8_t>(data[i + 1]) << 8);
+    if (rest == 2)
+      n |= static_cast<uint32_t>(static_cast<uint8_t>(data[i + 1]) << 8);
     out.push_back(kAlphabet[(n >> 18) & 63]);
     out.push_back(kAlphabet[(n >> 12) & 63]);
     out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');

@@ -4,7 +4,6 @@
 #define BSSFLOW_DSL_JSON_VALUE_H_
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>

@@ -47,15 +47,28 @@ int64_t ReadHex(std::string_view body, size_t pos, size_t count) {
 
 char SimpleEscape(char c) {
   switch (c) {
-    case 'a': return '\a';
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    case 'v': return '\v';
-    case '\\': case '?': case '"': case '\'': case '`': return c;
-    default: return 0;
+    case 'a':
+      return '\a';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case 'v':
+      return '\v';
+    case '\\':
+    case '?':
+    case '"':
+    case '\'':
+    case '`':
+      return c;
+    default:
+      return 0;
   }
 }
 
@@ -119,8 +132,9 @@ struct Decoder {
     if (bytes) return Fail(i, "\\u and \\U escapes are not allowed in bytes");
     int64_t cp = ReadHex(body, i + 2, digits);
     if (cp < 0) {
-      return Fail(i, "\\" + std::string(1, body[i + 1]) + " must be followed by " +
-                         std::to_string(digits) + " hex digits");
+      return Fail(i, "\\" + std::string(1, body[i + 1]) +
+                         " must be followed by " + std::to_string(digits) +
+                         " hex digits");
     }
     if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
       return Fail(i, "escape names an invalid code point");
@@ -162,8 +176,8 @@ LiteralResult DecodeStringLiteral(std::string_view text) {
   LiteralResult result;
   if (raw) {
     std::string copy(body);
-    result.value = bytes ? Value::Bytes(std::move(copy))
-                         : Value::String(std::move(copy));
+    result.value =
+        bytes ? Value::Bytes(std::move(copy)) : Value::String(std::move(copy));
     return result;
   }
   Decoder decoder{body, bytes, body_begin, {}, {}};

@@ -7,13 +7,14 @@ namespace bssflow::dsl {
 
 Value NoMatchingOverload(const char* what, const Value* const* args, int count,
                          int32_t offset) {
-  std::string message = "no matching overload for '" + std::string(what) +
-                        "' applied to (";
+  std::string message =
+      "no matching overload for '" + std::string(what) + "' applied to (";
   for (int i = 0; i < count; ++i) {
     if (i > 0) message += ", ";
     message += KindName(args[i]->kind());
   }
-  return Value::MakeError(ErrorKind::kNoMatchingOverload, message + ")", offset);
+  return Value::MakeError(ErrorKind::kNoMatchingOverload, message + ")",
+                          offset);
 }
 
 namespace {
@@ -24,30 +25,38 @@ Value Mismatch(Operator op, const Value& a, const Value& b, int32_t offset) {
 }
 
 Value Overflow(Operator op, const char* type, int32_t offset) {
-  return Value::MakeError(ErrorKind::kOverflow,
-                          std::string(type) + " overflow in '" +
-                              OperatorText(op) + "'",
-                          offset);
+  return Value::MakeError(
+      ErrorKind::kOverflow,
+      std::string(type) + " overflow in '" + OperatorText(op) + "'", offset);
 }
 
 Value IntArithmetic(Operator op, int64_t a, int64_t b, int32_t offset) {
   int64_t r = 0;
   bool overflow = false;
   switch (op) {
-    case Operator::kAdd: overflow = __builtin_add_overflow(a, b, &r); break;
-    case Operator::kSubtract: overflow = __builtin_sub_overflow(a, b, &r); break;
-    case Operator::kMultiply: overflow = __builtin_mul_overflow(a, b, &r); break;
+    case Operator::kAdd:
+      overflow = __builtin_add_overflow(a, b, &r);
+      break;
+    case Operator::kSubtract:
+      overflow = __builtin_sub_overflow(a, b, &r);
+      break;
+    case Operator::kMultiply:
+      overflow = __builtin_mul_overflow(a, b, &r);
+      break;
     case Operator::kDivide:
     case Operator::kModulo:
       if (b == 0) {
         return op == Operator::kDivide
-                   ? Value::MakeError(ErrorKind::kDivideByZero, "division by zero", offset)
-                   : Value::MakeError(ErrorKind::kModulusByZero, "modulus by zero", offset);
+                   ? Value::MakeError(ErrorKind::kDivideByZero,
+                                      "division by zero", offset)
+                   : Value::MakeError(ErrorKind::kModulusByZero,
+                                      "modulus by zero", offset);
       }
       if (a == INT64_MIN && b == -1) return Overflow(op, "int", offset);
       r = op == Operator::kDivide ? a / b : a % b;
       break;
-    default: break;
+    default:
+      break;
   }
   if (overflow) return Overflow(op, "int", offset);
   return Value::Int(r);
@@ -57,19 +66,28 @@ Value UintArithmetic(Operator op, uint64_t a, uint64_t b, int32_t offset) {
   uint64_t r = 0;
   bool overflow = false;
   switch (op) {
-    case Operator::kAdd: overflow = __builtin_add_overflow(a, b, &r); break;
-    case Operator::kSubtract: overflow = __builtin_sub_overflow(a, b, &r); break;
-    case Operator::kMultiply: overflow = __builtin_mul_overflow(a, b, &r); break;
+    case Operator::kAdd:
+      overflow = __builtin_add_overflow(a, b, &r);
+      break;
+    case Operator::kSubtract:
+      overflow = __builtin_sub_overflow(a, b, &r);
+      break;
+    case Operator::kMultiply:
+      overflow = __builtin_mul_overflow(a, b, &r);
+      break;
     case Operator::kDivide:
     case Operator::kModulo:
       if (b == 0) {
         return op == Operator::kDivide
-                   ? Value::MakeError(ErrorKind::kDivideByZero, "division by zero", offset)
-                   : Value::MakeError(ErrorKind::kModulusByZero, "modulus by zero", offset);
+                   ? Value::MakeError(ErrorKind::kDivideByZero,
+                                      "division by zero", offset)
+                   : Value::MakeError(ErrorKind::kModulusByZero,
+                                      "modulus by zero", offset);
       }
       r = op == Operator::kDivide ? a / b : a % b;
       break;
-    default: break;
+    default:
+      break;
   }
   if (overflow) return Overflow(op, "uint", offset);
   return Value::Uint(r);
@@ -77,17 +95,23 @@ Value UintArithmetic(Operator op, uint64_t a, uint64_t b, int32_t offset) {
 
 Value DoubleArithmetic(Operator op, double a, double b) {
   switch (op) {
-    case Operator::kAdd: return Value::Double(a + b);
-    case Operator::kSubtract: return Value::Double(a - b);
-    case Operator::kMultiply: return Value::Double(a * b);
-    default: return Value::Double(a / b);
+    case Operator::kAdd:
+      return Value::Double(a + b);
+    case Operator::kSubtract:
+      return Value::Double(a - b);
+    case Operator::kMultiply:
+      return Value::Double(a * b);
+    default:
+      return Value::Double(a / b);
   }
 }
 
 Value Concatenate(const Value& a, const Value& b) {
   switch (a.kind()) {
-    case ValueKind::kString: return Value::String(a.string_value() + b.string_value());
-    case ValueKind::kBytes: return Value::Bytes(a.bytes_value() + b.bytes_value());
+    case ValueKind::kString:
+      return Value::String(a.string_value() + b.string_value());
+    case ValueKind::kBytes:
+      return Value::Bytes(a.bytes_value() + b.bytes_value());
     default: {
       ValueList items = a.list_value();
       items.insert(items.end(), b.list_value().begin(), b.list_value().end());
@@ -122,10 +146,14 @@ Value Ordering(Operator op, const Value& a, const Value& b, int32_t offset) {
   std::optional<int> c = Compare(a, b);
   if (!c.has_value()) return Mismatch(op, a, b, offset);
   switch (op) {
-    case Operator::kLess: return Value::Bool(*c == -1);
-    case Operator::kLessEqual: return Value::Bool(*c == -1 || *c == 0);
-    case Operator::kGreater: return Value::Bool(*c == 1);
-    default: return Value::Bool(*c == 1 || *c == 0);
+    case Operator::kLess:
+      return Value::Bool(*c == -1);
+    case Operator::kLessEqual:
+      return Value::Bool(*c == -1 || *c == 0);
+    case Operator::kGreater:
+      return Value::Bool(*c == 1);
+    default:
+      return Value::Bool(*c == 1 || *c == 0);
   }
 }
 
@@ -147,15 +175,19 @@ Value Contains(const Value& element, const Value& container, int32_t offset) {
 Value ApplyBinary(Operator op, const Value& left, const Value& right,
                   int32_t offset) {
   switch (op) {
-    case Operator::kEqual: return Value::Bool(Equal(left, right));
-    case Operator::kNotEqual: return Value::Bool(!Equal(left, right));
+    case Operator::kEqual:
+      return Value::Bool(Equal(left, right));
+    case Operator::kNotEqual:
+      return Value::Bool(!Equal(left, right));
     case Operator::kLess:
     case Operator::kLessEqual:
     case Operator::kGreater:
     case Operator::kGreaterEqual:
       return Ordering(op, left, right, offset);
-    case Operator::kIn: return Contains(left, right, offset);
-    default: return Arithmetic(op, left, right, offset);
+    case Operator::kIn:
+      return Contains(left, right, offset);
+    default:
+      return Arithmetic(op, left, right, offset);
   }
 }
 
@@ -181,7 +213,9 @@ namespace {
 Value ListIndex(const ValueList& list, const Value& index, int32_t offset) {
   int64_t position = 0;
   switch (index.kind()) {
-    case ValueKind::kInt: position = index.int_value(); break;
+    case ValueKind::kInt:
+      position = index.int_value();
+      break;
     case ValueKind::kUint:
       position = index.uint_value() > static_cast<uint64_t>(INT64_MAX)
                      ? INT64_MAX
@@ -190,10 +224,10 @@ Value ListIndex(const ValueList& list, const Value& index, int32_t offset) {
     case ValueKind::kDouble: {
       double d = index.double_value();
       if (std::trunc(d) != d || std::abs(d) > 9.0e18) {
-        return Value::MakeError(ErrorKind::kInvalidArgument,
-                                "list index " + DebugString(index) +
-                                    " is not a whole number",
-                                offset);
+        return Value::MakeError(
+            ErrorKind::kInvalidArgument,
+            "list index " + DebugString(index) + " is not a whole number",
+            offset);
       }
       position = static_cast<int64_t>(d);
       break;
@@ -228,10 +262,10 @@ Value ApplyIndex(const Value& container, const Value& index, int32_t offset) {
     const Value* found = container.map_value().Find(index);
     return found != nullptr ? *found : NoSuchKey(index, offset);
   }
-  return Value::MakeError(ErrorKind::kNoMatchingOverload,
-                          "cannot index a value of type " +
-                              std::string(KindName(container.kind())),
-                          offset);
+  return Value::MakeError(
+      ErrorKind::kNoMatchingOverload,
+      "cannot index a value of type " + std::string(KindName(container.kind())),
+      offset);
 }
 
 Value ApplySelect(const Value& operand, const Value& field, int32_t offset) {

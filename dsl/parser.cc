@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "dsl/grammar.h"
-#include "dsl/parser_errors.h"
 #include "dsl/literals.h"
+#include "dsl/parser_errors.h"
 
 namespace bssflow::dsl {
 
@@ -224,7 +224,8 @@ struct Action<g::variable> {
   static void apply(const Input& in, ParseState& st) {
     std::string_view text = in.string_view();
     size_t at = text[0] == '.' ? 1 : 0;
-    NodePtr node = st.Make(NodeKind::kIdent, st.OffsetOf(in) + static_cast<int32_t>(at));
+    NodePtr node =
+        st.Make(NodeKind::kIdent, st.OffsetOf(in) + static_cast<int32_t>(at));
     node->name = std::string(text.substr(at));
     node->root_scope = at == 1;
     st.Push(std::move(node));
@@ -245,8 +246,8 @@ struct Action<g::open_map> : Action<g::open_args> {};
 
 NodePtr MakeHas(ParseState& st, int32_t offset, std::vector<NodePtr> args) {
   if (args.size() != 1 || args[0]->kind != NodeKind::kSelect) {
-    throw SyntaxError{offset,
-                      "has() takes one field selection, as in has(account.phone)"};
+    throw SyntaxError{
+        offset, "has() takes one field selection, as in has(account.phone)"};
   }
   NodePtr select = std::move(args[0]);
   NodePtr node = st.Make(NodeKind::kHas, offset, std::move(select->children));
@@ -281,10 +282,12 @@ std::pair<Macro, size_t> MacroFor(std::string_view name, size_t arg_count) {
   if (quantifier_arity) {
     if (name == "all") return {Macro::kAll, vars};
     if (name == "exists") return {Macro::kExists, vars};
-    if (name == "exists_one" || name == "existsOne") return {Macro::kExistsOne, vars};
+    if (name == "exists_one" || name == "existsOne")
+      return {Macro::kExistsOne, vars};
   }
   if (name == "filter" && arg_count == 2) return {Macro::kFilter, 1};
-  if (name == "map" && (arg_count == 2 || arg_count == 3)) return {Macro::kMap, 1};
+  if (name == "map" && (arg_count == 2 || arg_count == 3))
+    return {Macro::kMap, 1};
   if (arg_count == 3 || arg_count == 4) {
     if (name == "transformList") return {Macro::kTransformList, 2};
     if (name == "transformMap") return {Macro::kTransformMap, 2};
@@ -293,25 +296,29 @@ std::pair<Macro, size_t> MacroFor(std::string_view name, size_t arg_count) {
 }
 
 // range.macro(var, ...) -> a comprehension node.
-NodePtr MakeComprehension(ParseState& st, Macro macro, size_t vars, int32_t offset,
-                          NodePtr range, std::vector<NodePtr> args) {
+NodePtr MakeComprehension(ParseState& st, Macro macro, size_t vars,
+                          int32_t offset, NodePtr range,
+                          std::vector<NodePtr> args) {
   for (size_t i = 0; i < vars; ++i) {
     if (args[i]->kind != NodeKind::kIdent) {
       throw SyntaxError{args[i]->offset,
-                        std::string("argument ") + std::to_string(i + 1) + " of " +
-                            MacroName(macro) + "() must be a variable name, as in " +
+                        std::string("argument ") + std::to_string(i + 1) +
+                            " of " + MacroName(macro) +
+                            "() must be a variable name, as in " +
                             "list.exists(x, x > 0)"};
     }
   }
   if (vars == 2 && args[0]->name == args[1]->name) {
     throw SyntaxError{args[1]->offset, std::string("the two variables of ") +
-                                           MacroName(macro) + "() need different names"};
+                                           MacroName(macro) +
+                                           "() need different names"};
   }
   std::string variable = args[0]->name;
   std::string second = vars == 2 ? args[1]->name : "";
   std::vector<NodePtr> children;
   children.push_back(std::move(range));
-  for (size_t i = vars; i < args.size(); ++i) children.push_back(std::move(args[i]));
+  for (size_t i = vars; i < args.size(); ++i)
+    children.push_back(std::move(args[i]));
   NodePtr node = st.Make(NodeKind::kComprehension, offset, std::move(children));
   node->macro = macro;
   node->name = std::move(variable);
@@ -351,9 +358,9 @@ struct Action<g::field_select> {
   static void apply(const Input& in, ParseState& st) {
     std::string_view text = in.string_view();
     size_t at = SkipBlanks(text, 1);
-    NodePtr node = st.Make(NodeKind::kSelect,
-                           st.OffsetOf(in) + static_cast<int32_t>(at),
-                           Children(st.Pop()));
+    NodePtr node =
+        st.Make(NodeKind::kSelect, st.OffsetOf(in) + static_cast<int32_t>(at),
+                Children(st.Pop()));
     node->name = NameAt(text, at);
     st.Push(std::move(node));
   }
@@ -401,7 +408,8 @@ struct Action<g::not_expr> {
     int count = CountLeading(in.string_view(), '!');
     NodePtr node = st.Pop();
     for (int i = 0; i < count; ++i) {
-      node = st.Make(NodeKind::kUnary, st.OffsetOf(in), Children(std::move(node)));
+      node =
+          st.Make(NodeKind::kUnary, st.OffsetOf(in), Children(std::move(node)));
       node->op = Operator::kNot;
     }
     st.Push(std::move(node));
@@ -426,7 +434,8 @@ struct Action<g::negate_expr> {
       --count;
     }
     for (int i = 0; i < count; ++i) {
-      node = st.Make(NodeKind::kUnary, st.OffsetOf(in), Children(std::move(node)));
+      node =
+          st.Make(NodeKind::kUnary, st.OffsetOf(in), Children(std::move(node)));
       node->op = Operator::kNegate;
     }
     st.Push(std::move(node));
@@ -444,7 +453,8 @@ struct Action<g::binary_tail<Op, Operand>> {
                                                    : NodeKind::kBinary;
     NodePtr node = st.Make(kind, st.OffsetOf(in),
                            Children(std::move(left), std::move(right)));
-    if constexpr (!std::is_same_v<Op, g::and_op> && !std::is_same_v<Op, g::or_op>) {
+    if constexpr (!std::is_same_v<Op, g::and_op> &&
+                  !std::is_same_v<Op, g::or_op>) {
       node->op = Op::kOperator;
     }
     st.Push(std::move(node));
@@ -458,9 +468,9 @@ struct Action<g::conditional_tail> {
     NodePtr otherwise = st.Pop();
     NodePtr then = st.Pop();
     NodePtr condition = st.Pop();
-    st.Push(st.Make(NodeKind::kConditional, st.OffsetOf(in),
-                    Children(std::move(condition), std::move(then),
-                             std::move(otherwise))));
+    st.Push(st.Make(
+        NodeKind::kConditional, st.OffsetOf(in),
+        Children(std::move(condition), std::move(then), std::move(otherwise))));
   }
 };
 
@@ -493,7 +503,8 @@ struct Control : pegtl::must_if<ErrorTable>::control<Rule> {
   }
 };
 
-// ---- Messages -----------------------------------------------------------------
+// ---- Messages
+// -----------------------------------------------------------------
 
 // What stands at `offset`, for "found {found}".
 std::string Found(std::string_view text, size_t offset) {
@@ -515,10 +526,14 @@ std::string Found(std::string_view text, size_t offset) {
 std::string Hint(std::string_view text, size_t offset) {
   if (offset >= text.size()) return "";
   switch (text[offset]) {
-    case '=': return "; did you mean '=='?";
-    case '&': return "; did you mean '&&'?";
-    case '|': return "; did you mean '||'?";
-    default: return "";
+    case '=':
+      return "; did you mean '=='?";
+    case '&':
+      return "; did you mean '&&'?";
+    case '|':
+      return "; did you mean '||'?";
+    default:
+      return "";
   }
 }
 
@@ -565,7 +580,8 @@ ParseResult Parse(const Source& source, const Limits& limits) {
   ParseResult result;
   std::string_view text = source.text;
   auto fail = [&](size_t offset, std::string message) {
-    result.diagnostics.push_back({static_cast<int32_t>(offset), std::move(message)});
+    result.diagnostics.push_back(
+        {static_cast<int32_t>(offset), std::move(message)});
     return std::move(result);
   };
   if (text.size() > limits.max_expression_length) {

@@ -8,7 +8,6 @@
 
 namespace bssflow::dsl {
 
-
 // One message per commit point of the grammar. "{found}" is replaced by what
 // stands at the error position ("')'", "end of input", ...).
 
@@ -18,13 +17,18 @@ inline constexpr const char* kMessage = nullptr;
 #define BSSFLOW_MESSAGE(rule, text) \
   template <>                       \
   inline constexpr const char* kMessage<rule> = text
-BSSFLOW_MESSAGE(grammar::whole_expression, "expected an expression, found {found}");
-BSSFLOW_MESSAGE(grammar::paren_content, "expected an expression after '(', found {found}");
-BSSFLOW_MESSAGE(grammar::next_argument, "expected an argument after ',', found {found}");
+BSSFLOW_MESSAGE(grammar::whole_expression,
+                "expected an expression, found {found}");
+BSSFLOW_MESSAGE(grammar::paren_content,
+                "expected an expression after '(', found {found}");
+BSSFLOW_MESSAGE(grammar::next_argument,
+                "expected an argument after ',', found {found}");
 BSSFLOW_MESSAGE(grammar::end_of_expression,
                 "unexpected {found} after a complete expression");
-BSSFLOW_MESSAGE(grammar::exponent_digits, "expected digits in the exponent, found {found}");
-BSSFLOW_MESSAGE(grammar::hex_digits, "expected hex digits after '0x', found {found}");
+BSSFLOW_MESSAGE(grammar::exponent_digits,
+                "expected digits in the exponent, found {found}");
+BSSFLOW_MESSAGE(grammar::hex_digits,
+                "expected hex digits after '0x', found {found}");
 BSSFLOW_MESSAGE(grammar::close_quote<'"'>,
                 "unterminated string: expected a closing \" on the same line");
 BSSFLOW_MESSAGE(grammar::close_quote<'\''>,
@@ -35,30 +39,38 @@ BSSFLOW_MESSAGE(grammar::close_triple_quote<'\''>,
                 "unterminated string: expected a closing '''");
 BSSFLOW_MESSAGE(grammar::tok<grammar::close_args>,
                 "expected ',' or ')' after a function argument, found {found}");
-BSSFLOW_MESSAGE(grammar::tok<grammar::close_paren>, "expected ')' to close '(', found {found}");
+BSSFLOW_MESSAGE(grammar::tok<grammar::close_paren>,
+                "expected ')' to close '(', found {found}");
 BSSFLOW_MESSAGE(grammar::tok<grammar::close_list>,
                 "expected ',' or ']' in the list, found {found}");
 BSSFLOW_MESSAGE(grammar::tok<grammar::close_map>,
                 "expected ',' or '}' in the map, found {found}");
 BSSFLOW_MESSAGE(grammar::tok<grammar::map_colon>,
                 "expected ':' after the map key, found {found}");
-BSSFLOW_MESSAGE(grammar::map_value, "expected a value after ':', found {found}");
+BSSFLOW_MESSAGE(grammar::map_value,
+                "expected a value after ':', found {found}");
 BSSFLOW_MESSAGE(grammar::field_name,
                 "expected a field or method name after '.', found {found}");
-BSSFLOW_MESSAGE(grammar::index_value, "expected an index after '[', found {found}");
-BSSFLOW_MESSAGE(grammar::tok<grammar::close_index>, "expected ']' after the index, found {found}");
-BSSFLOW_MESSAGE(grammar::not_operand, "expected an expression after '!', found {found}");
-BSSFLOW_MESSAGE(grammar::negate_operand, "expected an expression after '-', found {found}");
-BSSFLOW_MESSAGE(grammar::then_branch, "expected an expression after '?', found {found}");
+BSSFLOW_MESSAGE(grammar::index_value,
+                "expected an index after '[', found {found}");
+BSSFLOW_MESSAGE(grammar::tok<grammar::close_index>,
+                "expected ']' after the index, found {found}");
+BSSFLOW_MESSAGE(grammar::not_operand,
+                "expected an expression after '!', found {found}");
+BSSFLOW_MESSAGE(grammar::negate_operand,
+                "expected an expression after '-', found {found}");
+BSSFLOW_MESSAGE(grammar::then_branch,
+                "expected an expression after '?', found {found}");
 BSSFLOW_MESSAGE(grammar::tok<grammar::colon>,
                 "expected ':' in the conditional expression, found {found}");
-BSSFLOW_MESSAGE(grammar::else_branch, "expected an expression after ':', found {found}");
+BSSFLOW_MESSAGE(grammar::else_branch,
+                "expected an expression after ':', found {found}");
 #undef BSSFLOW_MESSAGE
 
 template <typename Op>
 inline constexpr const char* kOperandMessage = nullptr;
-#define BSSFLOW_OPERAND(op, text) \
-  template <>                     \
+#define BSSFLOW_OPERAND(op, text)                    \
+  template <>                                        \
   inline constexpr const char* kOperandMessage<op> = \
       "expected an expression after '" text "', found {found}"
 BSSFLOW_OPERAND(grammar::multiply_op, "*");

@@ -75,7 +75,8 @@ PlanPtr MakeCompareConstant(Operator op, PlanPtr operand, Value constant,
                             bool constant_on_left, int32_t offset);
 enum class StringTest { kContains, kStartsWith, kEndsWith };
 /// text.contains(part) and friends.
-PlanPtr MakeStringTest(StringTest test, PlanPtr text, PlanPtr part, int32_t offset);
+PlanPtr MakeStringTest(StringTest test, PlanPtr text, PlanPtr part,
+                       int32_t offset);
 PlanPtr MakeAnd(PlanPtr left, PlanPtr right, int32_t offset);
 PlanPtr MakeOr(PlanPtr left, PlanPtr right, int32_t offset);
 PlanPtr MakeConditional(PlanPtr condition, PlanPtr then, PlanPtr otherwise,
@@ -84,14 +85,16 @@ PlanPtr MakeConditional(PlanPtr condition, PlanPtr then, PlanPtr otherwise,
 PlanPtr MakeCall(const FunctionDecl* function, std::vector<PlanPtr> args,
                  int32_t offset);
 /// text.matches(regex) with the regex compiled when planning.
-PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const Regex> regex, int32_t offset);
+PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const Regex> regex,
+                    int32_t offset);
 /// A comprehension. `local` holds the element (one-variable macros) or the
 /// index/key (two-variable macros, whose `second_local` holds the element or
 /// value; -1 otherwise). `filter` is the predicate of all, exists,
 /// exists_one and filter, or the optional condition of map, transformList and
 /// transformMap; `body` is the transform, null for the others.
-PlanPtr MakeComprehension(Macro macro, int local, int second_local, PlanPtr range,
-                          PlanPtr filter, PlanPtr body, int32_t offset);
+PlanPtr MakeComprehension(Macro macro, int local, int second_local,
+                          PlanPtr range, PlanPtr filter, PlanPtr body,
+                          int32_t offset);
 
 }  // namespace bssflow::dsl
 

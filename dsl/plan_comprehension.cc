@@ -15,7 +15,9 @@ class Sequence {
         map_(range.kind() == ValueKind::kMap ? &range.map_value() : nullptr) {}
 
   bool valid() const { return list_ != nullptr || map_ != nullptr; }
-  size_t size() const { return list_ != nullptr ? list_->size() : map_->size(); }
+  size_t size() const {
+    return list_ != nullptr ? list_->size() : map_->size();
+  }
 
   // Binds the one-variable binding (element, or key), or the two-variable
   // index or key.
@@ -76,19 +78,25 @@ class ComprehensionNode final : public PlanNode {
  private:
   Value Iterate(Frame& frame, const Sequence& sequence) const {
     switch (macro_) {
-      case Macro::kAll: return Quantify(frame, sequence, false);
-      case Macro::kExists: return Quantify(frame, sequence, true);
-      case Macro::kExistsOne: return ExistsOne(frame, sequence);
-      default: return Transform(frame, sequence);
+      case Macro::kAll:
+        return Quantify(frame, sequence, false);
+      case Macro::kExists:
+        return Quantify(frame, sequence, true);
+      case Macro::kExistsOne:
+        return ExistsOne(frame, sequence);
+      default:
+        return Transform(frame, sequence);
     }
   }
 
   // Binds the variables to position `i`; false with `error` set when the
   // iteration limit is spent.
-  bool Step(Frame& frame, const Sequence& sequence, size_t i, Value& error) const {
+  bool Step(Frame& frame, const Sequence& sequence, size_t i,
+            Value& error) const {
     if (--frame.iterations_left < 0) {
-      error = Value::MakeError(ErrorKind::kLimitExceeded,
-                               "comprehension iteration limit exceeded", offset_);
+      error =
+          Value::MakeError(ErrorKind::kLimitExceeded,
+                           "comprehension iteration limit exceeded", offset_);
       return false;
     }
     bool two = second_local_ >= 0;
@@ -101,7 +109,8 @@ class ComprehensionNode final : public PlanNode {
   Value NotBool(const Value& v, const PlanNode& node) const {
     return Value::MakeError(ErrorKind::kNoMatchingOverload,
                             std::string("condition of ") + MacroName(macro_) +
-                                "() must be bool, got " + std::string(KindName(v.kind())),
+                                "() must be bool, got " +
+                                std::string(KindName(v.kind())),
                             node.offset());
   }
 
@@ -178,10 +187,12 @@ class ComprehensionNode final : public PlanNode {
 
 }  // namespace
 
-PlanPtr MakeComprehension(Macro macro, int local, int second_local, PlanPtr range,
-                          PlanPtr filter, PlanPtr body, int32_t offset) {
-  return std::make_unique<ComprehensionNode>(macro, local, second_local, std::move(range),
-                                             std::move(filter), std::move(body), offset);
+PlanPtr MakeComprehension(Macro macro, int local, int second_local,
+                          PlanPtr range, PlanPtr filter, PlanPtr body,
+                          int32_t offset) {
+  return std::make_unique<ComprehensionNode>(
+      macro, local, second_local, std::move(range), std::move(filter),
+      std::move(body), offset);
 }
 
 }  // namespace bssflow::dsl

@@ -10,7 +10,8 @@ namespace {
 
 // Evaluation results that live in a child's temporary must be copied out
 // before the temporary dies; results in stable storage are passed through.
-const Value& Forward(const Value& result, const Value& temporary, Value& scratch) {
+const Value& Forward(const Value& result, const Value& temporary,
+                     Value& scratch) {
   if (&result != &temporary) return result;
   scratch = result;
   return scratch;
@@ -24,9 +25,9 @@ const Value kFalseValue = Value::Bool(false);
 const Value& BoolRef(bool b) { return b ? kTrueValue : kFalseValue; }
 
 bool IsRelational(Operator op) {
-  return op == Operator::kEqual || op == Operator::kNotEqual || op == Operator::kLess ||
-         op == Operator::kLessEqual || op == Operator::kGreater ||
-         op == Operator::kGreaterEqual;
+  return op == Operator::kEqual || op == Operator::kNotEqual ||
+         op == Operator::kLess || op == Operator::kLessEqual ||
+         op == Operator::kGreater || op == Operator::kGreaterEqual;
 }
 
 // The common same-kind cases of a relational operator, without going
@@ -54,15 +55,22 @@ int FastRelation(Operator op, const Value& a, const Value& b) {
       c = x - y;
       break;
     }
-    default: return -1;
+    default:
+      return -1;
   }
   switch (op) {
-    case Operator::kEqual: return c == 0;
-    case Operator::kNotEqual: return c != 0;
-    case Operator::kLess: return c < 0;
-    case Operator::kLessEqual: return c <= 0;
-    case Operator::kGreater: return c > 0;
-    default: return c >= 0;
+    case Operator::kEqual:
+      return c == 0;
+    case Operator::kNotEqual:
+      return c != 0;
+    case Operator::kLess:
+      return c < 0;
+    case Operator::kLessEqual:
+      return c <= 0;
+    case Operator::kGreater:
+      return c > 0;
+    default:
+      return c >= 0;
   }
 }
 
@@ -76,7 +84,8 @@ Value StampOffset(Value v, int32_t offset) {
 
 class ConstantNode final : public PlanNode {
  public:
-  ConstantNode(Value value, int32_t offset) : PlanNode(offset), value_(std::move(value)) {}
+  ConstantNode(Value value, int32_t offset)
+      : PlanNode(offset), value_(std::move(value)) {}
   const Value& Eval(Frame&, Value&) const override { return value_; }
   const Value* constant() const override { return &value_; }
 
@@ -98,7 +107,9 @@ class VariableNode final : public PlanNode {
 class LocalNode final : public PlanNode {
  public:
   LocalNode(int slot, int32_t offset) : PlanNode(offset), slot_(slot) {}
-  const Value& Eval(Frame& frame, Value&) const override { return *frame.locals[slot_].ref; }
+  const Value& Eval(Frame& frame, Value&) const override {
+    return *frame.locals[slot_].ref;
+  }
 
  private:
   int slot_;
@@ -140,7 +151,9 @@ class SelectNode final : public PlanNode {
 class IndexNode final : public PlanNode {
  public:
   IndexNode(PlanPtr container, PlanPtr index, int32_t offset)
-      : PlanNode(offset), container_(std::move(container)), index_(std::move(index)) {}
+      : PlanNode(offset),
+        container_(std::move(container)),
+        index_(std::move(index)) {}
 
   const Value& Eval(Frame& frame, Value& scratch) const override {
     Value t1, t2;
@@ -192,17 +205,19 @@ class MapNode final : public PlanNode {
       const Value& value = entries_[i + 1]->Eval(frame, t2);
       if (value.is_error()) return Forward(value, t2, scratch);
       switch (map.Insert(key, value)) {
-        case ValueMap::InsertResult::kInserted: break;
+        case ValueMap::InsertResult::kInserted:
+          break;
         case ValueMap::InsertResult::kRepeatedKey:
           scratch = Value::MakeError(ErrorKind::kRepeatedKey,
                                      "repeated map key " + DebugString(key),
                                      entries_[i]->offset());
           return scratch;
         case ValueMap::InsertResult::kUnsupportedKeyType:
-          scratch = Value::MakeError(ErrorKind::kUnsupportedKeyType,
-                                     "map keys must be bool, int, uint or string, got " +
-                                         std::string(KindName(key.kind())),
-                                     entries_[i]->offset());
+          scratch = Value::MakeError(
+              ErrorKind::kUnsupportedKeyType,
+              "map keys must be bool, int, uint or string, got " +
+                  std::string(KindName(key.kind())),
+              entries_[i]->offset());
           return scratch;
       }
     }
@@ -235,7 +250,10 @@ class UnaryNode final : public PlanNode {
 class BinaryNode final : public PlanNode {
  public:
   BinaryNode(Operator op, PlanPtr left, PlanPtr right, int32_t offset)
-      : PlanNode(offset), op_(op), left_(std::move(left)), right_(std::move(right)) {}
+      : PlanNode(offset),
+        op_(op),
+        left_(std::move(left)),
+        right_(std::move(right)) {}
 
   const Value& Eval(Frame& frame, Value& scratch) const override {
     Value t1, t2;
@@ -304,7 +322,10 @@ class CompareConstantNode final : public PlanNode {
 class StringTestNode final : public PlanNode {
  public:
   StringTestNode(StringTest test, PlanPtr text, PlanPtr part, int32_t offset)
-      : PlanNode(offset), test_(test), text_(std::move(text)), part_(std::move(part)) {}
+      : PlanNode(offset),
+        test_(test),
+        text_(std::move(text)),
+        part_(std::move(part)) {}
 
   const Value& Eval(Frame& frame, Value& scratch) const override {
     Value t1, t2;
@@ -312,18 +333,22 @@ class StringTestNode final : public PlanNode {
     if (text.is_error()) return Forward(text, t1, scratch);
     const Value& part = part_->Eval(frame, t2);
     if (part.is_error()) return Forward(part, t2, scratch);
-    if (text.kind() != ValueKind::kString || part.kind() != ValueKind::kString) {
+    if (text.kind() != ValueKind::kString ||
+        part.kind() != ValueKind::kString) {
       const Value* args[] = {&text, &part};
       scratch = NoMatchingOverload(Name(), args, 2, offset_);
       return scratch;
     }
     std::string_view s = text.string_value(), p = part.string_value();
     switch (test_) {
-      case StringTest::kContains: return BoolRef(s.find(p) != std::string_view::npos);
+      case StringTest::kContains:
+        return BoolRef(s.find(p) != std::string_view::npos);
       case StringTest::kStartsWith:
-        return BoolRef(s.size() >= p.size() && SameBytes(s.substr(0, p.size()), p));
+        return BoolRef(s.size() >= p.size() &&
+                       SameBytes(s.substr(0, p.size()), p));
       case StringTest::kEndsWith:
-        return BoolRef(s.size() >= p.size() && SameBytes(s.substr(s.size() - p.size()), p));
+        return BoolRef(s.size() >= p.size() &&
+                       SameBytes(s.substr(s.size() - p.size()), p));
     }
     return kFalseValue;
   }
@@ -331,9 +356,12 @@ class StringTestNode final : public PlanNode {
  private:
   const char* Name() const {
     switch (test_) {
-      case StringTest::kContains: return "contains";
-      case StringTest::kStartsWith: return "startsWith";
-      case StringTest::kEndsWith: return "endsWith";
+      case StringTest::kContains:
+        return "contains";
+      case StringTest::kStartsWith:
+        return "startsWith";
+      case StringTest::kEndsWith:
+        return "endsWith";
     }
     return "";
   }
@@ -348,13 +376,17 @@ class StringTestNode final : public PlanNode {
 class LogicalNode final : public PlanNode {
  public:
   LogicalNode(bool is_and, PlanPtr left, PlanPtr right, int32_t offset)
-      : PlanNode(offset), is_and_(is_and), left_(std::move(left)), right_(std::move(right)) {}
+      : PlanNode(offset),
+        is_and_(is_and),
+        left_(std::move(left)),
+        right_(std::move(right)) {}
 
   const Value& Eval(Frame& frame, Value& scratch) const override {
     const bool decisive = !is_and_;
     Value t1, t2;
     const Value& left = left_->Eval(frame, t1);
-    if (left.is_bool() && left.bool_value() == decisive) return Forward(left, t1, scratch);
+    if (left.is_bool() && left.bool_value() == decisive)
+      return Forward(left, t1, scratch);
     const Value& right = right_->Eval(frame, t2);
     if (right.is_bool()) {
       if (right.bool_value() == decisive || left.is_bool()) {
@@ -375,7 +407,8 @@ class LogicalNode final : public PlanNode {
 
 class ConditionalNode final : public PlanNode {
  public:
-  ConditionalNode(PlanPtr condition, PlanPtr then, PlanPtr otherwise, int32_t offset)
+  ConditionalNode(PlanPtr condition, PlanPtr then, PlanPtr otherwise,
+                  int32_t offset)
       : PlanNode(offset),
         condition_(std::move(condition)),
         then_(std::move(then)),
@@ -385,7 +418,8 @@ class ConditionalNode final : public PlanNode {
     Value temporary;
     const Value& condition = condition_->Eval(frame, temporary);
     if (condition.is_bool()) {
-      return (condition.bool_value() ? then_ : otherwise_)->Eval(frame, scratch);
+      return (condition.bool_value() ? then_ : otherwise_)
+          ->Eval(frame, scratch);
     }
     if (condition.is_error()) return Forward(condition, temporary, scratch);
     const Value* args[] = {&condition};
@@ -401,7 +435,8 @@ class CallNode final : public PlanNode {
  public:
   static constexpr size_t kInlineArgs = 4;
 
-  CallNode(const FunctionDecl* function, std::vector<PlanPtr> args, int32_t offset)
+  CallNode(const FunctionDecl* function, std::vector<PlanPtr> args,
+           int32_t offset)
       : PlanNode(offset), function_(function), args_(std::move(args)) {}
 
   const Value& Eval(Frame& frame, Value& scratch) const override {
@@ -424,10 +459,12 @@ class CallNode final : public PlanNode {
     }
     for (size_t i = 0; i < args_.size(); ++i) {
       const Value& v = args_[i]->Eval(frame, temporaries[i]);
-      if (v.is_error() && function_->strict) return Forward(v, temporaries[i], scratch);
+      if (v.is_error() && function_->strict)
+        return Forward(v, temporaries[i], scratch);
       pointers[i] = &v;
     }
-    scratch = StampOffset(function_->impl(Args(pointers, args_.size())), offset_);
+    scratch =
+        StampOffset(function_->impl(Args(pointers, args_.size())), offset_);
     return scratch;
   }
 
@@ -445,10 +482,11 @@ class MatchesNode final : public PlanNode {
     const Value& text = text_->Eval(frame, temporary);
     if (text.is_error()) return Forward(text, temporary, scratch);
     if (text.kind() != ValueKind::kString) {
-      scratch = Value::MakeError(ErrorKind::kNoMatchingOverload,
-                                 "no matching overload for 'matches' applied to (" +
-                                     std::string(KindName(text.kind())) + ", string)",
-                                 offset_);
+      scratch =
+          Value::MakeError(ErrorKind::kNoMatchingOverload,
+                           "no matching overload for 'matches' applied to (" +
+                               std::string(KindName(text.kind())) + ", string)",
+                           offset_);
       return scratch;
     }
     return BoolRef(regex_->PartialMatch(text.string_value()));
@@ -471,13 +509,16 @@ PlanPtr MakeLocal(int slot, int32_t offset) {
   return std::make_unique<LocalNode>(slot, offset);
 }
 PlanPtr MakeSelect(PlanPtr operand, std::string field, int32_t offset) {
-  return std::make_unique<SelectNode>(std::move(operand), std::move(field), offset, false);
+  return std::make_unique<SelectNode>(std::move(operand), std::move(field),
+                                      offset, false);
 }
 PlanPtr MakeHas(PlanPtr operand, std::string field, int32_t offset) {
-  return std::make_unique<SelectNode>(std::move(operand), std::move(field), offset, true);
+  return std::make_unique<SelectNode>(std::move(operand), std::move(field),
+                                      offset, true);
 }
 PlanPtr MakeIndex(PlanPtr container, PlanPtr index, int32_t offset) {
-  return std::make_unique<IndexNode>(std::move(container), std::move(index), offset);
+  return std::make_unique<IndexNode>(std::move(container), std::move(index),
+                                     offset);
 }
 PlanPtr MakeList(std::vector<PlanPtr> items, int32_t offset) {
   return std::make_unique<ListNode>(std::move(items), offset);
@@ -489,33 +530,40 @@ PlanPtr MakeUnary(Operator op, PlanPtr operand, int32_t offset) {
   return std::make_unique<UnaryNode>(op, std::move(operand), offset);
 }
 PlanPtr MakeBinary(Operator op, PlanPtr left, PlanPtr right, int32_t offset) {
-  return std::make_unique<BinaryNode>(op, std::move(left), std::move(right), offset);
+  return std::make_unique<BinaryNode>(op, std::move(left), std::move(right),
+                                      offset);
 }
 PlanPtr MakeCompareConstant(Operator op, PlanPtr operand, Value constant,
                             bool constant_on_left, int32_t offset) {
-  return std::make_unique<CompareConstantNode>(op, std::move(operand), std::move(constant),
-                                               constant_on_left, offset);
+  return std::make_unique<CompareConstantNode>(
+      op, std::move(operand), std::move(constant), constant_on_left, offset);
 }
-PlanPtr MakeStringTest(StringTest test, PlanPtr text, PlanPtr part, int32_t offset) {
-  return std::make_unique<StringTestNode>(test, std::move(text), std::move(part), offset);
+PlanPtr MakeStringTest(StringTest test, PlanPtr text, PlanPtr part,
+                       int32_t offset) {
+  return std::make_unique<StringTestNode>(test, std::move(text),
+                                          std::move(part), offset);
 }
 PlanPtr MakeAnd(PlanPtr left, PlanPtr right, int32_t offset) {
-  return std::make_unique<LogicalNode>(true, std::move(left), std::move(right), offset);
+  return std::make_unique<LogicalNode>(true, std::move(left), std::move(right),
+                                       offset);
 }
 PlanPtr MakeOr(PlanPtr left, PlanPtr right, int32_t offset) {
-  return std::make_unique<LogicalNode>(false, std::move(left), std::move(right), offset);
+  return std::make_unique<LogicalNode>(false, std::move(left), std::move(right),
+                                       offset);
 }
 PlanPtr MakeConditional(PlanPtr condition, PlanPtr then, PlanPtr otherwise,
                         int32_t offset) {
-  return std::make_unique<ConditionalNode>(std::move(condition), std::move(then),
-                                           std::move(otherwise), offset);
+  return std::make_unique<ConditionalNode>(
+      std::move(condition), std::move(then), std::move(otherwise), offset);
 }
 PlanPtr MakeCall(const FunctionDecl* function, std::vector<PlanPtr> args,
                  int32_t offset) {
   return std::make_unique<CallNode>(function, std::move(args), offset);
 }
-PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const Regex> regex, int32_t offset) {
-  return std::make_unique<MatchesNode>(std::move(text), std::move(regex), offset);
+PlanPtr MakeMatches(PlanPtr text, std::shared_ptr<const Regex> regex,
+                    int32_t offset) {
+  return std::make_unique<MatchesNode>(std::move(text), std::move(regex),
+                                       offset);
 }
 
 }  // namespace bssflow::dsl

@@ -22,8 +22,10 @@ class Planner {
 
   PlanPtr Plan(const Node& n) {
     switch (n.kind) {
-      case NodeKind::kLiteral: return MakeConstant(n.literal, n.offset);
-      case NodeKind::kIdent: return Ident(n);
+      case NodeKind::kLiteral:
+        return MakeConstant(n.literal, n.offset);
+      case NodeKind::kIdent:
+        return Ident(n);
       case NodeKind::kSelect: {
         PlanPtr operand = Plan(*n.children[0]);
         bool constant = IsConstant(operand);
@@ -37,8 +39,9 @@ class Planner {
       case NodeKind::kIndex: {
         std::vector<PlanPtr> parts = PlanAll(n);
         bool constant = AllConstant(parts);
-        return Fold(MakeIndex(std::move(parts[0]), std::move(parts[1]), n.offset),
-                    constant);
+        return Fold(
+            MakeIndex(std::move(parts[0]), std::move(parts[1]), n.offset),
+            constant);
       }
       case NodeKind::kList: {
         std::vector<PlanPtr> items = PlanAll(n);
@@ -55,12 +58,17 @@ class Planner {
         bool constant = IsConstant(operand);
         return Fold(MakeUnary(n.op, std::move(operand), n.offset), constant);
       }
-      case NodeKind::kBinary: return Binary(n);
+      case NodeKind::kBinary:
+        return Binary(n);
       case NodeKind::kAnd:
-      case NodeKind::kOr: return Logical(n);
-      case NodeKind::kConditional: return Conditional(n);
-      case NodeKind::kCall: return Call(n);
-      case NodeKind::kComprehension: return Comprehension(n);
+      case NodeKind::kOr:
+        return Logical(n);
+      case NodeKind::kConditional:
+        return Conditional(n);
+      case NodeKind::kCall:
+        return Call(n);
+      case NodeKind::kComprehension:
+        return Comprehension(n);
     }
     return MakeConstant(Value(), n.offset);
   }
@@ -91,11 +99,13 @@ class Planner {
   }
 
   PlanPtr Error(ErrorKind kind, std::string message, int32_t offset) {
-    return MakeConstant(Value::MakeError(kind, std::move(message), offset), offset);
+    return MakeConstant(Value::MakeError(kind, std::move(message), offset),
+                        offset);
   }
 
   PlanPtr Ident(const Node& n) {
-    for (auto it = scopes_.rbegin(); it != scopes_.rend() && !n.root_scope; ++it) {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend() && !n.root_scope;
+         ++it) {
       if (it->first == n.name) return MakeLocal(it->second, n.offset);
     }
     int slot = env_.Find(n.name);
@@ -113,17 +123,19 @@ class Planner {
     bool constant = left->constant() != nullptr && right->constant() != nullptr;
     bool relational = n.op == Operator::kEqual || n.op == Operator::kNotEqual ||
                       n.op == Operator::kLess || n.op == Operator::kLessEqual ||
-                      n.op == Operator::kGreater || n.op == Operator::kGreaterEqual;
+                      n.op == Operator::kGreater ||
+                      n.op == Operator::kGreaterEqual;
     if (relational && !constant) {
       for (PlanPtr* side : {&right, &left}) {
         const Value* c = (*side)->constant();
         if (c == nullptr || c->is_error()) continue;
         bool on_left = side == &left;
-        return MakeCompareConstant(n.op, std::move(on_left ? right : left), *c, on_left,
-                                   n.offset);
+        return MakeCompareConstant(n.op, std::move(on_left ? right : left), *c,
+                                   on_left, n.offset);
       }
     }
-    return Fold(MakeBinary(n.op, std::move(left), std::move(right), n.offset), constant);
+    return Fold(MakeBinary(n.op, std::move(left), std::move(right), n.offset),
+                constant);
   }
 
   PlanPtr Logical(const Node& n) {
@@ -152,8 +164,8 @@ class Planner {
     if (c != nullptr && c->is_bool()) {
       return c->bool_value() ? std::move(then) : std::move(otherwise);
     }
-    return MakeConditional(std::move(condition), std::move(then), std::move(otherwise),
-                           n.offset);
+    return MakeConditional(std::move(condition), std::move(then),
+                           std::move(otherwise), n.offset);
   }
 
   PlanPtr Call(const Node& n);
@@ -171,15 +183,16 @@ class Planner {
 PlanPtr Planner::Call(const Node& n) {
   const FunctionDecl* f = env_.functions().Find(n.name);
   if (f == nullptr) {
-    return Error(ErrorKind::kUnboundFunction, "unknown function '" + n.name + "'",
-                 n.offset);
+    return Error(ErrorKind::kUnboundFunction,
+                 "unknown function '" + n.name + "'", n.offset);
   }
   int count = static_cast<int>(n.children.size());
   bool style_ok = n.receiver_call ? f->receiver : f->global;
   if (!style_ok || count < f->min_args || count > f->max_args) {
     return Error(ErrorKind::kNoMatchingOverload,
                  "no matching overload for '" + n.name + "' with " +
-                     std::to_string(count) + " argument" + (count == 1 ? "" : "s"),
+                     std::to_string(count) + " argument" +
+                     (count == 1 ? "" : "s"),
                  n.offset);
   }
   std::vector<PlanPtr> args = PlanAll(n);
@@ -189,7 +202,8 @@ PlanPtr Planner::Call(const Node& n) {
     if (n.name == "startsWith") test = StringTest::kStartsWith;
     if (n.name == "endsWith") test = StringTest::kEndsWith;
     if (test.has_value()) {
-      return MakeStringTest(*test, std::move(args[0]), std::move(args[1]), n.offset);
+      return MakeStringTest(*test, std::move(args[0]), std::move(args[1]),
+                            n.offset);
     }
   }
   if (n.name == "matches" && args[1]->constant() != nullptr &&
@@ -204,14 +218,17 @@ PlanPtr Planner::Matches(const Node& n, std::vector<PlanPtr> args) {
   const std::string& pattern = args[1]->constant()->string_value();
   Result<std::shared_ptr<const Regex>> regex = Regex::Compile(pattern);
   if (!regex.ok()) {
-    std::string message = "invalid regular expression: " + regex.status().message();
+    std::string message =
+        "invalid regular expression: " + regex.status().message();
     if (mode_ == CheckMode::kStrict) {
       diagnostics_.push_back({n.children[1]->offset, message});
     }
     return Error(ErrorKind::kInvalidArgument, message, n.children[1]->offset);
   }
   bool constant = args[0]->constant() != nullptr;
-  return Fold(MakeMatches(std::move(args[0]), std::move(regex).value(), n.offset), constant);
+  return Fold(
+      MakeMatches(std::move(args[0]), std::move(regex).value(), n.offset),
+      constant);
 }
 
 PlanPtr Planner::Comprehension(const Node& n) {
@@ -229,8 +246,8 @@ PlanPtr Planner::Comprehension(const Node& n) {
     filter = Plan(*n.children[1]);
   }
   scopes_.resize(scopes_.size() - (second >= 0 ? 2 : 1));
-  return MakeComprehension(n.macro, local, second, std::move(range), std::move(filter),
-                           std::move(body), n.offset);
+  return MakeComprehension(n.macro, local, second, std::move(range),
+                           std::move(filter), std::move(body), n.offset);
 }
 
 }  // namespace

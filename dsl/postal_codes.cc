@@ -46,27 +46,34 @@ std::string ReadCountry(const std::string& code, const YAML::Node& node,
     country.requirement = PostalCodeRules::Requirement::kOptional;
   } else if (requirement == "none") {
     country.requirement = PostalCodeRules::Requirement::kNone;
-    return node["regex"] ? "postal_code is none, so there must be no regex" : "";
+    return node["regex"] ? "postal_code is none, so there must be no regex"
+                         : "";
   } else {
-    return "postal_code must be required, optional or none, got '" + requirement + "'";
+    return "postal_code must be required, optional or none, got '" +
+           requirement + "'";
   }
-  if (!node["regex"]) return "postal_code is " + requirement + " but there is no regex";
+  if (!node["regex"])
+    return "postal_code is " + requirement + " but there is no regex";
   country.pattern = node["regex"].as<std::string>();
   RE2::Options options;
   options.set_log_errors(false);
   auto re = std::make_shared<const re2::RE2>(country.pattern, options);
-  if (!re->ok()) return "regex '" + country.pattern + "' is invalid: " + re->error();
+  if (!re->ok())
+    return "regex '" + country.pattern + "' is invalid: " + re->error();
   country.regex = re;
   country.examples = Strings(node["examples"]);
   country.invalid = Strings(node["invalid"]);
   if (country.examples.empty() || country.invalid.empty()) {
-    return "a regex needs at least one code under 'examples' and one under 'invalid'";
+    return "a regex needs at least one code under 'examples' and one under "
+           "'invalid'";
   }
   for (const std::string& example : country.examples) {
-    if (!FullMatch(*re, example)) return "example '" + example + "' does not match the regex";
+    if (!FullMatch(*re, example))
+      return "example '" + example + "' does not match the regex";
   }
   for (const std::string& bad : country.invalid) {
-    if (FullMatch(*re, bad)) return "invalid code '" + bad + "' matches the regex";
+    if (FullMatch(*re, bad))
+      return "invalid code '" + bad + "' matches the regex";
   }
   return "";
 }
@@ -90,7 +97,8 @@ Result<std::shared_ptr<const PostalCodeRules>> PostalCodeRules::Parse(
       Country country;
       std::string problem = ReadCountry(code, entry.second, country);
       if (!problem.empty()) {
-        return Status::Error(name + ":" + std::to_string(entry.first.Mark().line + 1) +
+        return Status::Error(name + ":" +
+                             std::to_string(entry.first.Mark().line + 1) +
                              ": country " + code + ": " + problem);
       }
       rules->countries_.emplace(code, std::move(country));
@@ -115,7 +123,8 @@ Result<std::shared_ptr<const PostalCodeRules>> PostalCodeRules::LoadFile(
   return Parse(text.str(), path);
 }
 
-const PostalCodeRules::Country* PostalCodeRules::Find(std::string_view iso2) const {
+const PostalCodeRules::Country* PostalCodeRules::Find(
+    std::string_view iso2) const {
   auto it = countries_.find(Upper(iso2));
   return it == countries_.end() ? nullptr : &it->second;
 }
@@ -131,7 +140,8 @@ std::optional<bool> PostalCodeRules::IsValid(std::string_view iso2,
 
 std::string DefaultPostalCodeRulesPath() {
   const char* dir = std::getenv("BSSFLOW_DATA_DIR");
-  std::string base = dir != nullptr && *dir != '\0' ? dir : BSSFLOW_DEFAULT_DATA_DIR;
+  std::string base =
+      dir != nullptr && *dir != '\0' ? dir : BSSFLOW_DEFAULT_DATA_DIR;
   return base + "/postal_codes.yaml";
 }
 

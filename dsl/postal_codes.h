@@ -29,10 +29,10 @@ class PostalCodeRules {
     std::string code;  // "DE"
     std::string name;  // "Germany"
     Requirement requirement = Requirement::kRequired;
-    std::string pattern;                // empty for kNone
+    std::string pattern;                    // empty for kNone
     std::shared_ptr<const re2::RE2> regex;  // null for kNone
-    std::vector<std::string> examples;  // codes the pattern accepts
-    std::vector<std::string> invalid;   // codes the pattern rejects
+    std::vector<std::string> examples;      // codes the pattern accepts
+    std::vector<std::string> invalid;       // codes the pattern rejects
   };
 
   /// Reads and validates a rules file: every country has a known
@@ -52,7 +52,8 @@ class PostalCodeRules {
   /// Whether `code` is a valid postal code in `iso2`; nullopt when the
   /// country is unknown. An empty code is valid unless the country requires
   /// one; the whole code must match the country's pattern.
-  std::optional<bool> IsValid(std::string_view iso2, std::string_view code) const;
+  std::optional<bool> IsValid(std::string_view iso2,
+                              std::string_view code) const;
 
   const std::map<std::string, Country>& countries() const { return countries_; }
 

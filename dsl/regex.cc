@@ -37,7 +37,9 @@ CharSet Range(char lo, char hi) {
 }
 
 CharSet Digits() { return Range('0', '9'); }
-CharSet WordChars() { return Range('0', '9') | Range('a', 'z') | Range('A', 'Z') | Range('_', '_'); }
+CharSet WordChars() {
+  return Range('0', '9') | Range('a', 'z') | Range('A', 'Z') | Range('_', '_');
+}
 CharSet Spaces() {
   CharSet s;
   for (char c : {'\t', '\n', '\f', '\r', ' '}) s.set(static_cast<size_t>(c));
@@ -45,8 +47,8 @@ CharSet Spaces() {
 }
 
 bool IsPunctuation(char c) {
-  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
-         (c >= '{' && c <= '~');
+  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
+         (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
 }
 
 // Parses the subset; std::nullopt for anything outside it (RE2 then handles
@@ -94,13 +96,25 @@ class SubsetParser {
     if (AtEnd()) return true;
     int min, max;
     char c = Peek();
-    if (c == '*') { min = 0; max = -1; ++pos_; }
-    else if (c == '+') { min = 1; max = -1; ++pos_; }
-    else if (c == '?') { min = 0; max = 1; ++pos_; }
-    else if (c == '{') { if (!Counted(min, max)) return false; }
-    else return true;
+    if (c == '*') {
+      min = 0;
+      max = -1;
+      ++pos_;
+    } else if (c == '+') {
+      min = 1;
+      max = -1;
+      ++pos_;
+    } else if (c == '?') {
+      min = 0;
+      max = 1;
+      ++pos_;
+    } else if (c == '{') {
+      if (!Counted(min, max)) return false;
+    } else
+      return true;
     if (!AtEnd() && Peek() == '?') ++pos_;  // lazy: same set of matches
-    if (!AtEnd() && (Peek() == '*' || Peek() == '+' || Peek() == '?' || Peek() == '{')) {
+    if (!AtEnd() &&
+        (Peek() == '*' || Peek() == '+' || Peek() == '?' || Peek() == '{')) {
       return false;
     }
     RegexNode repeat;
@@ -135,7 +149,8 @@ class SubsetParser {
     } else if (!number(body.substr(comma + 1), max)) {
       return false;
     }
-    if (min > kMaxRepeat || max > kMaxRepeat || (max >= 0 && max < min)) return false;
+    if (min > kMaxRepeat || max > kMaxRepeat || (max >= 0 && max < min))
+      return false;
     pos_ = close + 1;
     return true;
   }
@@ -145,8 +160,10 @@ class SubsetParser {
     RegexNode node;
     node.kind = RegexNode::kSet;
     switch (c) {
-      case '(': return Group();
-      case '[': return Class();
+      case '(':
+        return Group();
+      case '[':
+        return Class();
       case '.':
         ++pos_;
         node.set = CharSet().set();
@@ -158,7 +175,14 @@ class SubsetParser {
         node.set = *set;
         return node;
       }
-      case '*': case '+': case '?': case '{': case '}': case ']': case '^': case '$':
+      case '*':
+      case '+':
+      case '?':
+      case '{':
+      case '}':
+      case ']':
+      case '^':
+      case '$':
         return std::nullopt;
       default:
         if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
@@ -188,17 +212,36 @@ class SubsetParser {
     pos_ += 2;
     CharSet s;
     switch (e) {
-      case 'd': return Digits();
-      case 'w': return WordChars();
-      case 's': return Spaces();
-      case 'D': if (in_class) return std::nullopt; return ~Digits();
-      case 'W': if (in_class) return std::nullopt; return ~WordChars();
-      case 'S': if (in_class) return std::nullopt; return ~Spaces();
-      case 't': s.set('\t'); return s;
-      case 'n': s.set('\n'); return s;
-      case 'r': s.set('\r'); return s;
-      case 'f': s.set('\f'); return s;
-      case 'v': s.set('\v'); return s;
+      case 'd':
+        return Digits();
+      case 'w':
+        return WordChars();
+      case 's':
+        return Spaces();
+      case 'D':
+        if (in_class) return std::nullopt;
+        return ~Digits();
+      case 'W':
+        if (in_class) return std::nullopt;
+        return ~WordChars();
+      case 'S':
+        if (in_class) return std::nullopt;
+        return ~Spaces();
+      case 't':
+        s.set('\t');
+        return s;
+      case 'n':
+        s.set('\n');
+        return s;
+      case 'r':
+        s.set('\r');
+        return s;
+      case 'f':
+        s.set('\f');
+        return s;
+      case 'v':
+        s.set('\v');
+        return s;
       default:
         if (!IsPunctuation(e)) return std::nullopt;
         s.set(static_cast<size_t>(e));
@@ -215,8 +258,8 @@ class SubsetParser {
       std::optional<CharSet> escaped = Escape(true);
       if (!escaped) return false;
       set |= *escaped;
-      if (escaped->count() == 1 && p_[before + 1] != 'd' && p_[before + 1] != 'w' &&
-          p_[before + 1] != 's') {
+      if (escaped->count() == 1 && p_[before + 1] != 'd' &&
+          p_[before + 1] != 'w' && p_[before + 1] != 's') {
         for (size_t i = 0; i < 128; ++i) {
           if (escaped->test(i)) single = static_cast<char>(i);
         }
@@ -280,21 +323,25 @@ struct Nfa {
   int Emit(const RegexNode& node, int next) {
     if (next < 0 || states.size() > kMaxNfaStates) return -1;
     switch (node.kind) {
-      case RegexNode::kSet: return Add({node.set, next, {}});
+      case RegexNode::kSet:
+        return Add({node.set, next, {}});
       case RegexNode::kConcat:
-        for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) {
+        for (auto it = node.children.rbegin(); it != node.children.rend();
+             ++it) {
           next = Emit(*it, next);
         }
         return next;
       case RegexNode::kAlternation: {
         State split;
-        for (const RegexNode& child : node.children) split.epsilon.push_back(Emit(child, next));
+        for (const RegexNode& child : node.children)
+          split.epsilon.push_back(Emit(child, next));
         for (int s : split.epsilon) {
           if (s < 0) return -1;
         }
         return Add(std::move(split));
       }
-      case RegexNode::kRepeat: return EmitRepeat(node, next);
+      case RegexNode::kRepeat:
+        return EmitRepeat(node, next);
     }
     return -1;
   }
@@ -350,18 +397,21 @@ std::string_view StripAnchors(std::string_view p, bool& start, bool& end) {
 
 Regex::~Regex() = default;
 
-Result<std::shared_ptr<const Regex>> Regex::Compile(const std::string& pattern) {
+Result<std::shared_ptr<const Regex>> Regex::Compile(
+    const std::string& pattern) {
   RE2::Options options;
   options.set_log_errors(false);
   auto compiled = std::shared_ptr<Regex>(new Regex);
   compiled->re2_ = std::make_unique<re2::RE2>(pattern, options);
   if (!compiled->re2_->ok()) return Status::Error(compiled->re2_->error());
   bool anchored_start = false;
-  std::string_view body = StripAnchors(pattern, anchored_start, compiled->anchored_end_);
+  std::string_view body =
+      StripAnchors(pattern, anchored_start, compiled->anchored_end_);
   std::optional<RegexNode> tree = SubsetParser(body).Parse();
   // With anchors, a top-level alternation would bind them to one branch.
   bool anchors = anchored_start || compiled->anchored_end_;
-  if (!tree || (anchors && tree->kind == RegexNode::kAlternation)) return std::shared_ptr<const Regex>(compiled);
+  if (!tree || (anchors && tree->kind == RegexNode::kAlternation))
+    return std::shared_ptr<const Regex>(compiled);
   Nfa nfa;
   int start = nfa.Emit(*tree, 0);
   if (start < 0) return std::shared_ptr<const Regex>(compiled);
@@ -397,8 +447,9 @@ Result<std::shared_ptr<const Regex>> Regex::Compile(const std::string& pattern) 
   }
   auto entry = [&](int state) {
     const std::vector<int>& set = sets[static_cast<size_t>(state)];
-    uint32_t flags = (std::binary_search(set.begin(), set.end(), 0) ? kAccepting : 0) |
-                     (set.empty() ? kDead : 0);
+    uint32_t flags =
+        (std::binary_search(set.begin(), set.end(), 0) ? kAccepting : 0) |
+        (set.empty() ? kDead : 0);
     return static_cast<uint32_t>(state) * 256 | flags;
   };
   compiled->table_.assign(sets.size() * 256, kBail);

@@ -29,7 +29,8 @@ namespace bssflow::dsl {
 class Regex {
  public:
   /// Compiles `pattern`; an error with RE2's explanation when it is invalid.
-  static Result<std::shared_ptr<const Regex>> Compile(const std::string& pattern);
+  static Result<std::shared_ptr<const Regex>> Compile(
+      const std::string& pattern);
 
   ~Regex();
   Regex(const Regex&) = delete;

@@ -13,7 +13,8 @@ bool IsContinuationByte(char c) {
 // The line of `text` that contains byte `offset`: [begin, end).
 std::pair<size_t, size_t> LineAround(std::string_view text, size_t offset) {
   size_t newline_before = text.substr(0, offset).rfind('\n');
-  size_t begin = newline_before == std::string_view::npos ? 0 : newline_before + 1;
+  size_t begin =
+      newline_before == std::string_view::npos ? 0 : newline_before + 1;
   size_t end = text.find('\n', offset);
   if (end == std::string_view::npos) end = text.size();
   if (end > begin && text[end - 1] == '\r') --end;
@@ -31,7 +32,8 @@ Location Locate(const Source& source, int32_t offset) {
   std::string_view text = source.text;
   size_t at = std::min(static_cast<size_t>(std::max(offset, 0)), text.size());
   std::string_view before = text.substr(0, at);
-  int newlines = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  int newlines =
+      static_cast<int>(std::count(before.begin(), before.end(), '\n'));
   size_t line_begin = LineAround(text, at).first;
   int column = CodePoints(text.substr(line_begin, at - line_begin)) + 1;
   if (newlines == 0) column += source.first_column - 1;
@@ -90,7 +92,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 std::string ClosestMatch(std::string_view name,
                          const std::vector<std::string>& candidates) {
   // A one-letter name is too short to guess from.
-  size_t limit = std::min(std::max<size_t>(1, name.size() / 3), name.size() - 1);
+  size_t limit =
+      std::min(std::max<size_t>(1, name.size() / 3), name.size() - 1);
   if (name.empty()) return "";
   std::string best;
   size_t best_distance = limit + 1;

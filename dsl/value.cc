@@ -8,39 +8,66 @@ namespace bssflow::dsl {
 
 std::string_view KindName(ValueKind kind) {
   switch (kind) {
-    case ValueKind::kNull: return "null_type";
-    case ValueKind::kBool: return "bool";
-    case ValueKind::kInt: return "int";
-    case ValueKind::kUint: return "uint";
-    case ValueKind::kDouble: return "double";
-    case ValueKind::kString: return "string";
-    case ValueKind::kBytes: return "bytes";
-    case ValueKind::kList: return "list";
-    case ValueKind::kMap: return "map";
-    case ValueKind::kType: return "type";
-    case ValueKind::kError: return "error";
+    case ValueKind::kNull:
+      return "null_type";
+    case ValueKind::kBool:
+      return "bool";
+    case ValueKind::kInt:
+      return "int";
+    case ValueKind::kUint:
+      return "uint";
+    case ValueKind::kDouble:
+      return "double";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kBytes:
+      return "bytes";
+    case ValueKind::kList:
+      return "list";
+    case ValueKind::kMap:
+      return "map";
+    case ValueKind::kType:
+      return "type";
+    case ValueKind::kError:
+      return "error";
   }
   return "unknown";
 }
 
 std::string_view ErrorKindName(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kNoMatchingOverload: return "no_matching_overload";
-    case ErrorKind::kDivideByZero: return "divide_by_zero";
-    case ErrorKind::kModulusByZero: return "modulus_by_zero";
-    case ErrorKind::kOverflow: return "overflow";
-    case ErrorKind::kRange: return "range";
-    case ErrorKind::kNoSuchKey: return "no_such_key";
-    case ErrorKind::kIndexOutOfRange: return "index_out_of_range";
-    case ErrorKind::kNoSuchField: return "no_such_field";
-    case ErrorKind::kUndeclaredReference: return "undeclared_reference";
-    case ErrorKind::kUnboundFunction: return "unbound_function";
-    case ErrorKind::kInvalidUtf8: return "invalid_utf8";
-    case ErrorKind::kRepeatedKey: return "repeated_key";
-    case ErrorKind::kUnsupportedKeyType: return "unsupported_key_type";
-    case ErrorKind::kInvalidArgument: return "invalid_argument";
-    case ErrorKind::kLimitExceeded: return "limit_exceeded";
-    case ErrorKind::kOther: return "other";
+    case ErrorKind::kNoMatchingOverload:
+      return "no_matching_overload";
+    case ErrorKind::kDivideByZero:
+      return "divide_by_zero";
+    case ErrorKind::kModulusByZero:
+      return "modulus_by_zero";
+    case ErrorKind::kOverflow:
+      return "overflow";
+    case ErrorKind::kRange:
+      return "range";
+    case ErrorKind::kNoSuchKey:
+      return "no_such_key";
+    case ErrorKind::kIndexOutOfRange:
+      return "index_out_of_range";
+    case ErrorKind::kNoSuchField:
+      return "no_such_field";
+    case ErrorKind::kUndeclaredReference:
+      return "undeclared_reference";
+    case ErrorKind::kUnboundFunction:
+      return "unbound_function";
+    case ErrorKind::kInvalidUtf8:
+      return "invalid_utf8";
+    case ErrorKind::kRepeatedKey:
+      return "repeated_key";
+    case ErrorKind::kUnsupportedKeyType:
+      return "unsupported_key_type";
+    case ErrorKind::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorKind::kLimitExceeded:
+      return "limit_exceeded";
+    case ErrorKind::kOther:
+      return "other";
   }
   return "other";
 }
@@ -74,7 +101,8 @@ thread_local TextBlockCache text_blocks;
 struct TextBlockCacheGuard {
   bool armed = false;
   ~TextBlockCacheGuard() {
-    for (size_t i = 0; i < text_blocks.size; ++i) ::operator delete(text_blocks.blocks[i]);
+    for (size_t i = 0; i < text_blocks.size; ++i)
+      ::operator delete(text_blocks.blocks[i]);
     text_blocks.size = 0;
     text_blocks.closed = true;
   }
@@ -84,7 +112,8 @@ thread_local TextBlockCacheGuard text_blocks_guard;
 
 void* TakeTextBlock(size_t bytes) {
   if (text_blocks.size > 0) return text_blocks.blocks[--text_blocks.size];
-  if (!text_blocks.closed) text_blocks_guard.armed = true;  // registers the guard
+  if (!text_blocks.closed)
+    text_blocks_guard.armed = true;  // registers the guard
   return ::operator new(bytes);
 }
 
@@ -142,10 +171,17 @@ void Value::Destroy() {
       FreeText(rep);
       break;
     }
-    case ValueKind::kList: delete static_cast<ListRep*>(scalar_.heap); break;
-    case ValueKind::kMap: delete static_cast<MapRep*>(scalar_.heap); break;
-    case ValueKind::kError: delete static_cast<ErrorRep*>(scalar_.heap); break;
-    default: break;
+    case ValueKind::kList:
+      delete static_cast<ListRep*>(scalar_.heap);
+      break;
+    case ValueKind::kMap:
+      delete static_cast<MapRep*>(scalar_.heap);
+      break;
+    case ValueKind::kError:
+      delete static_cast<ErrorRep*>(scalar_.heap);
+      break;
+    default:
+      break;
   }
 }
 
@@ -240,7 +276,8 @@ const Value* ValueMap::Find(const Value& key) const {
   if (key.kind() == ValueKind::kString) {
     const std::string& text = key.string_value();
     for (const auto& [k, v] : entries_) {
-      if (k.kind() == ValueKind::kString && SameBytes(k.string_value(), text)) return &v;
+      if (k.kind() == ValueKind::kString && SameBytes(k.string_value(), text))
+        return &v;
     }
     return nullptr;
   }
@@ -271,9 +308,12 @@ int Three(T a, T b) {
 
 double AsDouble(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kInt: return static_cast<double>(v.int_value());
-    case ValueKind::kUint: return static_cast<double>(v.uint_value());
-    default: return v.double_value();
+    case ValueKind::kInt:
+      return static_cast<double>(v.int_value());
+    case ValueKind::kUint:
+      return static_cast<double>(v.uint_value());
+    default:
+      return v.double_value();
   }
 }
 
@@ -324,14 +364,22 @@ bool Equal(const Value& a, const Value& b) {
   }
   if (ka != kb) return false;
   switch (ka) {
-    case ValueKind::kNull: return true;
-    case ValueKind::kBool: return a.bool_value() == b.bool_value();
-    case ValueKind::kString: return a.string_value() == b.string_value();
-    case ValueKind::kBytes: return a.bytes_value() == b.bytes_value();
-    case ValueKind::kList: return ListsEqual(a.list_value(), b.list_value());
-    case ValueKind::kMap: return MapsEqual(a.map_value(), b.map_value());
-    case ValueKind::kType: return a.type_value() == b.type_value();
-    default: return false;
+    case ValueKind::kNull:
+      return true;
+    case ValueKind::kBool:
+      return a.bool_value() == b.bool_value();
+    case ValueKind::kString:
+      return a.string_value() == b.string_value();
+    case ValueKind::kBytes:
+      return a.bytes_value() == b.bytes_value();
+    case ValueKind::kList:
+      return ListsEqual(a.list_value(), b.list_value());
+    case ValueKind::kMap:
+      return MapsEqual(a.map_value(), b.map_value());
+    case ValueKind::kType:
+      return a.type_value() == b.type_value();
+    default:
+      return false;
   }
 }
 
@@ -406,11 +454,21 @@ void AppendQuoted(std::string& out, std::string_view text, char prefix) {
   out.push_back('"');
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f || (prefix && c >= 0x80)) {
           char hex[8];
@@ -426,18 +484,30 @@ void AppendQuoted(std::string& out, std::string_view text, char prefix) {
 
 void AppendDebug(std::string& out, const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kNull: out += "null"; return;
-    case ValueKind::kBool: out += v.bool_value() ? "true" : "false"; return;
-    case ValueKind::kInt: out += std::to_string(v.int_value()); return;
-    case ValueKind::kUint: out += std::to_string(v.uint_value()) + "u"; return;
+    case ValueKind::kNull:
+      out += "null";
+      return;
+    case ValueKind::kBool:
+      out += v.bool_value() ? "true" : "false";
+      return;
+    case ValueKind::kInt:
+      out += std::to_string(v.int_value());
+      return;
+    case ValueKind::kUint:
+      out += std::to_string(v.uint_value()) + "u";
+      return;
     case ValueKind::kDouble: {
       std::string s = FormatDouble(v.double_value());
       if (s.find_first_of(".eIN") == std::string::npos) s += ".0";
       out += s;
       return;
     }
-    case ValueKind::kString: AppendQuoted(out, v.string_value(), 0); return;
-    case ValueKind::kBytes: AppendQuoted(out, v.bytes_value(), 'b'); return;
+    case ValueKind::kString:
+      AppendQuoted(out, v.string_value(), 0);
+      return;
+    case ValueKind::kBytes:
+      AppendQuoted(out, v.bytes_value(), 'b');
+      return;
     case ValueKind::kList: {
       out.push_back('[');
       const char* sep = "";
@@ -462,7 +532,9 @@ void AppendDebug(std::string& out, const Value& v) {
       out.push_back('}');
       return;
     }
-    case ValueKind::kType: out += KindName(v.type_value()); return;
+    case ValueKind::kType:
+      out += KindName(v.type_value());
+      return;
     case ValueKind::kError:
       out += "error(" + v.error_value().message + ")";
       return;

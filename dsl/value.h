@@ -82,7 +82,8 @@ class Value {
  public:
   /// null.
   Value() noexcept { scalar_.i = 0; }
-  Value(const Value& other) noexcept : scalar_(other.scalar_), kind_(other.kind_) {
+  Value(const Value& other) noexcept
+      : scalar_(other.scalar_), kind_(other.kind_) {
     Retain();
   }
   Value(Value&& other) noexcept : scalar_(other.scalar_), kind_(other.kind_) {

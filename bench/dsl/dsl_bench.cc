@@ -10,11 +10,11 @@
 // the cel-js script reads too (bench/dsl/compare prints the ratio). Every
 // expression must evaluate to true; the benchmark aborts otherwise.
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "dsl/compiler.h"
 #include "dsl/json_value.h"
@@ -48,7 +48,8 @@ std::vector<Case> LoadCases(const std::string& path) {
   nlohmann::json file = nlohmann::json::parse(in);
   std::vector<Case> cases;
   for (const auto& e : file.at("expressions")) {
-    Case c{e.at("name"), e.at("expr"), e.value("data", nlohmann::json::object())};
+    Case c{e.at("name"), e.at("expr"),
+           e.value("data", nlohmann::json::object())};
     if (e.value("data_generator", "") == "items_100") c.data = Items100();
     cases.push_back(std::move(c));
   }
@@ -94,8 +95,8 @@ Compiled CompileCase(const Case& c) {
   out.program = result.program;
   Value check = out.program->Evaluate(*out.activation);
   if (!check.is_bool() || !check.bool_value()) {
-    std::cerr << "dsl_bench: " << c.name << " evaluated to " << DebugString(check)
-              << ", expected true\n";
+    std::cerr << "dsl_bench: " << c.name << " evaluated to "
+              << DebugString(check) << ", expected true\n";
     std::exit(2);
   }
   return out;
@@ -128,7 +129,8 @@ void BenchNativeFourTerm(benchmark::State& state) {
   } f;
   for (auto _ : state) {
     benchmark::DoNotOptimize(f);
-    bool r = (f.origin == "MOW" || f.country == "RU") && (f.value >= 100 || f.adults == 1);
+    bool r = (f.origin == "MOW" || f.country == "RU") &&
+             (f.value >= 100 || f.adults == 1);
     benchmark::DoNotOptimize(r);
   }
 }
@@ -138,24 +140,31 @@ void BenchNativeFourTerm(benchmark::State& state) {
 int main(int argc, char** argv) {
   static const std::vector<Case> cases = LoadCases(BSSFLOW_BENCH_EXPRESSIONS);
   for (const Case& c : cases) {
-    benchmark::RegisterBenchmark(("BM_Eval/" + c.name).c_str(),
-                                 [&c](benchmark::State& s) { BenchEval(s, c); });
+    benchmark::RegisterBenchmark(
+        ("BM_Eval/" + c.name).c_str(),
+        [&c](benchmark::State& s) { BenchEval(s, c); });
   }
   for (const Case& c : cases) {
-    benchmark::RegisterBenchmark(("BM_ParsePlan/" + c.name).c_str(),
-                                 [&c](benchmark::State& s) { BenchParsePlan(s, c); });
+    benchmark::RegisterBenchmark(
+        ("BM_ParsePlan/" + c.name).c_str(),
+        [&c](benchmark::State& s) { BenchParsePlan(s, c); });
   }
   static const Case kDomain[] = {
-      {"is_email", "is_email(email)", {{"email", "billing.admin@contoso-distribution.com"}}},
+      {"is_email",
+       "is_email(email)",
+       {{"email", "billing.admin@contoso-distribution.com"}}},
       {"is_phone", "is_phone(phone)", {{"phone", "+49 30 1234567"}}},
-      {"postal_code_valid", "postal_code_valid(country, code)",
+      {"postal_code_valid",
+       "postal_code_valid(country, code)",
        {{"country", "DE"}, {"code", "10117"}}},
   };
   for (const Case& c : kDomain) {
-    benchmark::RegisterBenchmark(("BM_EvalDomain/" + c.name).c_str(),
-                                 [&c](benchmark::State& s) { BenchEval(s, c); });
+    benchmark::RegisterBenchmark(
+        ("BM_EvalDomain/" + c.name).c_str(),
+        [&c](benchmark::State& s) { BenchEval(s, c); });
   }
-  benchmark::RegisterBenchmark("BM_Native/four_term_boolean", BenchNativeFourTerm);
+  benchmark::RegisterBenchmark("BM_Native/four_term_boolean",
+                               BenchNativeFourTerm);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -21,7 +21,8 @@ struct Fixture {
 
   Fixture() {
     auto rules = PostalCodeRules::LoadFile(DefaultPostalCodeRulesPath());
-    registry = BuildDefaultRegistry(rules.ok() ? rules.value() : nullptr).value();
+    registry =
+        BuildDefaultRegistry(rules.ok() ? rules.value() : nullptr).value();
     env = std::make_unique<Env>(registry);
     env->Declare("x");
     env->Declare("s", ValueKind::kString);

@@ -12,14 +12,13 @@
 //
 // The vectors run with CheckMode::kDeferToRuntime, as the CEL suite runs its
 // "disable_check" tests: unknown names and wrong kinds are run-time errors.
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -45,7 +44,8 @@ struct Options {
 
 // A vector value: {"int": "5"}, {"map": [[k, v], ...]}, ... (see README).
 Value Decode(const json& j) {
-  if (!j.is_object() || j.size() != 1) throw std::runtime_error("bad value " + j.dump());
+  if (!j.is_object() || j.size() != 1)
+    throw std::runtime_error("bad value " + j.dump());
   auto member = j.begin();
   const std::string tag = member.key();
   const json& body = member.value();
@@ -63,7 +63,8 @@ Value Decode(const json& j) {
   }
   if (tag == "string") return Value::String(body.get<std::string>());
   if (tag == "bytes") {
-    return Value::Bytes(bssflow::dsl::Base64Decode(body.get<std::string>()).value_or(""));
+    return Value::Bytes(
+        bssflow::dsl::Base64Decode(body.get<std::string>()).value_or(""));
   }
   if (tag == "list") {
     bssflow::dsl::ValueList items;
@@ -72,11 +73,13 @@ Value Decode(const json& j) {
   }
   if (tag == "map") {
     bssflow::dsl::ValueMap map;
-    for (const json& entry : body) map.Insert(Decode(entry[0]), Decode(entry[1]));
+    for (const json& entry : body)
+      map.Insert(Decode(entry[0]), Decode(entry[1]));
     return Value::Map(std::move(map));
   }
   if (tag == "type") {
-    std::optional<ValueKind> kind = bssflow::dsl::TypeNamed(body.get<std::string>());
+    std::optional<ValueKind> kind =
+        bssflow::dsl::TypeNamed(body.get<std::string>());
     return kind ? Value::Type(*kind) : Value::Type(ValueKind::kError);
   }
   throw std::runtime_error("unknown value tag '" + tag + "'");
@@ -109,8 +112,10 @@ bool Same(const Value& a, const Value& b) {
       }
       return true;
     }
-    case ValueKind::kError: return true;
-    default: return bssflow::dsl::Equal(a, b);
+    case ValueKind::kError:
+      return true;
+    default:
+      return bssflow::dsl::Equal(a, b);
   }
 }
 
@@ -121,7 +126,8 @@ struct Outcome {
 
 class Runner {
  public:
-  explicit Runner(std::shared_ptr<const bssflow::dsl::FunctionRegistry> registry)
+  explicit Runner(
+      std::shared_ptr<const bssflow::dsl::FunctionRegistry> registry)
       : registry_(std::move(registry)) {}
 
   Outcome Run(const json& test) {
@@ -132,7 +138,8 @@ class Runner {
     source.text = test.at("expr").get<std::string>();
     bssflow::dsl::CompileOptions options;
     options.mode = bssflow::dsl::CheckMode::kDeferToRuntime;
-    bssflow::dsl::CompileResult compiled = bssflow::dsl::Compile(source, env, options);
+    bssflow::dsl::CompileResult compiled =
+        bssflow::dsl::Compile(source, env, options);
     const json& expect = test.at("expect");
     if (!compiled.ok()) {
       std::string diagnostic = RenderAll(source, compiled.diagnostics);
@@ -140,12 +147,14 @@ class Runner {
       return {false, "compile error:\n" + diagnostic};
     }
     bssflow::dsl::Activation activation(env);
-    for (const auto& [name, value] : bindings.items()) activation.Bind(name, Decode(value));
+    for (const auto& [name, value] : bindings.items())
+      activation.Bind(name, Decode(value));
     Value result = compiled.program->Evaluate(activation);
     if (expect.contains("error")) {
       if (result.is_error()) return {true, ""};
-      return {false, "expected an error (" + expect.value("kind", std::string("?")) +
-                         "), got " + bssflow::dsl::DebugString(result)};
+      return {false, "expected an error (" +
+                         expect.value("kind", std::string("?")) + "), got " +
+                         bssflow::dsl::DebugString(result)};
     }
     Value wanted = Decode(expect.at("value"));
     if (Same(result, wanted)) return {true, ""};
@@ -164,7 +173,8 @@ struct Totals {
 };
 
 // "file/section/name" -> reason.
-bool ReadExpectedFailures(const std::string& path, std::map<std::string, std::string>& out) {
+bool ReadExpectedFailures(const std::string& path,
+                          std::map<std::string, std::string>& out) {
   if (path.empty()) return true;
   std::ifstream in(path);
   if (!in) {
@@ -178,7 +188,8 @@ bool ReadExpectedFailures(const std::string& path, std::map<std::string, std::st
     if (line.empty() || line[0] == '#') continue;
     size_t hash = line.find(" # ");
     if (hash == std::string::npos) {
-      std::cerr << path << ":" << number << ": expected 'file/section/name # reason'\n";
+      std::cerr << path << ":" << number
+                << ": expected 'file/section/name # reason'\n";
       return false;
     }
     std::string id = line.substr(0, line.find_last_not_of(' ', hash) + 1);
@@ -202,7 +213,8 @@ std::vector<fs::path> VectorFiles(const std::string& path) {
 
 void WriteCorpus(const std::string& dir, const std::string& expr) {
   fs::create_directories(dir);
-  std::ofstream(fs::path(dir) / (std::to_string(std::hash<std::string>{}(expr)) + ".cel"))
+  std::ofstream(fs::path(dir) /
+                (std::to_string(std::hash<std::string>{}(expr)) + ".cel"))
       << expr;
 }
 
@@ -211,7 +223,8 @@ int RunAll(const Options& options) {
   if (!ReadExpectedFailures(options.expected_failures_path, expected)) return 2;
   auto rules = bssflow::dsl::PostalCodeRules::LoadFile(
       bssflow::dsl::DefaultPostalCodeRulesPath());
-  auto registry = bssflow::dsl::BuildDefaultRegistry(rules.ok() ? rules.value() : nullptr);
+  auto registry =
+      bssflow::dsl::BuildDefaultRegistry(rules.ok() ? rules.value() : nullptr);
   Runner runner(registry.value());
   Totals all;
   std::set<std::string> seen;
@@ -225,31 +238,38 @@ int RunAll(const Options& options) {
       json tests = json::parse(in);
       Totals totals;
       for (const json& test : tests) {
-        std::string id = file.stem().string() + "/" + test.value("section", "") + "/" +
+        std::string id = file.stem().string() + "/" +
+                         test.value("section", "") + "/" +
                          test.value("name", "");
         seen.insert(id);
-        if (!options.corpus_dir.empty()) WriteCorpus(options.corpus_dir, test.at("expr"));
+        if (!options.corpus_dir.empty())
+          WriteCorpus(options.corpus_dir, test.at("expr"));
         Outcome outcome = runner.Run(test);
         auto listed = expected.find(id);
         if (listed != expected.end()) {
           if (outcome.passed) {
             ++totals.failed;
-            std::cout << "UNEXPECTED PASS " << id << ": remove it from the expected "
+            std::cout << "UNEXPECTED PASS " << id
+                      << ": remove it from the expected "
                       << "failures\n";
           } else {
             ++totals.skipped;
-            if (options.verbose) std::cout << "expected failure " << id << ": " << listed->second << "\n";
+            if (options.verbose)
+              std::cout << "expected failure " << id << ": " << listed->second
+                        << "\n";
           }
         } else if (outcome.passed) {
           ++totals.passed;
         } else {
           ++totals.failed;
-          std::cout << "FAIL " << id << "\n  expr: " << test.at("expr").get<std::string>()
+          std::cout << "FAIL " << id
+                    << "\n  expr: " << test.at("expr").get<std::string>()
                     << "\n  " << outcome.detail << "\n";
         }
       }
-      std::cout << file.filename().string() << ": " << totals.passed << " passed, "
-                << totals.failed << " failed, " << totals.skipped << " skipped\n";
+      std::cout << file.filename().string() << ": " << totals.passed
+                << " passed, " << totals.failed << " failed, " << totals.skipped
+                << " skipped\n";
       all.passed += totals.passed;
       all.failed += totals.failed;
       all.skipped += totals.skipped;
@@ -257,7 +277,8 @@ int RunAll(const Options& options) {
   }
   for (const auto& [id, reason] : expected) {
     if (!seen.count(id) && options.verbose) {
-      std::cout << "note: expected failure " << id << " names no test that ran\n";
+      std::cout << "note: expected failure " << id
+                << " names no test that ran\n";
     }
   }
   std::cout << all.passed << " passed, " << all.failed << " failed";
@@ -272,9 +293,10 @@ int main(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if ((arg == "--expected-failures" || arg == "--write-corpus") && i + 1 < argc) {
-      (arg == "--expected-failures" ? options.expected_failures_path : options.corpus_dir) =
-          argv[++i];
+    if ((arg == "--expected-failures" || arg == "--write-corpus") &&
+        i + 1 < argc) {
+      (arg == "--expected-failures" ? options.expected_failures_path
+                                    : options.corpus_dir) = argv[++i];
     } else if (arg == "--verbose") {
       options.verbose = true;
     } else if (arg == "--help" || arg == "-h") {
