@@ -51,7 +51,8 @@ TEST(ValueTest, KindAndErrorKindNamesFollowCel) {
   EXPECT_EQ(KindName(ValueKind::kNull), "null_type");
   EXPECT_EQ(KindName(ValueKind::kUint), "uint");
   EXPECT_EQ(KindName(ValueKind::kType), "type");
-  EXPECT_EQ(ErrorKindName(ErrorKind::kNoMatchingOverload), "no_matching_overload");
+  EXPECT_EQ(ErrorKindName(ErrorKind::kNoMatchingOverload),
+            "no_matching_overload");
   EXPECT_EQ(ErrorKindName(ErrorKind::kDivideByZero), "divide_by_zero");
   EXPECT_EQ(ErrorKindName(ErrorKind::kLimitExceeded), "limit_exceeded");
 }
@@ -71,7 +72,8 @@ TEST(EqualTest, IntAgainstUintIsExactAtTheEdges) {
   EXPECT_FALSE(Equal(Value::Int(-1), Value::Uint(UINT64_MAX)));
   EXPECT_FALSE(Equal(Value::Uint(UINT64_MAX), Value::Int(-1)));
   EXPECT_TRUE(Equal(Value::Int(INT64_MAX), Value::Uint(uint64_t{INT64_MAX})));
-  EXPECT_FALSE(Equal(Value::Int(INT64_MAX), Value::Uint(uint64_t{INT64_MAX} + 1)));
+  EXPECT_FALSE(
+      Equal(Value::Int(INT64_MAX), Value::Uint(uint64_t{INT64_MAX} + 1)));
 }
 
 TEST(EqualTest, NaNEqualsNothing) {
@@ -88,8 +90,10 @@ TEST(EqualTest, DifferentKindsAreUnequal) {
 }
 
 TEST(EqualTest, TypesStringsAndBytes) {
-  EXPECT_TRUE(Equal(Value::Type(ValueKind::kInt), Value::Type(ValueKind::kInt)));
-  EXPECT_FALSE(Equal(Value::Type(ValueKind::kInt), Value::Type(ValueKind::kUint)));
+  EXPECT_TRUE(
+      Equal(Value::Type(ValueKind::kInt), Value::Type(ValueKind::kInt)));
+  EXPECT_FALSE(
+      Equal(Value::Type(ValueKind::kInt), Value::Type(ValueKind::kUint)));
   EXPECT_TRUE(Equal(S("é"), S("é")));
   EXPECT_FALSE(Equal(Value::Bytes("a"), Value::Bytes("b")));
 }
@@ -115,7 +119,7 @@ TEST(EqualTest, MapsCompareByKeyRegardlessOfOrder) {
   EXPECT_FALSE(Equal(Value::Map(c), Value::Map(a)));
 }
 
-// ---- Compare ------------------------------------------------------------------
+// ---- Compare ----------------------------------------------------------------
 
 TEST(CompareTest, IntegersCompareExactlyAcrossSignedness) {
   EXPECT_EQ(Compare(Value::Int(-1), Value::Uint(0)), -1);
@@ -159,11 +163,12 @@ TEST(CompareTest, KindsWithoutOrderingGiveNullopt) {
   EXPECT_EQ(Compare(Value::Bool(true), Value::Int(1)), std::nullopt);
 }
 
-// ---- ValueMap -----------------------------------------------------------------
+// ---- ValueMap ---------------------------------------------------------------
 
 TEST(ValueMapTest, IntAndUintWithTheSameValueAreOneKey) {
   ValueMap map;
-  EXPECT_EQ(map.Insert(Value::Int(1), S("int")), ValueMap::InsertResult::kInserted);
+  EXPECT_EQ(map.Insert(Value::Int(1), S("int")),
+            ValueMap::InsertResult::kInserted);
   EXPECT_EQ(map.Insert(Value::Uint(1), S("uint")),
             ValueMap::InsertResult::kRepeatedKey);
   ASSERT_NE(map.Find(Value::Uint(1)), nullptr);
@@ -173,7 +178,8 @@ TEST(ValueMapTest, IntAndUintWithTheSameValueAreOneKey) {
 
 TEST(ValueMapTest, LargeUintAndNegativeIntAreDistinctKeys) {
   ValueMap map;
-  EXPECT_EQ(map.Insert(Value::Int(-1), S("neg")), ValueMap::InsertResult::kInserted);
+  EXPECT_EQ(map.Insert(Value::Int(-1), S("neg")),
+            ValueMap::InsertResult::kInserted);
   EXPECT_EQ(map.Insert(Value::Uint(UINT64_MAX), S("max")),
             ValueMap::InsertResult::kInserted);
   EXPECT_EQ(map.Find(Value::Int(-1))->string_value(), "neg");
@@ -194,8 +200,10 @@ TEST(ValueMapTest, DoubleLookupFindsIntegralKeysOnly) {
 
 TEST(ValueMapTest, KeysOfDifferentKindsDoNotCollide) {
   ValueMap map;
-  EXPECT_EQ(map.Insert(Value::Bool(true), S("bool")), ValueMap::InsertResult::kInserted);
-  EXPECT_EQ(map.Insert(Value::Int(1), S("int")), ValueMap::InsertResult::kInserted);
+  EXPECT_EQ(map.Insert(Value::Bool(true), S("bool")),
+            ValueMap::InsertResult::kInserted);
+  EXPECT_EQ(map.Insert(Value::Int(1), S("int")),
+            ValueMap::InsertResult::kInserted);
   EXPECT_EQ(map.Insert(S("1"), S("string")), ValueMap::InsertResult::kInserted);
   EXPECT_EQ(map.Find(Value::Bool(true))->string_value(), "bool");
   EXPECT_EQ(map.Find(Value::Int(1))->string_value(), "int");
@@ -207,7 +215,8 @@ TEST(ValueMapTest, KeysOfDifferentKindsDoNotCollide) {
 TEST(ValueMapTest, RepeatedStringKeyIsRejected) {
   ValueMap map;
   map.Insert(S("a"), Value::Int(1));
-  EXPECT_EQ(map.Insert(S("a"), Value::Int(2)), ValueMap::InsertResult::kRepeatedKey);
+  EXPECT_EQ(map.Insert(S("a"), Value::Int(2)),
+            ValueMap::InsertResult::kRepeatedKey);
   EXPECT_EQ(map.Find(S("a"))->int_value(), 1);
 }
 
@@ -230,10 +239,11 @@ TEST(ValueMapTest, IterationFollowsInsertionOrder) {
   map.Insert(Value::Int(10), Value::Int(2));
   map.Insert(S("alpha"), Value::Int(3));
   map.Insert(Value::Bool(false), Value::Int(4));
-  EXPECT_EQ(DebugString(Value::Map(map)), R"({"zeta": 1, 10: 2, "alpha": 3, false: 4})");
+  EXPECT_EQ(DebugString(Value::Map(map)),
+            R"({"zeta": 1, 10: 2, "alpha": 3, false: 4})");
 }
 
-// ---- FormatDouble -----------------------------------------------------------------
+// ---- FormatDouble -----------------------------------------------------------
 
 TEST(FormatDoubleTest, FollowsGoPercentG) {
   EXPECT_EQ(FormatDouble(123.456), "123.456");
@@ -267,7 +277,7 @@ TEST(FormatDoubleTest, ShortestRoundTripDigits) {
   EXPECT_EQ(FormatDouble(9007199254740993.0), "9.007199254740992e+15");
 }
 
-// ---- UTF-8 ----------------------------------------------------------------------
+// ---- UTF-8 ------------------------------------------------------------------
 
 TEST(Utf8Test, AcceptsWellFormedText) {
   EXPECT_TRUE(IsValidUtf8(""));
@@ -276,8 +286,8 @@ TEST(Utf8Test, AcceptsWellFormedText) {
   EXPECT_TRUE(IsValidUtf8("\xc3\xa9"));          // é
   EXPECT_TRUE(IsValidUtf8("\xe2\x82\xac"));      // €
   EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x98\x80"));  // 😀
-  EXPECT_TRUE(IsValidUtf8("\xed\x9f\xbf"));      // U+D7FF, just below surrogates
-  EXPECT_TRUE(IsValidUtf8("\xee\x80\x80"));      // U+E000, just above
+  EXPECT_TRUE(IsValidUtf8("\xed\x9f\xbf"));  // U+D7FF, just below surrogates
+  EXPECT_TRUE(IsValidUtf8("\xee\x80\x80"));  // U+E000, just above
   EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
 }
 
@@ -315,7 +325,7 @@ TEST(Utf8Test, CodePointCountCountsCodePointsNotBytes) {
   EXPECT_EQ(CodePointCount("\xe2\x82\xac\xe2\x82\xac"), 2);
 }
 
-// ---- DebugString ---------------------------------------------------------------
+// ---- DebugString ------------------------------------------------------------
 
 TEST(DebugStringTest, Scalars) {
   EXPECT_EQ(DebugString(Value()), "null");
