@@ -70,7 +70,13 @@ int RunEval(const EvalOptions& options, std::ostream& out, std::ostream& err) {
   }
   dsl::Activation activation(env);
   for (const auto& [name, value] : data.items()) {
-    activation.Bind(name, dsl::ValueFromJson(value));
+    Result<Value> converted = dsl::ValueFromJson(value);
+    if (!converted.ok()) {
+      err << "bssflow eval: " << options.data_name << ": member '" << name
+          << "': " << converted.status().message() << "\n";
+      return kExitUsage;
+    }
+    activation.Bind(name, std::move(converted).value());
   }
   Value result = compiled.program->Evaluate(activation);
   if (result.is_error()) {

@@ -236,3 +236,20 @@ TEST(EvalCommandTest, BadDataIsReportedBeforeTheExpressionIsLookedAt) {
 
 }  // namespace
 }  // namespace bssflow::app
+
+namespace bssflow::app {
+namespace {
+
+// Regression: 20,000 nested arrays in the data overflowed the stack.
+TEST(EvalCommandTest, DeeplyNestedDataIsAUsageErrorNotACrash) {
+  std::string deep =
+      "{\"x\": " + std::string(20'000, '[') + std::string(20'000, ']') + "}";
+  Outcome o = RunCommand("1", deep);
+  EXPECT_EQ(o.code, kExitUsage);
+  EXPECT_EQ(o.err,
+            "bssflow eval: account.json: member 'x': data nests deeper than "
+            "100 levels\n");
+}
+
+}  // namespace
+}  // namespace bssflow::app

@@ -308,3 +308,15 @@ TEST_F(CheckerTest, RecordsTheStaticKindOfEveryNode) {
 
 }  // namespace
 }  // namespace bssflow::dsl
+
+namespace bssflow::dsl {
+namespace {
+
+// Swapped neighbouring letters are one typo, not two.
+TEST_F(CheckerTest, TranspositionsGetASuggestion) {
+  ExpectProblem("cuont + 1", 1,
+                "undeclared reference to 'cuont'; did you mean 'count'?");
+}
+
+}  // namespace
+}  // namespace bssflow::dsl

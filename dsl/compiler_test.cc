@@ -53,7 +53,7 @@ std::string Eval(std::string_view text, std::string_view data = "{}",
   if (!compiled.ok()) return RenderAll(source, compiled.diagnostics);
   Activation activation(env);
   for (const auto& [name, value] : json.items()) {
-    activation.Bind(name, ValueFromJson(value));
+    activation.Bind(name, ValueFromJson(value).value());
   }
   return Describe(compiled.program->Evaluate(activation));
 }
@@ -384,9 +384,10 @@ TEST(CompilerComprehensionTest, IterationLimitStopsRunawayLoops) {
   std::string data = "{\"l\": [0";
   for (int i = 1; i < 1000; ++i) data += "," + std::to_string(i);
   data += "]}";
-  // all() keeps going after an error, so the outermost one reports the limit.
+  // An exceeded limit is fatal: no all() around it absorbs it, so the
+  // innermost comprehension, where the limit ran out, reports it.
   EXPECT_EQ(Eval("l.all(a, l.all(b, l.all(c, a + b + c >= 0)))", data),
-            "error(limit_exceeded@2): comprehension iteration limit exceeded");
+            "error(limit_exceeded@20): comprehension iteration limit exceeded");
 }
 
 // ---- Variables, activations and folding -------------------------------------
@@ -565,6 +566,44 @@ TEST(CompilerThreadTest, OneProgramEvaluatesOnManyThreadsAtOnce) {
   for (size_t t = 0; t < results.size(); ++t) {
     EXPECT_EQ(results[t], t % 2 == 0 ? std::to_string(100 + t) : "-1") << t;
   }
+}
+
+}  // namespace
+}  // namespace bssflow::dsl
+
+namespace bssflow::dsl {
+namespace {
+
+// Regression: default() and || absorbed an exceeded limit and answered
+// wrongly; a limit ends the evaluation.
+TEST(CompilerLimitTest, AnExceededLimitIsNeverAbsorbed) {
+  CompileOptions options;
+  options.limits.max_iterations = 10;
+  std::string data =
+      "{\"t\": true, \"l\": "
+      "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}";
+  EXPECT_EQ(Eval("default(l.exists(x, x == 20), false)", data, options),
+            "error(limit_exceeded@10): comprehension iteration limit exceeded");
+  EXPECT_EQ(Eval("l.exists(x, x == 20) || t", data, options),
+            "error(limit_exceeded@2): comprehension iteration limit exceeded");
+  EXPECT_EQ(Eval("[1].exists(y, l.all(x, x < 100))", data, options),
+            "error(limit_exceeded@16): comprehension iteration limit exceeded");
+  // What is never evaluated cannot run out: a decided || skips its right.
+  EXPECT_EQ(Eval("t || l.exists(x, x == 20)", data, options), "true");
+}
+
+// Regression: an unbound variable's error pointed nowhere (offset -1).
+TEST(CompilerProgramTest, UnboundVariableErrorPointsAtTheReference) {
+  Env env(DefaultRegistry());
+  env.Declare("x");
+  Source source;
+  source.text = "1 + x";
+  CompileResult compiled = Compile(source, env);
+  ASSERT_TRUE(compiled.ok());
+  Value v = compiled.program->Evaluate(Activation(env));
+  ASSERT_TRUE(v.is_error());
+  EXPECT_EQ(v.error_value().offset, 4);
+  EXPECT_EQ(v.error_value().message, "no value for variable 'x'");
 }
 
 }  // namespace

@@ -155,6 +155,7 @@ Status RegisterDomainFunctions(FunctionRegistry& r,
       "default(x, fallback) -> x, or fallback when x is null or an error";
   fallback.impl = [](Args args) {
     const Value& x = *args[0];
+    if (IsFatal(x)) return x;
     return x.is_error() || x.is_null() ? *args[1] : x;
   };
   decls.push_back(std::move(fallback));

@@ -138,12 +138,20 @@ struct comma : tok<pegtl::one<','>> {};
 struct open_args : pegtl::one<'('> {};
 struct close_args : pegtl::one<')'> {};
 /// (a, b, c) after a function or method name.
+// A rule with an error message raises whenever it fails (pegtl::must_if),
+// so the "is it closed already?" tests below use message-less copies of the
+// closing tokens, and the elements after a comma are rules of their own.
+struct first_argument;
 struct next_argument;
+struct no_arguments : tok<close_args> {};
+/// (a, b, c) after a function or method name.
 struct call_args
     : pegtl::seq<
           tok<open_args>,
-          pegtl::opt<expr, pegtl::star<comma, pegtl::must<next_argument>>>,
-          pegtl::must<tok<close_args>>> {};
+          pegtl::sor<no_arguments, pegtl::seq<first_argument,
+                                              pegtl::star<comma, next_argument>,
+                                              pegtl::must<tok<close_args>>>>> {
+};
 
 struct leading_dot : pegtl::one<'.'> {};
 /// f(x), .f(x)
@@ -160,10 +168,19 @@ struct parenthesized : pegtl::seq<tok<open_paren>, pegtl::must<paren_content>,
 
 struct open_list : pegtl::one<'['> {};
 struct close_list : pegtl::one<']'> {};
+struct empty_list_end : tok<close_list> {};
+struct first_element;
+struct next_element;
+/// [a, b, c], a trailing comma allowed.
 struct list_literal
-    : pegtl::seq<tok<open_list>,
-                 pegtl::opt<pegtl::list<expr, comma>, pegtl::opt<comma>>,
-                 pegtl::must<tok<close_list>>> {};
+    : pegtl::seq<
+          tok<open_list>,
+          pegtl::sor<
+              empty_list_end,
+              pegtl::seq<first_element,
+                         pegtl::star<comma, pegtl::sor<pegtl::at<close_list>,
+                                                       next_element>>,
+                         pegtl::must<tok<close_list>>>>> {};
 
 struct open_map : pegtl::one<'{'> {};
 struct close_map : pegtl::one<'}'> {};
@@ -171,10 +188,19 @@ struct map_colon : pegtl::one<':'> {};
 struct map_value;
 struct map_entry
     : pegtl::seq<expr, pegtl::must<tok<map_colon>>, pegtl::must<map_value>> {};
+struct empty_map_end : tok<close_map> {};
+struct first_entry : map_entry {};
+struct next_entry : map_entry {};
+/// {k: v, ...}, a trailing comma allowed.
 struct map_literal
-    : pegtl::seq<tok<open_map>,
-                 pegtl::opt<pegtl::list<map_entry, comma>, pegtl::opt<comma>>,
-                 pegtl::must<tok<close_map>>> {};
+    : pegtl::seq<
+          tok<open_map>,
+          pegtl::sor<
+              empty_map_end,
+              pegtl::seq<first_entry,
+                         pegtl::star<comma, pegtl::sor<pegtl::at<close_map>,
+                                                       next_entry>>,
+                         pegtl::must<tok<close_map>>>>> {};
 
 struct primary : pegtl::sor<literal, global_call, variable, parenthesized,
                             list_literal, map_literal> {};
@@ -283,7 +309,10 @@ struct expr : pegtl::seq<conditional_or, pegtl::opt<conditional_tail>>,
 // its own message. (A rule with a message always raises when it fails, so
 // plain `expr`, which may fail harmlessly in lists, has none.)
 struct else_branch : expr {};
+struct first_argument : expr {};
 struct next_argument : expr {};
+struct first_element : expr {};
+struct next_element : expr {};
 struct paren_content : expr {};
 struct whole_expression : expr {};
 struct map_value : expr {};

@@ -5,40 +5,68 @@
 
 namespace bssflow::dsl {
 
-Value ValueFromJson(const nlohmann::json& json) {
+namespace {
+
+// Converts `json`; false when it nests deeper than `depth_left`.
+bool Convert(const nlohmann::json& json, int depth_left, Value& out) {
   switch (json.type()) {
     case nlohmann::json::value_t::null:
-      return Value::Null();
+      out = Value::Null();
+      return true;
     case nlohmann::json::value_t::boolean:
-      return Value::Bool(json.get<bool>());
+      out = Value::Bool(json.get<bool>());
+      return true;
     case nlohmann::json::value_t::number_integer:
-      return Value::Int(json.get<int64_t>());
+      out = Value::Int(json.get<int64_t>());
+      return true;
     case nlohmann::json::value_t::number_unsigned: {
       uint64_t u = json.get<uint64_t>();
-      if (u <= static_cast<uint64_t>(INT64_MAX))
-        return Value::Int(static_cast<int64_t>(u));
-      return Value::Uint(u);
+      out = u <= static_cast<uint64_t>(INT64_MAX)
+                ? Value::Int(static_cast<int64_t>(u))
+                : Value::Uint(u);
+      return true;
     }
     case nlohmann::json::value_t::number_float:
-      return Value::Double(json.get<double>());
+      out = Value::Double(json.get<double>());
+      return true;
     case nlohmann::json::value_t::string:
-      return Value::String(json.get<std::string>());
+      out = Value::String(json.get<std::string>());
+      return true;
     case nlohmann::json::value_t::array: {
-      ValueList items;
-      items.reserve(json.size());
-      for (const auto& item : json) items.push_back(ValueFromJson(item));
-      return Value::List(std::move(items));
+      if (depth_left == 0) return false;
+      ValueList items(json.size());
+      for (size_t i = 0; i < json.size(); ++i) {
+        if (!Convert(json[i], depth_left - 1, items[i])) return false;
+      }
+      out = Value::List(std::move(items));
+      return true;
     }
     case nlohmann::json::value_t::object: {
+      if (depth_left == 0) return false;
       ValueMap map;
       for (const auto& [key, item] : json.items()) {
-        map.Insert(Value::String(key), ValueFromJson(item));
+        Value value;
+        if (!Convert(item, depth_left - 1, value)) return false;
+        map.Insert(Value::String(key), std::move(value));
       }
-      return Value::Map(std::move(map));
+      out = Value::Map(std::move(map));
+      return true;
     }
     default:
-      return Value::Null();
+      out = Value::Null();
+      return true;
   }
+}
+
+}  // namespace
+
+Result<Value> ValueFromJson(const nlohmann::json& json, int max_depth) {
+  Value out;
+  if (!Convert(json, max_depth, out)) {
+    return Status::Error("data nests deeper than " + std::to_string(max_depth) +
+                         " levels");
+  }
+  return out;
 }
 
 nlohmann::ordered_json ValueToJson(const Value& value) {

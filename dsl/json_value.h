@@ -8,13 +8,21 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.h"
 #include "dsl/value.h"
 
 namespace bssflow::dsl {
 
+/// Deepest nesting of arrays and objects ValueFromJson accepts. Values are
+/// walked recursively (equality, printing), so data must not nest without
+/// bound; real account and tenant data nests a few levels.
+inline constexpr int kMaxDataDepth = 100;
+
 /// JSON -> value: objects become maps with string keys, arrays lists,
-/// integers int (uint above the int range), other numbers double.
-Value ValueFromJson(const nlohmann::json& json);
+/// integers int (uint above the int range), other numbers double. An error
+/// when the data nests deeper than `max_depth`.
+Result<Value> ValueFromJson(const nlohmann::json& json,
+                            int max_depth = kMaxDataDepth);
 
 /// Value -> JSON, members in insertion order: bytes become base64 strings,
 /// maps with only string keys objects, other maps arrays of [key, value]

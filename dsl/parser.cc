@@ -29,7 +29,8 @@ struct ParseState {
   const Limits& limits;
   std::vector<NodePtr> stack;
   std::vector<size_t> marks;  // stack sizes where argument lists began
-  int nesting = 0;
+  // Levels entered; the whole expression is level 0, so `(((1)))` nests 3.
+  int nesting = -1;
 
   template <typename Input>
   int32_t OffsetOf(const Input& in) const {
@@ -160,6 +161,9 @@ struct Action<g::uint_literal> {
 };
 
 constexpr uint64_t kIntMinMagnitude = uint64_t{1} << 63;
+constexpr const char* kIntRangeMessage =
+    "int literal is out of range (ints go from -9223372036854775808 to "
+    "9223372036854775807)";
 
 template <>
 struct Action<g::int_literal> {
@@ -167,9 +171,7 @@ struct Action<g::int_literal> {
   static void apply(const Input& in, ParseState& st) {
     uint64_t value = 0;
     if (!DecodeUnsigned(in.string_view(), value) || value > kIntMinMagnitude) {
-      throw SyntaxError{st.OffsetOf(in),
-                        "int literal is out of range (largest is "
-                        "9223372036854775807)"};
+      throw SyntaxError{st.OffsetOf(in), kIntRangeMessage};
     }
     NodePtr node = st.Make(NodeKind::kLiteral, st.OffsetOf(in));
     // 2^63 is only valid under a minus sign; the negation action folds it,
@@ -511,6 +513,9 @@ std::string Found(std::string_view text, size_t offset) {
   if (offset >= text.size()) return "end of input";
   char c = text[offset];
   if (c == '\n' || c == '\r') return "end of line";
+  for (std::string_view op : {"||", "&&", "==", "!=", "<=", ">="}) {
+    if (text.substr(offset, 2) == op) return "'" + std::string(op) + "'";
+  }
   size_t end = offset + 1;
   if (IsWordChar(c)) {
     while (end < text.size() && IsWordChar(text[end])) ++end;
@@ -524,6 +529,7 @@ std::string Found(std::string_view text, size_t offset) {
 }
 
 std::string Hint(std::string_view text, size_t offset) {
+  if (offset + 1 < text.size() && text[offset + 1] == text[offset]) return "";
   if (offset >= text.size()) return "";
   switch (text[offset]) {
     case '=':
@@ -592,7 +598,7 @@ ParseResult Parse(const Source& source, const Limits& limits) {
   if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
     return fail(bad, "expression is not valid UTF-8");
   }
-  ParseState state{text.data(), limits, {}, {}, 0};
+  ParseState state{text.data(), limits, {}, {}};
   try {
     pegtl::memory_input<pegtl::tracking_mode::lazy> in(text.data(), text.size(),
                                                        source.name);

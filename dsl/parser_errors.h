@@ -21,6 +21,16 @@ BSSFLOW_MESSAGE(grammar::whole_expression,
                 "expected an expression, found {found}");
 BSSFLOW_MESSAGE(grammar::paren_content,
                 "expected an expression after '(', found {found}");
+BSSFLOW_MESSAGE(grammar::first_argument,
+                "expected an argument or ')', found {found}");
+BSSFLOW_MESSAGE(grammar::first_element,
+                "expected a list element or ']', found {found}");
+BSSFLOW_MESSAGE(grammar::next_element,
+                "expected a list element after ',', found {found}");
+BSSFLOW_MESSAGE(grammar::first_entry,
+                "expected a map entry or '}', found {found}");
+BSSFLOW_MESSAGE(grammar::next_entry,
+                "expected a map entry after ',', found {found}");
 BSSFLOW_MESSAGE(grammar::next_argument,
                 "expected an argument after ',', found {found}");
 BSSFLOW_MESSAGE(grammar::end_of_expression,

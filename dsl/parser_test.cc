@@ -240,7 +240,9 @@ TEST(ParserNegationTest, TwoToTheSixtyThreeNeedsTheMinus) {
       "int literal is out of range (largest is 9223372036854775807)";
   ExpectError("-(9223372036854775808)", 3, out_of_range);
   ExpectError("1-9223372036854775808", 3, out_of_range);
-  ExpectError("-9223372036854775809", 2, out_of_range);
+  ExpectError("-9223372036854775809", 2,
+              "int literal is out of range (ints go from "
+              "-9223372036854775808 to 9223372036854775807)");
 }
 
 // ---- Precedence and associativity -------------------------------------------
@@ -542,10 +544,10 @@ TEST(ParserLimitTest, NestingDeeperThanTheLimitIsADiagnostic) {
   EXPECT_EQ(TreeOf("((1))", limits), "1");
   EXPECT_EQ(TreeOf("[[1]]", limits), "[[1]]");
   const char* too_deep = "expression nests more than 3 levels deep";
-  ExpectError("((((((1))))))", 4, too_deep, limits);
-  ExpectError("[[[[[1]]]]]", 4, too_deep, limits);
-  ExpectError("f(g(h(i(1))))", 7, too_deep, limits);
-  ExpectError("{1: {2: {3: {4: 5}}}}", 10, too_deep, limits);
+  ExpectError("((((((1))))))", 5, too_deep, limits);
+  ExpectError("[[[[[1]]]]]", 5, too_deep, limits);
+  ExpectError("f(g(h(i(1))))", 9, too_deep, limits);
+  ExpectError("{1: {2: {3: {4: 5}}}}", 14, too_deep, limits);
 }
 
 TEST(ParserLimitTest, HugeNestingNeverOverflowsTheStack) {
@@ -554,7 +556,7 @@ TEST(ParserLimitTest, HugeNestingNeverOverflowsTheStack) {
     ASSERT_EQ(r.diagnostics.size(), 1u);
     EXPECT_EQ(r.diagnostics[0].message,
               "expression nests more than 64 levels deep");
-    EXPECT_EQ(r.diagnostics[0].offset, 64);
+    EXPECT_EQ(r.diagnostics[0].offset, 65);
   }
   std::string calls;
   for (int i = 0; i < 20'000; ++i) calls += "f(";
@@ -604,6 +606,36 @@ TEST(ParserLimitTest, EverySingleByteParsesOrFailsCleanly) {
       EXPECT_EQ(r.root == nullptr, r.diagnostics.size() == 1) << c;
     }
   }
+}
+
+}  // namespace
+}  // namespace bssflow::dsl
+
+namespace bssflow::dsl {
+namespace {
+
+// Regression: the whole expression counted as a level, so exactly
+// max_nesting_depth levels were rejected.
+TEST(ParserLimitTest, NestingExactlyAtTheLimitIsAccepted) {
+  Limits limits;
+  limits.max_nesting_depth = 3;
+  for (const char* text :
+       {"(((1)))", "[[[1]]]", "f(g(h(1)))", "{1: {2: {3: 4}}}"}) {
+    EXPECT_EQ(ErrorOf(text, limits).rfind("parsed as ", 0), 0u) << text;
+  }
+}
+
+// Regression: a missing element after a comma was reported as a missing
+// comma, and '||' as a single '|'.
+TEST(ParserMessageTest, EmptyElementsAndDoubledOperators) {
+  ExpectError("[1,,2]", 4, "expected a list element after ',', found ','");
+  ExpectError("[,]", 2, "expected a list element or ']', found ','");
+  ExpectError("f(,)", 3, "expected an argument or ')', found ','");
+  ExpectError("{,}", 2, "expected a map entry or '}', found ','");
+  ExpectError("{1: 2,,}", 7, "expected a map entry after ',', found ','");
+  ExpectError("a && || b", 6, "expected an expression after '&&', found '||'");
+  ExpectError("a | b", 3,
+              "unexpected '|' after a complete expression; did you mean '||'?");
 }
 
 }  // namespace

@@ -133,6 +133,8 @@ class ComprehensionNode final : public PlanNode {
       const Value& v = filter_->Eval(frame, temporary);
       if (v.is_bool()) {
         if (v.bool_value() == decisive) return v;
+      } else if (IsFatal(v)) {
+        return v;
       } else if (first_error.is_null()) {
         first_error = v.is_error() ? v : NotBool(v, *filter_);
       }

@@ -96,8 +96,13 @@ class ConstantNode final : public PlanNode {
 class VariableNode final : public PlanNode {
  public:
   VariableNode(int slot, int32_t offset) : PlanNode(offset), slot_(slot) {}
-  const Value& Eval(Frame& frame, Value&) const override {
-    return frame.variables[slot_];
+  const Value& Eval(Frame& frame, Value& scratch) const override {
+    const Value& v = frame.variables[slot_];
+    if (v.is_error() && v.error_value().offset < 0) {
+      scratch = StampOffset(v, offset_);  // an unbound variable: point at it
+      return scratch;
+    }
+    return v;
   }
 
  private:
@@ -385,9 +390,12 @@ class LogicalNode final : public PlanNode {
     const bool decisive = !is_and_;
     Value t1, t2;
     const Value& left = left_->Eval(frame, t1);
-    if (left.is_bool() && left.bool_value() == decisive)
+    if (left.is_bool() && left.bool_value() == decisive) {
       return Forward(left, t1, scratch);
+    }
+    if (IsFatal(left)) return Forward(left, t1, scratch);
     const Value& right = right_->Eval(frame, t2);
+    if (IsFatal(right)) return Forward(right, t2, scratch);
     if (right.is_bool()) {
       if (right.bool_value() == decisive || left.is_bool()) {
         return Forward(right, t2, scratch);

@@ -19,10 +19,34 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-std::vector<std::string> Strings(const YAML::Node& node) {
+// A text field: empty `problem` and the text, or the problem.
+std::string Text(const YAML::Node& node, const char* field,
+                 std::string& problem) {
+  if (!node[field]) return "";
+  if (!node[field].IsScalar()) {
+    problem = std::string("'") + field + "' must be a single value";
+    return "";
+  }
+  return node[field].as<std::string>();
+}
+
+// A list-of-codes field, e.g. examples: ['10117', '80331'].
+std::vector<std::string> Strings(const YAML::Node& node, const char* field,
+                                 std::string& problem) {
   std::vector<std::string> out;
-  if (!node) return out;
-  for (const YAML::Node& item : node) out.push_back(item.as<std::string>());
+  if (!node[field]) return out;
+  if (!node[field].IsSequence()) {
+    problem =
+        std::string("'") + field + "' must be a list of codes, e.g. ['10117']";
+    return out;
+  }
+  for (const YAML::Node& item : node[field]) {
+    if (!item.IsScalar()) {
+      problem = std::string("'") + field + "' must hold codes only";
+      return {};
+    }
+    out.push_back(item.as<std::string>());
+  }
   return out;
 }
 
@@ -37,9 +61,15 @@ std::string ReadCountry(const std::string& code, const YAML::Node& node,
   if (code.size() != 2 || Upper(code) != code) {
     return "key must be an upper-case ISO 3166-1 alpha-2 code";
   }
-  country.name = node["name"] ? node["name"].as<std::string>() : code;
-  std::string requirement =
-      node["postal_code"] ? node["postal_code"].as<std::string>() : "";
+  if (!node.IsMap()) return "expected the fields name, postal_code, regex, ...";
+  std::string problem;
+  country.name = Text(node, "name", problem);
+  std::string requirement = Text(node, "postal_code", problem);
+  std::string pattern = Text(node, "regex", problem);
+  country.examples = Strings(node, "examples", problem);
+  country.invalid = Strings(node, "invalid", problem);
+  if (!problem.empty()) return problem;
+  if (country.name.empty()) country.name = code;
   if (requirement == "required") {
     country.requirement = PostalCodeRules::Requirement::kRequired;
   } else if (requirement == "optional") {
@@ -54,15 +84,13 @@ std::string ReadCountry(const std::string& code, const YAML::Node& node,
   }
   if (!node["regex"])
     return "postal_code is " + requirement + " but there is no regex";
-  country.pattern = node["regex"].as<std::string>();
+  country.pattern = pattern;
   RE2::Options options;
   options.set_log_errors(false);
   auto re = std::make_shared<const re2::RE2>(country.pattern, options);
   if (!re->ok())
     return "regex '" + country.pattern + "' is invalid: " + re->error();
   country.regex = re;
-  country.examples = Strings(node["examples"]);
-  country.invalid = Strings(node["invalid"]);
   if (country.examples.empty() || country.invalid.empty()) {
     return "a regex needs at least one code under 'examples' and one under "
            "'invalid'";
@@ -85,7 +113,8 @@ Result<std::shared_ptr<const PostalCodeRules>> PostalCodeRules::Parse(
   auto rules = std::make_shared<PostalCodeRules>();
   try {
     YAML::Node root = YAML::Load(std::string(yaml));
-    if (!root["version"] || root["version"].as<int>() != 1) {
+    if (!root.IsMap() || !root["version"] || !root["version"].IsScalar() ||
+        root["version"].as<std::string>() != "1") {
       return Status::Error(name + ": expected 'version: 1'");
     }
     YAML::Node countries = root["countries"];
@@ -93,6 +122,11 @@ Result<std::shared_ptr<const PostalCodeRules>> PostalCodeRules::Parse(
       return Status::Error(name + ": expected a 'countries' map");
     }
     for (const auto& entry : countries) {
+      if (!entry.first.IsScalar()) {
+        return Status::Error(name + ":" +
+                             std::to_string(entry.first.Mark().line + 1) +
+                             ": country keys must be ISO 3166-1 alpha-2 codes");
+      }
       std::string code = entry.first.as<std::string>();
       Country country;
       std::string problem = ReadCountry(code, entry.second, country);
@@ -101,7 +135,11 @@ Result<std::shared_ptr<const PostalCodeRules>> PostalCodeRules::Parse(
                              std::to_string(entry.first.Mark().line + 1) +
                              ": country " + code + ": " + problem);
       }
-      rules->countries_.emplace(code, std::move(country));
+      if (!rules->countries_.emplace(code, std::move(country)).second) {
+        return Status::Error(name + ":" +
+                             std::to_string(entry.first.Mark().line + 1) +
+                             ": country " + code + " is listed twice");
+      }
     }
   } catch (const YAML::Exception& e) {
     return Status::Error(name + ":" + std::to_string(e.mark.line + 1) + ":" +

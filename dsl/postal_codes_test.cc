@@ -318,3 +318,36 @@ TEST(PostalCodeParseTest, UnreadableFileSaysHowToFixIt) {
 
 }  // namespace
 }  // namespace bssflow::dsl
+
+namespace bssflow::dsl {
+namespace {
+
+// Regression: wrongly typed fields gave yaml-cpp's "bad conversion" without
+// the country, and a country listed twice was silently ignored.
+TEST(PostalCodeParseTest, WronglyTypedFieldsNameTheCountryAndField) {
+  EXPECT_EQ(ParseError(std::string(kHeader) + "  DE:\n    postal_code: [a]\n"),
+            "rules.yaml:3: country DE: 'postal_code' must be a single value");
+  EXPECT_EQ(ParseError(std::string(kHeader) + "  DE: 5\n"),
+            "rules.yaml:3: country DE: expected the fields name, postal_code, "
+            "regex, ...");
+  EXPECT_EQ(
+      ParseError(std::string(kHeader) +
+                 "  DE:\n    postal_code: required\n    regex: '^\\d{5}$'\n"
+                 "    examples: '10117'\n    invalid: ['1']\n"),
+      "rules.yaml:3: country DE: 'examples' must be a list of codes, e.g. "
+      "['10117']");
+  EXPECT_EQ(
+      ParseError(std::string(kHeader) +
+                 "  DE:\n    postal_code: required\n    regex: '^\\d{5}$'\n"
+                 "    examples: [[1]]\n    invalid: ['1']\n"),
+      "rules.yaml:3: country DE: 'examples' must hold codes only");
+  EXPECT_EQ(ParseError("version: x\ncountries: {}\n"),
+            "rules.yaml: expected 'version: 1'");
+  EXPECT_EQ(
+      ParseError(std::string(kHeader) +
+                 "  AE: {postal_code: none}\n  AE: {postal_code: none}\n"),
+      "rules.yaml:4: country AE is listed twice");
+}
+
+}  // namespace
+}  // namespace bssflow::dsl

@@ -237,6 +237,13 @@ class ValueMap {
   std::vector<std::pair<Value, Value>> entries_;
 };
 
+/// Whether `v` is an error that nothing may absorb: an exceeded limit ends
+/// the evaluation, whatever `||`, `&&`, exists() or default() around it would
+/// otherwise make of an error.
+inline bool IsFatal(const Value& v) {
+  return v.is_error() && v.error_value().kind == ErrorKind::kLimitExceeded;
+}
+
 /// CEL equality (`==`): numbers compare by value across int, uint and double;
 /// lists and maps element by element; values of different kinds are unequal.
 /// Neither argument may be an error.

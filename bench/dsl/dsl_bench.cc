@@ -90,7 +90,7 @@ Compiled CompileCase(const Case& c) {
   }
   out.activation = std::make_unique<Activation>(*out.env);
   for (const auto& [name, value] : c.data.items()) {
-    out.activation->Bind(name, ValueFromJson(value));
+    out.activation->Bind(name, ValueFromJson(value).value());
   }
   out.program = result.program;
   Value check = out.program->Evaluate(*out.activation);
