@@ -109,9 +109,8 @@ Value DoubleArithmetic(Operator op, double a, double b) {
 Value Concatenate(const Value& a, const Value& b) {
   switch (a.kind()) {
     case ValueKind::kString:
-      return Value::String(a.string_value() + b.string_value());
     case ValueKind::kBytes:
-      return Value::Bytes(a.bytes_value() + b.bytes_value());
+      return Value::Concatenation(a.string_value(), b.string_value(), a.kind());
     default: {
       ValueList items = a.list_value();
       items.insert(items.end(), b.list_value().begin(), b.list_value().end());

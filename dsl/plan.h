@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "dsl/ast.h"
@@ -50,6 +51,14 @@ class PlanNode {
 
   /// The value of a constant node, else nullptr.
   virtual const Value* constant() const { return nullptr; }
+
+  /// For a node that only reads a variable or a comprehension variable: its
+  /// slot, so that a parent can read the frame itself and save a call.
+  struct SlotRead {
+    bool local;
+    int slot;
+  };
+  virtual std::optional<SlotRead> slot_read() const { return std::nullopt; }
 
   int32_t offset() const { return offset_; }
 

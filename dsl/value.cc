@@ -138,6 +138,16 @@ Value Value::String(std::string text) {
   return Value(ValueKind::kString, rep);
 }
 
+Value Value::Concatenation(std::string_view a, std::string_view b,
+                           ValueKind kind) {
+  auto* rep = new (AllocateText()) TextRep;
+  rep->text.resize(a.size() + b.size());
+  char* out = rep->text.data();
+  if (!a.empty()) std::memcpy(out, a.data(), a.size());
+  if (!b.empty()) std::memcpy(out + a.size(), b.data(), b.size());
+  return Value(kind, rep);
+}
+
 Value Value::Bytes(std::string data) {
   auto* rep = new (AllocateText()) TextRep;
   rep->text = std::move(data);

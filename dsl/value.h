@@ -131,6 +131,9 @@ class Value {
   /// `text` must be valid UTF-8; the caller checks (literals, JSON, functions).
   static Value String(std::string text);
   static Value Bytes(std::string data);
+  /// a + b as a string (kind kString) or bytes (kBytes), built in place.
+  static Value Concatenation(std::string_view a, std::string_view b,
+                             ValueKind kind);
   static Value List(ValueList items);
   static Value Map(ValueMap map);
   static Value Type(ValueKind kind) {
