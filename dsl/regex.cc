@@ -382,6 +382,29 @@ struct Nfa {
   }
 };
 
+// Partitions the 128 ASCII bytes into classes of bytes that no transition
+// of `nfa` tells apart: class_of[byte].
+std::vector<int> ByteClasses(const Nfa& nfa) {
+  std::vector<CharSet> distinct;
+  for (const Nfa::State& state : nfa.states) {
+    if (state.next >= 0 && std::find(distinct.begin(), distinct.end(),
+                                     state.set) == distinct.end()) {
+      distinct.push_back(state.set);
+    }
+  }
+  std::map<std::vector<bool>, int> classes;
+  std::vector<int> class_of(128);
+  for (size_t c = 0; c < 128; ++c) {
+    std::vector<bool> signature;
+    for (const CharSet& set : distinct) signature.push_back(set.test(c));
+    auto it =
+        classes.emplace(std::move(signature), static_cast<int>(classes.size()))
+            .first;
+    class_of[c] = it->second;
+  }
+  return class_of;
+}
+
 // Strips an unescaped leading ^ and trailing $.
 std::string_view StripAnchors(std::string_view p, bool& start, bool& end) {
   start = !p.empty() && p.front() == '^';
@@ -432,13 +455,22 @@ Result<std::shared_ptr<const Regex>> Regex::Compile(
   };
   std::vector<int> initial = {start};
   int start_state = intern(anchored_start ? initial : std::vector<int>{});
-  std::vector<int> targets;
+  // Bytes that every transition treats alike form one class; the DFA is
+  // built per class, not per byte (a handful instead of 128).
+  std::vector<int> class_of = ByteClasses(nfa);
+  int class_count = *std::max_element(class_of.begin(), class_of.end()) + 1;
+  std::vector<size_t> representative(static_cast<size_t>(class_count));
+  for (size_t c = 128; c-- > 0;)
+    representative[static_cast<size_t>(class_of[c])] = c;
+  std::vector<int> targets;  // [state * class_count + class]
   for (size_t d = 0; d < sets.size(); ++d) {
-    for (size_t c = 0; c < 128; ++c) {
+    for (size_t k = 0; k < representative.size(); ++k) {
       std::vector<int> moved;
       for (int s : sets[d]) {
         const Nfa::State& state = nfa.states[static_cast<size_t>(s)];
-        if (state.next >= 0 && state.set.test(c)) moved.push_back(state.next);
+        if (state.next >= 0 && state.set.test(representative[k])) {
+          moved.push_back(state.next);
+        }
       }
       int target = intern(std::move(moved));
       if (target < 0) return std::shared_ptr<const Regex>(compiled);
@@ -455,7 +487,9 @@ Result<std::shared_ptr<const Regex>> Regex::Compile(
   compiled->table_.assign(sets.size() * 256, kBail);
   for (size_t d = 0; d < sets.size(); ++d) {
     for (size_t c = 0; c < 128; ++c) {
-      compiled->table_[d * 256 + c] = entry(targets[d * 128 + c]);
+      compiled->table_[d * 256 + c] =
+          entry(targets[d * representative.size() +
+                        static_cast<size_t>(class_of[c])]);
     }
   }
   compiled->start_ = entry(start_state);
