@@ -2,13 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace bssflow::dsl {
 
 namespace {
 
+// Object keys seen so far in one conversion. A list of objects repeats the
+// same few keys (every account has "email"); sharing one string per key
+// saves memory and keeps the keys that field lookups compare hot in cache.
+using KeyCache = std::unordered_map<std::string, Value>;
+
+const Value& KeyValue(const std::string& key, KeyCache& keys) {
+  auto it = keys.find(key);
+  if (it == keys.end()) it = keys.emplace(key, Value::String(key)).first;
+  return it->second;
+}
+
 // Converts `json`; false when it nests deeper than `depth_left`.
-bool Convert(const nlohmann::json& json, int depth_left, Value& out) {
+bool Convert(const nlohmann::json& json, int depth_left, KeyCache& keys,
+             Value& out) {
   switch (json.type()) {
     case nlohmann::json::value_t::null:
       out = Value::Null();
@@ -36,7 +49,7 @@ bool Convert(const nlohmann::json& json, int depth_left, Value& out) {
       if (depth_left == 0) return false;
       ValueList items(json.size());
       for (size_t i = 0; i < json.size(); ++i) {
-        if (!Convert(json[i], depth_left - 1, items[i])) return false;
+        if (!Convert(json[i], depth_left - 1, keys, items[i])) return false;
       }
       out = Value::List(std::move(items));
       return true;
@@ -46,8 +59,8 @@ bool Convert(const nlohmann::json& json, int depth_left, Value& out) {
       ValueMap map;
       for (const auto& [key, item] : json.items()) {
         Value value;
-        if (!Convert(item, depth_left - 1, value)) return false;
-        map.Insert(Value::String(key), std::move(value));
+        if (!Convert(item, depth_left - 1, keys, value)) return false;
+        map.Insert(KeyValue(key, keys), std::move(value));
       }
       out = Value::Map(std::move(map));
       return true;
@@ -62,7 +75,8 @@ bool Convert(const nlohmann::json& json, int depth_left, Value& out) {
 
 Result<Value> ValueFromJson(const nlohmann::json& json, int max_depth) {
   Value out;
-  if (!Convert(json, max_depth, out)) {
+  KeyCache keys;
+  if (!Convert(json, max_depth, keys, out)) {
     return Status::Error("data nests deeper than " + std::to_string(max_depth) +
                          " levels");
   }
