@@ -5,14 +5,10 @@
 #include <sstream>
 #include <string>
 
+#include "dsl/testing/shipped_data.h"
+
 namespace bssflow::app {
 namespace {
-
-std::string RulesPath() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind('/')) +
-         "/../workflows/data/postal_codes.yaml";
-}
 
 // What one run of `bssflow eval` printed and returned.
 struct Outcome {
@@ -21,8 +17,9 @@ struct Outcome {
   std::string err;
 };
 
-Outcome RunCommand(std::string expression, std::string data_json = "",
-                   std::string rules = RulesPath()) {
+Outcome RunCommand(
+    std::string expression, std::string data_json = "",
+    std::string rules = dsl::testing::ShippedPostalCodeRulesPath()) {
   EvalOptions options;
   options.expression = std::move(expression);
   options.data_json = std::move(data_json);

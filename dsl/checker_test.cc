@@ -10,26 +10,14 @@
 #include "dsl/functions.h"
 #include "dsl/parser.h"
 #include "dsl/postal_codes.h"
+#include "dsl/testing/shipped_data.h"
 
 namespace bssflow::dsl {
 namespace {
 
-// The shipped rules, found from this file's location so that the test runs
-// from any directory.
-std::shared_ptr<const FunctionRegistry> DefaultRegistry() {
-  std::string here = __FILE__;
-  std::string path =
-      here.substr(0, here.rfind('/')) + "/../workflows/data/postal_codes.yaml";
-  auto rules = PostalCodeRules::LoadFile(path);
-  EXPECT_TRUE(rules.ok()) << rules.status().message();
-  auto registry = BuildDefaultRegistry(rules.ok() ? rules.value() : nullptr);
-  EXPECT_TRUE(registry.ok());
-  return registry.value();
-}
-
 class CheckerTest : public ::testing::Test {
  protected:
-  CheckerTest() : env_(DefaultRegistry()) {
+  CheckerTest() : env_(testing::ShippedRegistry()) {
     env_.Declare("account");
     env_.Declare("accounts");
     env_.Declare("count", ValueKind::kInt);

@@ -11,24 +11,10 @@
 #include "dsl/functions.h"
 #include "dsl/json_value.h"
 #include "dsl/postal_codes.h"
+#include "dsl/testing/shipped_data.h"
 
 namespace bssflow::dsl {
 namespace {
-
-std::string RulesPath() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind('/')) +
-         "/../workflows/data/postal_codes.yaml";
-}
-
-std::shared_ptr<const FunctionRegistry> DefaultRegistry() {
-  static const std::shared_ptr<const FunctionRegistry> registry = [] {
-    auto rules = PostalCodeRules::LoadFile(RulesPath());
-    EXPECT_TRUE(rules.ok()) << rules.status().message();
-    return BuildDefaultRegistry(rules.ok() ? rules.value() : nullptr).value();
-  }();
-  return registry;
-}
 
 // A value or an error, as one comparable line:
 //   DebugString of the value, or "error(kind@offset): message".
@@ -45,7 +31,7 @@ std::string Describe(const Value& v) {
 std::string Eval(std::string_view text, std::string_view data = "{}",
                  const CompileOptions& options = CompileOptions()) {
   nlohmann::json json = nlohmann::json::parse(data);
-  Env env(DefaultRegistry());
+  Env env(testing::ShippedRegistry());
   for (const auto& [name, value] : json.items()) env.Declare(name);
   Source source;
   source.text = std::string(text);
@@ -393,7 +379,7 @@ TEST(CompilerComprehensionTest, IterationLimitStopsRunawayLoops) {
 // ---- Variables, activations and folding -------------------------------------
 
 TEST(CompilerProgramTest, UnboundDeclaredVariableIsAnErrorValue) {
-  Env env(DefaultRegistry());
+  Env env(testing::ShippedRegistry());
   env.Declare("x");
   env.Declare("y");
   Source source;
@@ -412,8 +398,8 @@ TEST(CompilerProgramTest, UnboundDeclaredVariableIsAnErrorValue) {
 }
 
 TEST(CompilerProgramTest, ActivationOfASmallerEnvIsRejected) {
-  Env small(DefaultRegistry());
-  Env large(DefaultRegistry());
+  Env small(testing::ShippedRegistry());
+  Env large(testing::ShippedRegistry());
   large.Declare("x");
   Source source;
   source.text = "1";
@@ -426,7 +412,7 @@ TEST(CompilerProgramTest, ActivationOfASmallerEnvIsRejected) {
 }
 
 TEST(CompilerProgramTest, ConstantExpressionsFoldWhenCompiled) {
-  Env env(DefaultRegistry());
+  Env env(testing::ShippedRegistry());
   env.Declare("x");
   auto compile = [&env](const char* text) {
     Source source;
@@ -533,7 +519,7 @@ TEST(CompilerDomainTest, DefaultRulesPathFindsTheDataDirectory) {
 // ---- Threads ----------------------------------------------------------------
 
 TEST(CompilerThreadTest, OneProgramEvaluatesOnManyThreadsAtOnce) {
-  Env env(DefaultRegistry());
+  Env env(testing::ShippedRegistry());
   env.Declare("items");
   env.Declare("email");
   Source source;
@@ -594,7 +580,7 @@ TEST(CompilerLimitTest, AnExceededLimitIsNeverAbsorbed) {
 
 // Regression: an unbound variable's error pointed nowhere (offset -1).
 TEST(CompilerProgramTest, UnboundVariableErrorPointsAtTheReference) {
-  Env env(DefaultRegistry());
+  Env env(testing::ShippedRegistry());
   env.Declare("x");
   Source source;
   source.text = "1 + x";

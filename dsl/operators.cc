@@ -1,7 +1,9 @@
 #include "dsl/operators.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
+#include <type_traits>
 
 namespace bssflow::dsl {
 
@@ -30,8 +32,12 @@ Value Overflow(Operator op, const char* type, int32_t offset) {
       std::string(type) + " overflow in '" + OperatorText(op) + "'", offset);
 }
 
-Value IntArithmetic(Operator op, int64_t a, int64_t b, int32_t offset) {
-  int64_t r = 0;
+// int and uint arithmetic, every overflow and division by zero an error.
+template <typename T>
+Value CheckedArithmetic(Operator op, T a, T b, int32_t offset) {
+  constexpr bool kSigned = std::is_signed_v<T>;
+  const char* type = kSigned ? "int" : "uint";
+  T r = 0;
   bool overflow = false;
   switch (op) {
     case Operator::kAdd:
@@ -52,45 +58,22 @@ Value IntArithmetic(Operator op, int64_t a, int64_t b, int32_t offset) {
                    : Value::MakeError(ErrorKind::kModulusByZero,
                                       "modulus by zero", offset);
       }
-      if (a == INT64_MIN && b == -1) return Overflow(op, "int", offset);
-      r = op == Operator::kDivide ? a / b : a % b;
-      break;
-    default:
-      break;
-  }
-  if (overflow) return Overflow(op, "int", offset);
-  return Value::Int(r);
-}
-
-Value UintArithmetic(Operator op, uint64_t a, uint64_t b, int32_t offset) {
-  uint64_t r = 0;
-  bool overflow = false;
-  switch (op) {
-    case Operator::kAdd:
-      overflow = __builtin_add_overflow(a, b, &r);
-      break;
-    case Operator::kSubtract:
-      overflow = __builtin_sub_overflow(a, b, &r);
-      break;
-    case Operator::kMultiply:
-      overflow = __builtin_mul_overflow(a, b, &r);
-      break;
-    case Operator::kDivide:
-    case Operator::kModulo:
-      if (b == 0) {
-        return op == Operator::kDivide
-                   ? Value::MakeError(ErrorKind::kDivideByZero,
-                                      "division by zero", offset)
-                   : Value::MakeError(ErrorKind::kModulusByZero,
-                                      "modulus by zero", offset);
+      if constexpr (kSigned) {
+        if (a == std::numeric_limits<T>::min() && b == -1) {
+          return Overflow(op, type, offset);
+        }
       }
       r = op == Operator::kDivide ? a / b : a % b;
       break;
     default:
       break;
   }
-  if (overflow) return Overflow(op, "uint", offset);
-  return Value::Uint(r);
+  if (overflow) return Overflow(op, type, offset);
+  if constexpr (kSigned) {
+    return Value::Int(r);
+  } else {
+    return Value::Uint(r);
+  }
 }
 
 Value DoubleArithmetic(Operator op, double a, double b) {
@@ -124,9 +107,9 @@ Value Arithmetic(Operator op, const Value& a, const Value& b, int32_t offset) {
   if (kind != b.kind()) return Mismatch(op, a, b, offset);
   switch (kind) {
     case ValueKind::kInt:
-      return IntArithmetic(op, a.int_value(), b.int_value(), offset);
+      return CheckedArithmetic(op, a.int_value(), b.int_value(), offset);
     case ValueKind::kUint:
-      return UintArithmetic(op, a.uint_value(), b.uint_value(), offset);
+      return CheckedArithmetic(op, a.uint_value(), b.uint_value(), offset);
     case ValueKind::kDouble:
       if (op == Operator::kModulo) break;
       return DoubleArithmetic(op, a.double_value(), b.double_value());

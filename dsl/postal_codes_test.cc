@@ -6,14 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "dsl/testing/shipped_data.h"
+
 namespace bssflow::dsl {
 namespace {
-
-std::string ShippedRulesPath() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind('/')) +
-         "/../workflows/data/postal_codes.yaml";
-}
 
 // Every officially assigned ISO 3166-1 alpha-2 code (Debian iso-codes).
 constexpr std::string_view kIsoCodes =
@@ -39,7 +35,8 @@ constexpr std::string_view kIsoCodes =
 class ShippedRulesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = PostalCodeRules::LoadFile(ShippedRulesPath());
+    auto loaded =
+        PostalCodeRules::LoadFile(testing::ShippedPostalCodeRulesPath());
     ASSERT_TRUE(loaded.ok()) << loaded.status().message();
     rules_ = loaded.value();
   }
