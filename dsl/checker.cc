@@ -112,8 +112,42 @@ class Checker {
     if (operand.has_value() && *operand != ValueKind::kMap) {
       Report(n.offset,
              "no field '" + n.name + "' on a value of type " + Name(operand));
+    } else if (const KnownFields* fields = FieldsOf(*n.children[0])) {
+      CheckKnownField(n, *fields);
     }
     return std::nullopt;
+  }
+
+  // The known fields of `operand` when it names an environment variable
+  // (not shadowed by a comprehension variable) that has them.
+  const KnownFields* FieldsOf(const Node& operand) const {
+    if (operand.kind != NodeKind::kIdent) return nullptr;
+    if (!operand.root_scope && std::find(scopes_.begin(), scopes_.end(),
+                                         operand.name) != scopes_.end()) {
+      return nullptr;
+    }
+    int slot = env_.Find(operand.name);
+    if (slot < 0) return nullptr;
+    const auto& fields = env_.variables()[static_cast<size_t>(slot)].fields;
+    return fields.has_value() ? &*fields : nullptr;
+  }
+
+  void CheckKnownField(const Node& n, const KnownFields& fields) {
+    if (std::find(fields.names.begin(), fields.names.end(), n.name) !=
+        fields.names.end()) {
+      return;
+    }
+    for (const auto& [name, reason] : fields.unavailable) {
+      if (name == n.name) {
+        Report(n.offset, fields.noun + " '" + n.name +
+                             "' is not available here: " + reason);
+        return;
+      }
+    }
+    std::string message = "no " + fields.noun + " '" + n.name + "'";
+    std::string guess = ClosestMatch(n.name, fields.names);
+    if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+    Report(n.offset, message);
   }
 
   Kind Index(const Node& n) {

@@ -308,3 +308,37 @@ TEST_F(CheckerTest, TranspositionsGetASuggestion) {
 
 }  // namespace
 }  // namespace bssflow::dsl
+
+namespace bssflow::dsl {
+namespace {
+
+// Variables with known fields: a misspelt or unavailable field is reported.
+TEST(CheckerKnownFieldsTest, UnknownAndUnavailableFields) {
+  Env env(testing::ShippedRegistry());
+  KnownFields steps;
+  steps.names = {"account", "prerequisites"};
+  steps.noun = "step";
+  steps.unavailable = {{"create", "it runs after this step"}};
+  env.DeclareFields("steps", steps);
+  auto diagnose = [&](std::string text) {
+    Source source;
+    source.text = text;
+    ParseResult parsed = Parse(source);
+    return RenderAll(source, Check(*parsed.root, env, CheckMode::kStrict));
+  };
+  EXPECT_EQ(diagnose("steps.account.phone"), "");
+  EXPECT_EQ(diagnose("steps.acount.phone"),
+            "<expr>:1:7: no step 'acount'; did you mean 'account'?\n"
+            "    steps.acount.phone\n"
+            "          ^\n");
+  EXPECT_EQ(diagnose("steps.create.id"),
+            "<expr>:1:7: step 'create' is not available here: it runs after "
+            "this step\n"
+            "    steps.create.id\n"
+            "          ^\n");
+  // A comprehension variable of the same name hides the known fields.
+  EXPECT_EQ(diagnose("[{'x': 1}].all(steps, steps.x == 1)"), "");
+}
+
+}  // namespace
+}  // namespace bssflow::dsl

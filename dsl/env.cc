@@ -8,8 +8,14 @@ Env::Env(std::shared_ptr<const FunctionRegistry> functions)
 int Env::Declare(std::string name, std::optional<ValueKind> kind) {
   int existing = Find(name);
   if (existing >= 0) return existing;
-  variables_.push_back({std::move(name), kind});
+  variables_.push_back({std::move(name), kind, std::nullopt});
   return static_cast<int>(variables_.size()) - 1;
+}
+
+int Env::DeclareFields(std::string name, KnownFields fields) {
+  int slot = Declare(std::move(name), ValueKind::kMap);
+  variables_[static_cast<size_t>(slot)].fields = std::move(fields);
+  return slot;
 }
 
 int Env::Find(std::string_view name) const {

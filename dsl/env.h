@@ -15,10 +15,24 @@
 
 namespace bssflow::dsl {
 
+/// The fields a map variable is known to have, when they are known before
+/// the run (the steps of a workflow, its inputs): the checker reports
+/// `steps.acount` as a mistake, with a suggestion.
+struct KnownFields {
+  std::vector<std::string> names;
+  /// What a field is, for messages: "step" gives "no step 'acount'".
+  std::string noun = "field";
+  /// Fields that exist but are not available here, with the reason, e.g.
+  /// {"create", "step 'create' runs later"}.
+  std::vector<std::pair<std::string, std::string>> unavailable;
+};
+
 struct Variable {
   std::string name;
   /// The static kind, or nullopt for dyn (known only at run time).
   std::optional<ValueKind> kind;
+  /// For a map variable whose fields are known; nullopt otherwise.
+  std::optional<KnownFields> fields;
 };
 
 /// Build it once, compile many expressions against it, then treat it as
@@ -31,6 +45,10 @@ class Env {
   /// Declares `name` and returns its slot; declaring a name again returns the
   /// first slot and keeps the first kind.
   int Declare(std::string name, std::optional<ValueKind> kind = std::nullopt);
+
+  /// Declares a map variable with known fields (see KnownFields); declaring
+  /// it again replaces the fields and keeps the slot.
+  int DeclareFields(std::string name, KnownFields fields);
 
   /// The slot of `name`, or -1.
   int Find(std::string_view name) const;
