@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "app/eval_command.h"
+#include "app/validate_command.h"
+#include "dsl/merge_fields.h"
 #include "dsl/postal_codes.h"
 
 namespace {
@@ -59,6 +61,17 @@ int main(int argc, char** argv) {
       "data error.\n"
       "Example: bssflow eval 'is_email(account.email)' --data account.json");
 
+  bssflow::app::ValidateOptions validate;
+  CLI::App* validate_cmd = app.add_subcommand(
+      "validate", "Check workflow files and print every problem; nothing runs");
+  validate_cmd->add_option("files", validate.files, "Workflow files (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  validate_cmd->footer(
+      "Exit status: 0 every file is valid, 1 a file has problems (each printed "
+      "as\n"
+      "file:line:col, the line and a caret), 2 usage or data error.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -73,6 +86,11 @@ int main(int argc, char** argv) {
     return bssflow::app::kExitUsage;
   }
 
+  if (validate_cmd->parsed()) {
+    validate.postal_code_rules = bssflow::dsl::DefaultPostalCodeRulesPath();
+    validate.merge_fields = bssflow::dsl::DefaultMergeFieldsPath();
+    return bssflow::app::RunValidate(validate, std::cout, std::cerr);
+  }
   if (eval_cmd->parsed()) {
     if (!data_path.empty()) {
       if (!ReadInput(data_path, eval.data_json)) {

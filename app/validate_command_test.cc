@@ -1,0 +1,89 @@
+#include "app/validate_command.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "app/eval_command.h"
+#include "dsl/merge_fields.h"
+#include "dsl/testing/shipped_data.h"
+
+namespace bssflow::app {
+namespace {
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+Outcome Validate(std::vector<std::string> files) {
+  ValidateOptions options;
+  options.files = std::move(files);
+  options.postal_code_rules = dsl::testing::ShippedPostalCodeRulesPath();
+  std::string rules = options.postal_code_rules;
+  options.merge_fields =
+      rules.substr(0, rules.rfind('/')) + "/merge_fields.yaml";
+  std::ostringstream out, err;
+  int code = RunValidate(options, out, err);
+  return {code, out.str(), err.str()};
+}
+
+TEST(ValidateCommandTest, ValidFileSaysOk) {
+  std::string path =
+      WriteFile("good.yaml",
+                "workflow: demo\n"
+                "steps:\n"
+                "  - id: account\n"
+                "    set: {account: \"${ {'name': 'Contoso', 'email': "
+                "'it@contoso.com'} }\"}\n"
+                "  - id: hello\n"
+                "    notify: {template: welcome, to: '{#Accounts.Email#}'}\n");
+  Outcome o = Validate({path});
+  EXPECT_EQ(o.code, kExitOk);
+  EXPECT_EQ(o.out,
+            path + ": ok (workflow demo, version 1, 2 top-level steps)\n");
+  EXPECT_EQ(o.err, "");
+}
+
+TEST(ValidateCommandTest, EveryProblemOfEveryFileIsPrinted) {
+  std::string bad = WriteFile("bad.yaml",
+                              "workflow: demo\n"
+                              "steps:\n"
+                              "  - id: a\n"
+                              "    fail: \"${ inputs.nope }\"\n");
+  std::string merge =
+      WriteFile("merge.yaml",
+                "workflow: demo\n"
+                "steps:\n"
+                "  - id: hello\n"
+                "    notify: {template: welcome, to: '{#Accounts.Email#}'}\n");
+  Outcome o = Validate({bad, merge});
+  EXPECT_EQ(o.code, kExitExpressionError);
+  EXPECT_EQ(o.out, "");
+  EXPECT_EQ(
+      o.err,
+      bad +
+          ":4:22: no input 'nope'\n"
+          "        fail: \"${ inputs.nope }\"\n"
+          "                         ^\n" +
+          merge +
+          ":4:38: merge field {#Accounts.Email#} maps to "
+          "'vars.account.email' (" +
+          dsl::testing::ShippedPostalCodeRulesPath().substr(
+              0, dsl::testing::ShippedPostalCodeRulesPath().rfind('/')) +
+          "/merge_fields.yaml:72), which does not compile here: no "
+          "variable 'account'\n"
+          "        notify: {template: welcome, to: '{#Accounts.Email#}'}\n"
+          "                                         ^\n");
+}
+
+}  // namespace
+}  // namespace bssflow::app

@@ -1,0 +1,738 @@
+#include "engine/loader.h"
+
+#include <openssl/sha.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "dsl/template.h"
+#include "engine/yaml_file.h"
+
+namespace bssflow::engine {
+
+const std::vector<std::string>& RetryableErrorKinds() {
+  static const std::vector<std::string> kinds = {
+      "retryable", "throttled", "timeout", "not_found",
+      "conflict",  "invalid",   "auth",    "fatal"};
+  return kinds;
+}
+
+const char* StepKindName(StepKind kind) {
+  switch (kind) {
+    case StepKind::kCall:
+      return "call";
+    case StepKind::kCheck:
+      return "check";
+    case StepKind::kSet:
+      return "set";
+    case StepKind::kSwitch:
+      return "switch";
+    case StepKind::kConfirm:
+      return "confirm";
+    case StepKind::kNotify:
+      return "notify";
+    case StepKind::kFail:
+      return "fail";
+    case StepKind::kWorkflow:
+      return "workflow";
+  }
+  return "";
+}
+
+namespace {
+
+const std::vector<std::string> kWorkflowFields = {
+    "workflow", "version", "summary", "description",
+    "inputs",   "steps",   "outputs", "on_error"};
+const std::vector<std::string> kStepFields = {
+    "id",   "name",   "description", "if",      "call", "check",
+    "set",  "switch", "confirm",     "notify",  "fail", "workflow",
+    "with", "retry",  "timeout",     "on_error"};
+const std::vector<std::string> kKindFields = {
+    "call", "check", "set", "switch", "confirm", "notify", "fail", "workflow"};
+
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing";
+    default:
+      return "'" + node.Scalar() + "'";
+  }
+}
+
+std::string Sha256Hex(std::string_view text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+         digest);
+  std::string hex;
+  char buf[3];
+  for (unsigned char byte : digest) {
+    std::snprintf(buf, sizeof buf, "%02x", byte);
+    hex += buf;
+  }
+  return hex;
+}
+
+// "500ms", "30s", "5m", "1h": false when `text` is none of these.
+bool ParseDuration(const std::string& text, std::chrono::milliseconds& out) {
+  static const std::regex kDuration(R"(^(\d+)(ms|s|m|h)$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kDuration)) return false;
+  int64_t n = std::stoll(m[1]);
+  int64_t unit = m[2] == "ms"  ? 1
+                 : m[2] == "s" ? 1000
+                 : m[2] == "m" ? 60000
+                               : 3600000;
+  out = std::chrono::milliseconds(n * unit);
+  return true;
+}
+
+class Loader {
+ public:
+  Loader(std::string name, std::string text, const LoaderContext& context)
+      : file_(std::move(name), std::move(text)), context_(context) {}
+
+  LoadResult Run();
+
+ private:
+  // ---- Reporting and structure ----
+  void Report(const YAML::Node& node, std::string message) {
+    diagnostics_.push_back({file_.OffsetOf(node), std::move(message)});
+  }
+  void ReportAt(int32_t offset, std::string message) {
+    diagnostics_.push_back({offset, std::move(message)});
+  }
+  Position PositionOf(const YAML::Node& node) const {
+    dsl::Location where = dsl::Locate(file_.source(), file_.OffsetOf(node));
+    return {file_.source().name, where.line, where.column};
+  }
+
+  // Reports every key of `map` not in `allowed`, with a suggestion.
+  void CheckFields(const YAML::Node& map,
+                   const std::vector<std::string>& allowed,
+                   const std::string& where) {
+    for (const auto& entry : map) {
+      std::string key = entry.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end())
+        continue;
+      std::string message = "unknown field '" + key + "' in " + where;
+      std::string guess = dsl::ClosestMatch(key, allowed);
+      if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+      Report(entry.first, message);
+    }
+  }
+
+  bool ExpectMap(const YAML::Node& node, const std::string& what) {
+    if (node.IsMap()) return true;
+    Report(node, what + " must be a map, got " + Describe(node));
+    return false;
+  }
+  bool ExpectList(const YAML::Node& node, const std::string& what) {
+    if (node.IsSequence()) return true;
+    Report(node, what + " must be a list, got " + Describe(node));
+    return false;
+  }
+  bool ExpectText(const YAML::Node& node, const std::string& what) {
+    if (node.IsScalar()) return true;
+    Report(node, what + " must be a single value, got " + Describe(node));
+    return false;
+  }
+
+  // ---- Pass 1: names ----
+  void CollectNames(const YAML::Node& steps);
+
+  // ---- Pass 2: the model ----
+  void ReadHeader(const YAML::Node& root);
+  void ReadInputs(const YAML::Node& inputs);
+  StepList ReadSteps(const YAML::Node& steps, const std::string& where);
+  std::optional<Step> ReadStep(const YAML::Node& node);
+  void ReadKind(const YAML::Node& node, const YAML::Node& body, Step& step);
+  void ReadCall(const YAML::Node& node, const YAML::Node& body, Step& step);
+  void ReadRetry(const YAML::Node& retry, RetryPolicy& policy);
+  void ReadCheck(const YAML::Node& body, Step& step);
+  void ReadSwitch(const YAML::Node& body, Step& step);
+  void ReadConfirm(const YAML::Node& body, Step& step);
+  void ReadNotify(const YAML::Node& body, Step& step);
+  TemplateMap ReadTemplates(const YAML::Node& map, const std::string& what);
+
+  // ---- Expressions ----
+  std::shared_ptr<const dsl::Env> EnvForStep(size_t step_index) const;
+  std::optional<Condition> CompileCondition(const YAML::Node& node);
+  std::optional<TemplateValue> CompileTemplate(const YAML::Node& node,
+                                               const std::string& what);
+  void ShiftDiagnostics(const YAML::Node& scalar,
+                        const std::vector<dsl::Diagnostic>& inner);
+
+  YamlFile file_;
+  const LoaderContext& context_;
+  std::vector<dsl::Diagnostic> diagnostics_;
+  Workflow workflow_;
+  std::vector<std::string> step_ids_;    // in document order
+  std::vector<std::string> var_names_;   // every `set:` target
+  size_t steps_read_ = 0;                // steps read so far, in document order
+  std::shared_ptr<const dsl::Env> env_;  // the env of the expression being read
+};
+
+void Loader::CollectNames(const YAML::Node& steps) {
+  if (!steps || !steps.IsSequence()) return;
+  for (const YAML::Node& step : steps) {
+    if (!step.IsMap()) continue;
+    // One entry per step, so that indices follow the order ReadStep reads in.
+    step_ids_.push_back(
+        step["id"] && step["id"].IsScalar() ? step["id"].Scalar() : "");
+    if (step["set"] && step["set"].IsMap()) {
+      for (const auto& entry : step["set"])
+        var_names_.push_back(entry.first.Scalar());
+    }
+    if (step["switch"] && step["switch"].IsSequence()) {
+      for (const YAML::Node& branch : step["switch"]) {
+        if (branch.IsMap()) CollectNames(branch["steps"]);
+      }
+    }
+    if (step["confirm"] && step["confirm"].IsMap()) {
+      CollectNames(step["confirm"]["on_reject"]);
+    }
+    CollectNames(step["on_error"]);
+  }
+}
+
+std::shared_ptr<const dsl::Env> Loader::EnvForStep(size_t step_index) const {
+  auto env = std::make_shared<dsl::Env>(context_.functions);
+  dsl::KnownFields inputs;
+  inputs.noun = "input";
+  for (const Input& input : workflow_.inputs)
+    inputs.names.push_back(input.name);
+  env->DeclareFields("inputs", inputs);
+  dsl::KnownFields steps;
+  steps.noun = "step";
+  for (size_t i = 0; i < step_ids_.size(); ++i) {
+    if (step_ids_[i].empty()) continue;
+    if (i < step_index) {
+      steps.names.push_back(step_ids_[i]);
+    } else {
+      steps.unavailable.emplace_back(
+          step_ids_[i], i == step_index ? "a step cannot read its own result"
+                                        : "it runs after this point");
+    }
+  }
+  env->DeclareFields("steps", steps);
+  dsl::KnownFields vars;
+  vars.noun = "variable";
+  vars.names = var_names_;
+  env->DeclareFields("vars", vars);
+  dsl::KnownFields error;
+  error.noun = "error field";
+  error.names = {"step", "kind", "code", "message"};
+  env->DeclareFields("error", error);
+  return env;
+}
+
+void Loader::ShiftDiagnostics(const YAML::Node& scalar,
+                              const std::vector<dsl::Diagnostic>& inner) {
+  for (const dsl::Diagnostic& d : inner) {
+    ReportAt(file_.OffsetInScalar(scalar, d.offset), d.message);
+  }
+}
+
+std::optional<Condition> Loader::CompileCondition(const YAML::Node& node) {
+  if (!ExpectText(node, "a condition")) return std::nullopt;
+  dsl::Source source;
+  source.name = file_.source().name;
+  source.text = node.Scalar();
+  dsl::CompileOptions options;
+  options.limits = context_.limits;
+  dsl::CompileResult compiled = dsl::Compile(source, *env_, options);
+  if (!compiled.ok()) {
+    ShiftDiagnostics(node, compiled.diagnostics);
+    return std::nullopt;
+  }
+  std::optional<dsl::ValueKind> kind = compiled.program->result_kind();
+  if (kind.has_value() && *kind != dsl::ValueKind::kBool) {
+    Report(node, "a condition must be bool, got " +
+                     std::string(dsl::KindName(*kind)));
+    return std::nullopt;
+  }
+  return Condition{source.text, PositionOf(node), compiled.program};
+}
+
+// A plain YAML scalar that YAML reads as a number, a bool or null (5, 1.5,
+// true, ~) keeps that type; everything else is text.
+bool IsTypedPlainScalar(const YAML::Node& node) {
+  static const std::regex kTyped(
+      R"(^(true|false|null|~|[-+]?[0-9]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)$)");
+  return node.Tag() == "?" && std::regex_match(node.Scalar(), kTyped);
+}
+
+std::optional<TemplateValue> Loader::CompileTemplate(const YAML::Node& node,
+                                                     const std::string& what) {
+  if (!ExpectText(node, what)) return std::nullopt;
+  dsl::Source source;
+  source.name = file_.source().name;
+  source.text = node.Scalar();
+  if (IsTypedPlainScalar(node)) {
+    std::string literal = source.text == "~" ? "null" : source.text;
+    source.text = "${" + literal + "}";
+  }
+  dsl::CompileOptions options;
+  options.limits = context_.limits;
+  dsl::TemplateCompileResult compiled =
+      dsl::CompileTemplate(source, *env_, context_.merge_fields.get(), options);
+  if (!compiled.ok()) {
+    ShiftDiagnostics(node, compiled.diagnostics);
+    return std::nullopt;
+  }
+  return TemplateValue{source.text, PositionOf(node), compiled.template_};
+}
+
+TemplateMap Loader::ReadTemplates(const YAML::Node& map,
+                                  const std::string& what) {
+  TemplateMap out;
+  if (!ExpectMap(map, what)) return out;
+  for (const auto& entry : map) {
+    std::string key = entry.first.Scalar();
+    std::optional<TemplateValue> value =
+        CompileTemplate(entry.second, "'" + key + "' in " + what);
+    if (value.has_value()) out.emplace_back(key, std::move(*value));
+  }
+  return out;
+}
+
+void Loader::ReadHeader(const YAML::Node& root) {
+  CheckFields(root, kWorkflowFields, "the workflow");
+  if (!root["workflow"]) {
+    Report(root,
+           "missing field 'workflow': the workflow's name, e.g. "
+           "microsoft.provision-tenant");
+  } else if (ExpectText(root["workflow"], "'workflow'")) {
+    static const std::regex kName(R"(^[a-z0-9][a-z0-9_.-]*$)");
+    workflow_.name = root["workflow"].Scalar();
+    if (!std::regex_match(workflow_.name, kName)) {
+      Report(root["workflow"], "workflow name '" + workflow_.name +
+                                   "' must be lower case letters, digits, '.', "
+                                   "'-' and '_'");
+    }
+  }
+  if (root["version"]) {
+    if (!root["version"].IsScalar() ||
+        !std::regex_match(root["version"].Scalar(), std::regex("^[0-9]+$"))) {
+      Report(root["version"], "'version' must be a whole number, got " +
+                                  Describe(root["version"]));
+    } else {
+      workflow_.version = std::stoll(root["version"].Scalar());
+    }
+  }
+  if (root["summary"] && ExpectText(root["summary"], "'summary'")) {
+    workflow_.summary = root["summary"].Scalar();
+  }
+  if (root["inputs"]) ReadInputs(root["inputs"]);
+}
+
+void Loader::ReadInputs(const YAML::Node& inputs) {
+  if (!ExpectMap(inputs, "'inputs'")) return;
+  static const std::vector<std::string> kTypes = {
+      "any", "bool", "int", "uint", "double", "string", "list", "map"};
+  for (const auto& entry : inputs) {
+    Input input;
+    input.name = entry.first.Scalar();
+    input.position = PositionOf(entry.first);
+    const YAML::Node& spec = entry.second;
+    std::string type = "any";
+    if (spec.IsScalar()) {
+      type = spec.Scalar();  // short form: `account_id: int`
+    } else if (spec.IsMap()) {
+      CheckFields(spec, {"type", "required", "description"},
+                  "input '" + input.name + "'");
+      if (spec["type"] && ExpectText(spec["type"], "'type'"))
+        type = spec["type"].Scalar();
+      if (spec["required"])
+        input.required = spec["required"].Scalar() != "false";
+      if (spec["description"]) input.description = spec["description"].Scalar();
+    } else if (!spec.IsNull()) {
+      Report(spec, "input '" + input.name + "' must be a type or a map, got " +
+                       Describe(spec));
+    }
+    if (std::find(kTypes.begin(), kTypes.end(), type) == kTypes.end()) {
+      std::string message =
+          "unknown type '" + type + "' for input '" + input.name + "'";
+      std::string guess = dsl::ClosestMatch(type, kTypes);
+      if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+      Report(spec.IsMap() ? spec["type"] : spec, message);
+    } else if (type != "any") {
+      input.kind = dsl::TypeNamed(type);
+    }
+    workflow_.inputs.push_back(std::move(input));
+  }
+}
+
+StepList Loader::ReadSteps(const YAML::Node& steps, const std::string& where) {
+  StepList out;
+  if (!ExpectList(steps, where)) return out;
+  for (const YAML::Node& node : steps) {
+    std::optional<Step> step = ReadStep(node);
+    if (step.has_value()) out.push_back(std::move(*step));
+  }
+  return out;
+}
+
+std::optional<Step> Loader::ReadStep(const YAML::Node& node) {
+  if (!ExpectMap(node, "a step")) return std::nullopt;
+  Step step;
+  step.position = PositionOf(node);
+  size_t index = steps_read_++;
+  static const std::regex kId(R"(^[a-z][a-z0-9_]*$)");
+  if (!node["id"]) {
+    Report(node,
+           "missing field 'id': every step needs one, e.g. id: get_account");
+  } else if (ExpectText(node["id"], "'id'")) {
+    step.id = node["id"].Scalar();
+    if (!std::regex_match(step.id, kId)) {
+      Report(node["id"],
+             "step id '" + step.id +
+                 "' must start with a lower case letter and hold only "
+                 "lower case letters, digits and '_'");
+    } else if (std::find(step_ids_.begin(),
+                         step_ids_.begin() + static_cast<long>(index),
+                         step.id) !=
+               step_ids_.begin() + static_cast<long>(index)) {
+      Report(node["id"], "duplicate step id '" + step.id + "'");
+    }
+  }
+  CheckFields(node, kStepFields,
+              step.id.empty() ? "a step" : "step '" + step.id + "'");
+  env_ = EnvForStep(index);
+  if (node["if"]) step.when = CompileCondition(node["if"]);
+  std::vector<std::string> kinds;
+  for (const std::string& kind : kKindFields) {
+    if (node[kind]) kinds.push_back(kind);
+  }
+  if (kinds.size() != 1) {
+    Report(node, kinds.empty()
+                     ? "step '" + step.id +
+                           "' says nothing to do: give one of call, "
+                           "check, set, switch, confirm, notify, fail, workflow"
+                     : "step '" + step.id + "' has both '" + kinds[0] +
+                           "' and '" + kinds[1] + "'; a step does one thing");
+  } else {
+    ReadKind(node, node[kinds[0]], step);
+  }
+  if (node["on_error"]) {
+    env_ = EnvForStep(index);
+    step.on_error = ReadSteps(node["on_error"], "'on_error'");
+  }
+  return step;
+}
+
+void Loader::ReadKind(const YAML::Node& node, const YAML::Node& body,
+                      Step& step) {
+  std::string kind = node["call"]      ? "call"
+                     : node["check"]   ? "check"
+                     : node["set"]     ? "set"
+                     : node["switch"]  ? "switch"
+                     : node["confirm"] ? "confirm"
+                     : node["notify"]  ? "notify"
+                     : node["fail"]    ? "fail"
+                                       : "workflow";
+  for (const char* field : {"with", "retry", "timeout"}) {
+    if (node[field] && kind != "call" && kind != "workflow") {
+      Report(node[field], std::string("'") + field +
+                              "' belongs to call and workflow "
+                              "steps, not to " +
+                              kind);
+    }
+  }
+  if (kind == "call" || kind == "workflow") {
+    step.kind = kind == "call" ? StepKind::kCall : StepKind::kWorkflow;
+    ReadCall(node, body, step);
+  } else if (kind == "check") {
+    step.kind = StepKind::kCheck;
+    ReadCheck(body, step);
+  } else if (kind == "set") {
+    step.kind = StepKind::kSet;
+    step.assignments = ReadTemplates(body, "'set'");
+  } else if (kind == "switch") {
+    step.kind = StepKind::kSwitch;
+    ReadSwitch(body, step);
+  } else if (kind == "confirm") {
+    step.kind = StepKind::kConfirm;
+    ReadConfirm(body, step);
+  } else if (kind == "notify") {
+    step.kind = StepKind::kNotify;
+    ReadNotify(body, step);
+  } else {
+    step.kind = StepKind::kFail;
+    step.message = CompileTemplate(body, "'fail' (the failure message)");
+  }
+}
+
+void Loader::ReadCall(const YAML::Node& node, const YAML::Node& body,
+                      Step& step) {
+  const char* what = step.kind == StepKind::kCall ? "'call'" : "'workflow'";
+  if (!ExpectText(body, what)) return;
+  step.target = body.Scalar();
+  const ActionSpec* action = nullptr;
+  if (step.kind == StepKind::kCall && context_.actions != nullptr) {
+    action = context_.actions->Find(step.target);
+    if (action == nullptr) {
+      std::string message = "unknown action '" + step.target + "'";
+      std::string guess =
+          dsl::ClosestMatch(step.target, context_.actions->Names());
+      if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+      Report(body, message);
+    }
+  }
+  if (node["with"]) step.arguments = ReadTemplates(node["with"], "'with'");
+  if (action != nullptr) {
+    std::vector<std::string> names;
+    for (const ActionArgument& a : action->arguments) names.push_back(a.name);
+    if (node["with"] && node["with"].IsMap())
+      CheckFields(node["with"], names,
+                  "the arguments of '" + step.target + "'");
+    for (const ActionArgument& a : action->arguments) {
+      bool given = node["with"] && node["with"].IsMap() && node["with"][a.name];
+      if (a.required && !given) {
+        Report(body, "action '" + step.target + "' needs the argument '" +
+                         a.name + "'");
+      }
+    }
+  }
+  if (node["retry"]) ReadRetry(node["retry"], step.retry);
+  if (node["timeout"] && ExpectText(node["timeout"], "'timeout'")) {
+    std::chrono::milliseconds timeout;
+    if (ParseDuration(node["timeout"].Scalar(), timeout)) {
+      step.timeout = timeout;
+    } else {
+      Report(node["timeout"],
+             "'timeout' must be a duration such as 500ms, 30s, 5m "
+             "or 1h, got " +
+                 Describe(node["timeout"]));
+    }
+  }
+}
+
+void Loader::ReadRetry(const YAML::Node& retry, RetryPolicy& policy) {
+  if (!ExpectMap(retry, "'retry'")) return;
+  CheckFields(retry, {"attempts", "backoff", "max_backoff", "multiplier", "on"},
+              "'retry'");
+  if (const YAML::Node& n = retry["attempts"]) {
+    if (!n.IsScalar() ||
+        !std::regex_match(n.Scalar(), std::regex("^[0-9]+$")) ||
+        std::stoll(n.Scalar()) < 1 || std::stoll(n.Scalar()) > 100) {
+      Report(n, "'attempts' must be a whole number from 1 to 100, got " +
+                    Describe(n));
+    } else {
+      policy.attempts = static_cast<int>(std::stoll(n.Scalar()));
+    }
+  }
+  for (const char* field : {"backoff", "max_backoff"}) {
+    if (const YAML::Node& n = retry[field]) {
+      std::chrono::milliseconds d;
+      if (!n.IsScalar() || !ParseDuration(n.Scalar(), d)) {
+        Report(n, std::string("'") + field +
+                      "' must be a duration such as 500ms, 30s, "
+                      "5m or 1h, got " +
+                      Describe(n));
+      } else {
+        (std::string(field) == "backoff" ? policy.backoff
+                                         : policy.max_backoff) = d;
+      }
+    }
+  }
+  if (const YAML::Node& n = retry["multiplier"]) {
+    char* end = nullptr;
+    double m = n.IsScalar() ? std::strtod(n.Scalar().c_str(), &end) : 0;
+    if (!n.IsScalar() || *end != '\0' || !(m >= 1 && m <= 10)) {
+      Report(n,
+             "'multiplier' must be a number from 1 to 10, got " + Describe(n));
+    } else {
+      policy.multiplier = m;
+    }
+  }
+  if (const YAML::Node& n = retry["on"]) {
+    if (!ExpectList(n, "'on'")) return;
+    policy.retry_on.clear();
+    for (const YAML::Node& kind : n) {
+      const auto& known = RetryableErrorKinds();
+      if (kind.IsScalar() &&
+          std::find(known.begin(), known.end(), kind.Scalar()) != known.end()) {
+        policy.retry_on.push_back(kind.Scalar());
+        continue;
+      }
+      std::string message = "unknown error kind " + Describe(kind) + " in 'on'";
+      std::string guess =
+          kind.IsScalar() ? dsl::ClosestMatch(kind.Scalar(), known) : "";
+      if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+      Report(kind, message);
+    }
+  }
+}
+
+void Loader::ReadCheck(const YAML::Node& body, Step& step) {
+  if (!ExpectList(body, "'check'")) return;
+  for (const YAML::Node& item : body) {
+    if (!ExpectMap(item, "a check")) continue;
+    CheckFields(item, {"that", "message"}, "a check");
+    if (!item["that"] || !item["message"]) {
+      Report(item,
+             "a check needs 'that' (the condition) and 'message' (shown when "
+             "it fails)");
+      continue;
+    }
+    std::optional<Condition> that = CompileCondition(item["that"]);
+    std::optional<TemplateValue> message =
+        CompileTemplate(item["message"], "'message'");
+    if (that && message)
+      step.requirements.push_back({std::move(*that), std::move(*message)});
+  }
+}
+
+void Loader::ReadSwitch(const YAML::Node& body, Step& step) {
+  if (!ExpectList(body, "'switch'")) return;
+  std::shared_ptr<const dsl::Env> env = env_;
+  for (const YAML::Node& item : body) {
+    if (!ExpectMap(item, "a switch branch")) continue;
+    CheckFields(item, {"if", "else", "steps"}, "a switch branch");
+    Branch branch;
+    branch.position = PositionOf(item);
+    if (item["if"] && item["else"]) {
+      Report(item, "a switch branch has either 'if' or 'else', not both");
+    } else if (item["if"]) {
+      env_ = env;
+      branch.condition = CompileCondition(item["if"]);
+    } else if (!item["else"]) {
+      Report(item, "a switch branch needs 'if: CONDITION' or 'else:'");
+    }
+    if (!item["steps"]) {
+      Report(item, "a switch branch needs 'steps'");
+    } else {
+      branch.steps = ReadSteps(item["steps"], "'steps'");
+    }
+    step.branches.push_back(std::move(branch));
+  }
+  for (size_t i = 0; i + 1 < step.branches.size(); ++i) {
+    if (!step.branches[i].condition.has_value() && body[i].IsMap() &&
+        body[i]["else"]) {
+      Report(body[i], "'else' must be the last branch of a switch");
+    }
+  }
+}
+
+void Loader::ReadConfirm(const YAML::Node& body, Step& step) {
+  if (!ExpectMap(body, "'confirm'")) return;
+  CheckFields(body, {"message", "on_reject"}, "'confirm'");
+  if (!body["message"]) {
+    Report(body, "'confirm' needs a 'message': the question put to the user");
+  } else {
+    step.message = CompileTemplate(body["message"], "'message'");
+  }
+  if (const YAML::Node& reject = body["on_reject"]) {
+    if (reject.IsScalar() && reject.Scalar() == "end") {
+      step.on_reject = OnReject::kEnd;
+    } else if (reject.IsScalar() && reject.Scalar() == "fail") {
+      step.on_reject = OnReject::kFail;
+    } else if (reject.IsSequence()) {
+      step.on_reject = OnReject::kSteps;
+      step.reject_steps = ReadSteps(reject, "'on_reject'");
+    } else {
+      Report(reject, "'on_reject' must be end, fail or a list of steps, got " +
+                         Describe(reject));
+    }
+  }
+}
+
+void Loader::ReadNotify(const YAML::Node& body, Step& step) {
+  if (!ExpectMap(body, "'notify'")) return;
+  CheckFields(body, {"template", "to", "cc"}, "'notify'");
+  if (!body["template"] || !body["to"]) {
+    Report(body,
+           "'notify' needs 'template' (the notification's name) and 'to'");
+  }
+  if (body["template"] && ExpectText(body["template"], "'template'")) {
+    step.notification_template = body["template"].Scalar();
+  }
+  if (body["to"]) step.to = CompileTemplate(body["to"], "'to'");
+  if (body["cc"]) step.cc = CompileTemplate(body["cc"], "'cc'");
+}
+
+LoadResult Loader::Run() {
+  LoadResult result;
+  result.source = file_.source();
+  if (!file_.syntax_errors().empty()) {
+    result.diagnostics = file_.syntax_errors();
+    return result;
+  }
+  const YAML::Node& root = file_.root();
+  if (!root.IsMap()) {
+    ReportAt(
+        0, "a workflow file must be a map with 'workflow', 'steps', ...; got " +
+               Describe(root));
+  } else {
+    ReadHeader(root);
+    CollectNames(root["steps"]);
+    CollectNames(root["on_error"]);
+    if (!root["steps"]) {
+      Report(root, "missing field 'steps': the list of what the workflow does");
+    } else {
+      workflow_.steps = ReadSteps(root["steps"], "'steps'");
+    }
+    env_ = EnvForStep(steps_read_);
+    if (root["outputs"])
+      workflow_.outputs = ReadTemplates(root["outputs"], "'outputs'");
+    if (root["on_error"])
+      workflow_.on_error = ReadSteps(root["on_error"], "'on_error'");
+  }
+  std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
+                   [](const dsl::Diagnostic& a, const dsl::Diagnostic& b) {
+                     return a.offset < b.offset;
+                   });
+  result.diagnostics = std::move(diagnostics_);
+  if (!result.diagnostics.empty()) return result;
+  workflow_.file = file_.source().name;
+  workflow_.content_hash = Sha256Hex(file_.source().text);
+  workflow_.env = EnvForStep(0);
+  result.workflow = std::make_shared<const Workflow>(std::move(workflow_));
+  return result;
+}
+
+}  // namespace
+
+LoadResult LoadWorkflow(std::string file_name, std::string text,
+                        const LoaderContext& context) {
+  Loader loader(file_name, text, context);
+  try {
+    return loader.Run();
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp throws on shapes the checks above did not foresee; the file
+    // is still reported, not the loader's internals.
+    LoadResult result;
+    result.source.name = std::move(file_name);
+    result.source.text = std::move(text);
+    result.diagnostics.push_back(
+        {e.mark.pos >= 0 ? e.mark.pos : 0,
+         "cannot read this part of the file: " + e.msg});
+    return result;
+  }
+}
+
+LoadResult LoadWorkflowFile(const std::string& path,
+                            const LoaderContext& context) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    result.source.name = path;
+    result.diagnostics.push_back({0, "cannot read the file"});
+    return result;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return LoadWorkflow(path, text.str(), context);
+}
+
+}  // namespace bssflow::engine

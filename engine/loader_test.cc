@@ -1,0 +1,295 @@
+#include "engine/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "dsl/testing/shipped_data.h"
+
+namespace bssflow::engine {
+namespace {
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  LoaderTest() {
+    context_.functions = dsl::testing::ShippedRegistry();
+    EXPECT_TRUE(
+        catalog_.Add({"bss.get_account", {{"id", true, ""}}, {}, ""}).ok());
+    EXPECT_TRUE(catalog_
+                    .Add({"partner_center.create_customer",
+                          {{"domain", true, ""}, {"account", true, ""}},
+                          {"credentials.password"},
+                          ""})
+                    .ok());
+    context_.actions = &catalog_;
+  }
+
+  LoadResult Load(const std::string& yaml) {
+    return LoadWorkflow("provision.yaml", yaml, context_);
+  }
+
+  // Every diagnostic, rendered as the CLI prints them.
+  std::string Problems(const std::string& yaml) {
+    LoadResult result = Load(yaml);
+    return dsl::RenderAll(result.source, result.diagnostics);
+  }
+
+  LoaderContext context_;
+  ActionCatalog catalog_;
+};
+
+constexpr const char* kValid = R"(workflow: microsoft.provision-tenant
+version: 3
+summary: Save & Synchronize an account with Microsoft.
+inputs:
+  account_id: {type: int}
+  dry_run: bool
+steps:
+  - id: account
+    call: bss.get_account
+    with: {id: "${ inputs.account_id }"}
+    retry: {attempts: 3, backoff: 500ms, on: [retryable, timeout]}
+    timeout: 30s
+  - id: prerequisites
+    check:
+      - that: is_phone(steps.account.phone)
+        message: "Account ${ steps.account.name } has no valid phone number."
+  - id: names
+    set:
+      domain: "${ lower(steps.account.domain_prefix) }.onmicrosoft.com"
+      seats: 5
+  - id: route
+    switch:
+      - if: inputs.dry_run
+        steps:
+          - id: stop
+            fail: "dry run for ${ vars.domain }"
+      - else:
+        steps:
+          - id: confirm_link
+            confirm:
+              message: "Link ${ steps.account.name } to ${ vars.domain }?"
+              on_reject: end
+outputs:
+  domain: "${ vars.domain }"
+)";
+
+TEST_F(LoaderTest, LoadsAValidWorkflow) {
+  LoadResult result = Load(kValid);
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  const Workflow& w = *result.workflow;
+  EXPECT_EQ(w.name, "microsoft.provision-tenant");
+  EXPECT_EQ(w.version, 3);
+  ASSERT_EQ(w.inputs.size(), 2u);
+  EXPECT_EQ(w.inputs[0].kind, dsl::ValueKind::kInt);
+  EXPECT_EQ(w.inputs[1].kind, dsl::ValueKind::kBool);
+  ASSERT_EQ(w.steps.size(), 4u);
+  const Step& account = w.steps[0];
+  EXPECT_EQ(account.kind, StepKind::kCall);
+  EXPECT_EQ(account.target, "bss.get_account");
+  EXPECT_EQ(account.retry.attempts, 3);
+  EXPECT_EQ(account.retry.backoff, std::chrono::milliseconds(500));
+  EXPECT_EQ(account.retry.retry_on,
+            (std::vector<std::string>{"retryable", "timeout"}));
+  EXPECT_EQ(account.timeout, std::chrono::milliseconds(30000));
+  EXPECT_EQ(account.position.line, 8);
+  EXPECT_EQ(account.position.column, 5);
+  EXPECT_EQ(w.steps[1].requirements.size(), 1u);
+  EXPECT_EQ(w.steps[2].assignments.size(), 2u);
+  // A plain YAML number keeps its type.
+  EXPECT_TRUE(w.steps[2].assignments[1].second.compiled->single_part());
+  ASSERT_EQ(w.steps[3].branches.size(), 2u);
+  EXPECT_TRUE(w.steps[3].branches[0].condition.has_value());
+  EXPECT_FALSE(w.steps[3].branches[1].condition.has_value());
+  EXPECT_EQ(w.steps[3].branches[1].steps[0].kind, StepKind::kConfirm);
+  EXPECT_EQ(w.content_hash.size(), 64u);
+}
+
+TEST_F(LoaderTest, YamlSyntaxErrorIsPositioned) {
+  EXPECT_EQ(
+      Problems("workflow: x\nsteps: [a, b\n"),
+      "provision.yaml:3:1: YAML syntax error: end of sequence flow not found\n"
+      "    \n"
+      "    ^\n");
+}
+
+TEST_F(LoaderTest, UnknownFieldsGetSuggestions) {
+  EXPECT_EQ(Problems("workflow: w\nstep:\n  - id: a\n    fail: x\n"),
+            "provision.yaml:1:1: missing field 'steps': the list of what the "
+            "workflow does\n"
+            "    workflow: w\n"
+            "    ^\n"
+            "provision.yaml:2:1: unknown field 'step' in the workflow; did you "
+            "mean 'steps'?\n"
+            "    step:\n"
+            "    ^\n");
+  EXPECT_EQ(
+      Problems("workflow: w\nsteps:\n  - id: a\n    chek:\n      - that: true\n"
+               "        message: m\n"),
+      "provision.yaml:3:5: step 'a' says nothing to do: give one of call, "
+      "check, set, switch, confirm, notify, fail, workflow\n"
+      "      - id: a\n"
+      "        ^\n"
+      "provision.yaml:4:5: unknown field 'chek' in step 'a'; did you mean "
+      "'check'?\n"
+      "        chek:\n"
+      "        ^\n");
+}
+
+TEST_F(LoaderTest, ExpressionErrorsPointIntoTheYamlFile) {
+  std::string yaml =
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: account\n"
+      "    call: bss.get_account\n"
+      "    with: {id: 1}\n"
+      "  - id: check\n"
+      "    check:\n"
+      "      - that: is_phone(steps.acount.phone)\n"
+      "        message: \"bad ${ steps.account.nmae + }\"\n";
+  EXPECT_EQ(Problems(yaml),
+            "provision.yaml:8:30: no step 'acount'; did you mean 'account'?\n"
+            "          - that: is_phone(steps.acount.phone)\n"
+            "                                 ^\n"
+            "provision.yaml:9:47: expected an expression after '+', found '}'\n"
+            "            message: \"bad ${ steps.account.nmae + }\"\n"
+            "                                                  ^\n");
+}
+
+TEST_F(LoaderTest, StepsThatRunLaterAreNotAvailable) {
+  std::string yaml =
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: early\n"
+      "    fail: \"${ steps.late }\"\n"
+      "  - id: late\n"
+      "    fail: \"${ steps.early }\"\n";
+  EXPECT_EQ(
+      Problems(yaml),
+      "provision.yaml:4:21: step 'late' is not available here: it runs after "
+      "this point\n"
+      "        fail: \"${ steps.late }\"\n"
+      "                        ^\n");
+}
+
+TEST_F(LoaderTest, ActionsAndArgumentsAreCheckedAgainstTheCatalog) {
+  std::string yaml =
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: a\n"
+      "    call: bss.get_acount\n"
+      "  - id: b\n"
+      "    call: bss.get_account\n"
+      "    with: {idd: 1}\n";
+  EXPECT_EQ(
+      Problems(yaml),
+      "provision.yaml:4:11: unknown action 'bss.get_acount'; did you mean "
+      "'bss.get_account'?\n"
+      "        call: bss.get_acount\n"
+      "              ^\n"
+      "provision.yaml:6:11: action 'bss.get_account' needs the argument 'id'\n"
+      "        call: bss.get_account\n"
+      "              ^\n"
+      "provision.yaml:7:12: unknown field 'idd' in the arguments of "
+      "'bss.get_account'; did you mean 'id'?\n"
+      "        with: {idd: 1}\n"
+      "               ^\n");
+}
+
+TEST_F(LoaderTest, WrongTypesAndDuplicateIds) {
+  std::string yaml =
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: a\n"
+      "    call: bss.get_account\n"
+      "    with: {id: 1}\n"
+      "    retry: {attempts: three, on: [throttle]}\n"
+      "    timeout: soon\n"
+      "  - id: a\n"
+      "    fail: x\n";
+  EXPECT_EQ(
+      Problems(yaml),
+      "provision.yaml:6:23: 'attempts' must be a whole number from 1 to 100, "
+      "got 'three'\n"
+      "        retry: {attempts: three, on: [throttle]}\n"
+      "                          ^\n"
+      "provision.yaml:6:35: unknown error kind 'throttle' in 'on'; did you "
+      "mean 'throttled'?\n"
+      "        retry: {attempts: three, on: [throttle]}\n"
+      "                                      ^\n"
+      "provision.yaml:7:14: 'timeout' must be a duration such as 500ms, 30s, "
+      "5m or 1h, got 'soon'\n"
+      "        timeout: soon\n"
+      "                 ^\n"
+      "provision.yaml:8:9: duplicate step id 'a'\n"
+      "      - id: a\n"
+      "            ^\n");
+}
+
+TEST_F(LoaderTest, ConditionsMustBeBool) {
+  EXPECT_EQ(
+      Problems(
+          "workflow: w\nsteps:\n  - id: a\n    if: \"'yes'\"\n    fail: x\n"),
+      "provision.yaml:4:9: a condition must be bool, got string\n"
+      "        if: \"'yes'\"\n"
+      "            ^\n");
+}
+
+TEST_F(LoaderTest, ExpressionInABlockScalar) {
+  std::string yaml =
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: a\n"
+      "    if: |\n"
+      "      inputs.flag &&\n"
+      "        is_emial(inputs.mail)\n"
+      "    fail: x\n"
+      "inputs: {flag: bool, mail: string}\n";
+  EXPECT_EQ(Problems(yaml),
+            "provision.yaml:6:9: unknown function 'is_emial'; did you mean "
+            "'is_email'?\n"
+            "            is_emial(inputs.mail)\n"
+            "            ^\n");
+}
+
+TEST_F(LoaderTest, SwitchConfirmAndNotifyShapes) {
+  std::string yaml =
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: s\n"
+      "    switch:\n"
+      "      - else:\n"
+      "        steps: [{id: x, fail: a}]\n"
+      "      - if: true\n"
+      "        steps: [{id: y, fail: b}]\n"
+      "  - id: c\n"
+      "    confirm: {on_reject: maybe}\n"
+      "  - id: n\n"
+      "    notify: {to: x}\n";
+  EXPECT_EQ(
+      Problems(yaml),
+      "provision.yaml:5:9: 'else' must be the last branch of a switch\n"
+      "          - else:\n"
+      "            ^\n"
+      "provision.yaml:10:14: 'confirm' needs a 'message': the question put to "
+      "the user\n"
+      "        confirm: {on_reject: maybe}\n"
+      "                 ^\n"
+      "provision.yaml:10:26: 'on_reject' must be end, fail or a list of steps, "
+      "got 'maybe'\n"
+      "        confirm: {on_reject: maybe}\n"
+      "                             ^\n"
+      "provision.yaml:12:13: 'notify' needs 'template' (the notification's "
+      "name) and 'to'\n"
+      "        notify: {to: x}\n"
+      "                ^\n");
+}
+
+TEST_F(LoaderTest, UnreadableFile) {
+  LoadResult result = LoadWorkflowFile("/nonexistent/w.yaml", context_);
+  EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
+            "/nonexistent/w.yaml:1:1: cannot read the file\n    \n    ^\n");
+}
+
+}  // namespace
+}  // namespace bssflow::engine
