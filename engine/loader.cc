@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "dsl/json_value.h"
 #include "dsl/template.h"
 #include "engine/yaml_file.h"
 
@@ -162,6 +163,8 @@ class Loader {
   void ReadConfirm(const YAML::Node& body, Step& step);
   void ReadNotify(const YAML::Node& body, Step& step);
   TemplateMap ReadTemplates(const YAML::Node& map, const std::string& what);
+  std::optional<ValueTemplate> ReadValue(const YAML::Node& node,
+                                         const std::string& what, int depth);
 
   // ---- Expressions ----
   std::shared_ptr<const dsl::Env> EnvForStep(size_t step_index) const;
@@ -273,6 +276,13 @@ bool IsTypedPlainScalar(const YAML::Node& node) {
 
 std::optional<TemplateValue> Loader::CompileTemplate(const YAML::Node& node,
                                                      const std::string& what) {
+  if (node.IsNull()) {  // `key:` with nothing after it is null
+    dsl::Source source;
+    source.text = "${null}";
+    dsl::TemplateCompileResult compiled =
+        dsl::CompileTemplate(source, *env_, nullptr, dsl::CompileOptions());
+    return TemplateValue{"", PositionOf(node), compiled.template_};
+  }
   if (!ExpectText(node, what)) return std::nullopt;
   dsl::Source source;
   source.name = file_.source().name;
@@ -292,14 +302,48 @@ std::optional<TemplateValue> Loader::CompileTemplate(const YAML::Node& node,
   return TemplateValue{source.text, PositionOf(node), compiled.template_};
 }
 
+std::optional<ValueTemplate> Loader::ReadValue(const YAML::Node& node,
+                                               const std::string& what,
+                                               int depth) {
+  ValueTemplate value;
+  value.position = PositionOf(node);
+  if (depth > dsl::kMaxDataDepth) {
+    Report(node, what + " nests deeper than " +
+                     std::to_string(dsl::kMaxDataDepth) + " levels");
+    return std::nullopt;
+  }
+  bool ok = true;
+  if (node.IsSequence()) {
+    value.shape = ValueTemplate::Shape::kList;
+    for (const YAML::Node& item : node) {
+      std::optional<ValueTemplate> v = ReadValue(item, what, depth + 1);
+      ok = ok && v.has_value();
+      if (v) value.items.push_back(std::move(*v));
+    }
+  } else if (node.IsMap()) {
+    value.shape = ValueTemplate::Shape::kMap;
+    for (const auto& entry : node) {
+      std::optional<ValueTemplate> v = ReadValue(entry.second, what, depth + 1);
+      ok = ok && v.has_value();
+      if (v) value.fields.emplace_back(entry.first.Scalar(), std::move(*v));
+    }
+  } else {
+    std::optional<TemplateValue> scalar = CompileTemplate(node, what);
+    if (!scalar) return std::nullopt;
+    value.scalar = std::move(*scalar);
+  }
+  if (!ok) return std::nullopt;
+  return value;
+}
+
 TemplateMap Loader::ReadTemplates(const YAML::Node& map,
                                   const std::string& what) {
   TemplateMap out;
   if (!ExpectMap(map, what)) return out;
   for (const auto& entry : map) {
     std::string key = entry.first.Scalar();
-    std::optional<TemplateValue> value =
-        CompileTemplate(entry.second, "'" + key + "' in " + what);
+    std::optional<ValueTemplate> value =
+        ReadValue(entry.second, "'" + key + "' in " + what, 0);
     if (value.has_value()) out.emplace_back(key, std::move(*value));
   }
   return out;

@@ -97,7 +97,7 @@ TEST_F(LoaderTest, LoadsAValidWorkflow) {
   EXPECT_EQ(w.steps[1].requirements.size(), 1u);
   EXPECT_EQ(w.steps[2].assignments.size(), 2u);
   // A plain YAML number keeps its type.
-  EXPECT_TRUE(w.steps[2].assignments[1].second.compiled->single_part());
+  EXPECT_TRUE(w.steps[2].assignments[1].second.scalar.compiled->single_part());
   ASSERT_EQ(w.steps[3].branches.size(), 2u);
   EXPECT_TRUE(w.steps[3].branches[0].condition.has_value());
   EXPECT_FALSE(w.steps[3].branches[1].condition.has_value());
@@ -283,6 +283,40 @@ TEST_F(LoaderTest, SwitchConfirmAndNotifyShapes) {
       "name) and 'to'\n"
       "        notify: {to: x}\n"
       "                ^\n");
+}
+
+TEST_F(LoaderTest, StructuredValuesHoldTemplatesAtAnyDepth) {
+  LoadResult result = Load(
+      "workflow: w\n"
+      "inputs: {name: string}\n"
+      "steps:\n"
+      "  - id: a\n"
+      "    set:\n"
+      "      account:\n"
+      "        name: \"${ upper(inputs.name) }\"\n"
+      "        seats: 5\n"
+      "        tags: [new, \"${ 1 + 1 }\", ~]\n"
+      "        note:\n");
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  const Workflow& w = *result.workflow;
+  dsl::Activation activation(*w.env);
+  dsl::ValueMap inputs;
+  inputs.Insert(dsl::Value::String("name"), dsl::Value::String("contoso"));
+  activation.Bind("inputs", dsl::Value::Map(std::move(inputs)));
+  dsl::Value account = Render(w.steps[0].assignments[0].second, activation);
+  EXPECT_EQ(
+      dsl::DebugString(account),
+      R"({"name": "CONTOSO", "seats": 5, "tags": ["new", 2, null], "note": null})");
+}
+
+TEST_F(LoaderTest, ProblemsInsideStructuredValuesArePositioned) {
+  EXPECT_EQ(Problems("workflow: w\n"
+                     "steps:\n"
+                     "  - id: a\n"
+                     "    set: {x: [1, {y: \"${ nope }\"}]}\n"),
+            "provision.yaml:4:26: undeclared reference to 'nope'\n"
+            "        set: {x: [1, {y: \"${ nope }\"}]}\n"
+            "                             ^\n");
 }
 
 TEST_F(LoaderTest, UnreadableFile) {

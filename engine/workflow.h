@@ -55,9 +55,26 @@ struct TemplateValue {
   std::shared_ptr<const dsl::Template> compiled;
 };
 
-/// Named templates, in the order written (`with:` arguments, `set:`
+/// A value written in YAML that may hold templates at any depth: one
+/// template, or a list or map of such values, e.g.
+///   with: {account: {name: "${ vars.account.name }", seats: 5}}
+struct ValueTemplate {
+  enum class Shape { kScalar, kList, kMap };
+  Shape shape = Shape::kScalar;
+  TemplateValue scalar;                                       // kScalar
+  std::vector<ValueTemplate> items;                           // kList
+  std::vector<std::pair<std::string, ValueTemplate>> fields;  // kMap
+  Position position;
+};
+
+/// Evaluates every template of `value` against `activation`: the first
+/// error value met, or the built value.
+dsl::Value Render(const ValueTemplate& value,
+                  const dsl::Activation& activation);
+
+/// Named values, in the order written (`with:` arguments, `set:`
 /// variables, outputs).
-using TemplateMap = std::vector<std::pair<std::string, TemplateValue>>;
+using TemplateMap = std::vector<std::pair<std::string, ValueTemplate>>;
 
 /// How a failed connector call is retried.
 struct RetryPolicy {
