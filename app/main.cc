@@ -72,6 +72,15 @@ int main(int argc, char** argv) {
       "as\n"
       "file:line:col, the line and a caret), 2 usage or data error.");
 
+  bssflow::app::GraphOptions graph;
+  CLI::App* graph_cmd =
+      app.add_subcommand("graph",
+                         "Print a workflow as a Mermaid flowchart (steps, "
+                         "branches, prompts, errors)");
+  graph_cmd->add_option("file", graph.file, "Workflow file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -87,10 +96,10 @@ int main(int argc, char** argv) {
   }
 
   if (validate_cmd->parsed()) {
-    validate.postal_code_rules = bssflow::dsl::DefaultPostalCodeRulesPath();
-    validate.merge_fields = bssflow::dsl::DefaultMergeFieldsPath();
     return bssflow::app::RunValidate(validate, std::cout, std::cerr);
   }
+  if (graph_cmd->parsed())
+    return bssflow::app::RunGraph(graph, std::cout, std::cerr);
   if (eval_cmd->parsed()) {
     if (!data_path.empty()) {
       if (!ReadInput(data_path, eval.data_json)) {

@@ -3,33 +3,18 @@
 #include <ostream>
 
 #include "app/eval_command.h"
-#include "dsl/merge_fields.h"
-#include "dsl/postal_codes.h"
-#include "engine/loader.h"
+#include "engine/graph.h"
 
 namespace bssflow::app {
 
 int RunValidate(const ValidateOptions& options, std::ostream& out,
                 std::ostream& err) {
-  auto rules = dsl::PostalCodeRules::LoadFile(options.postal_code_rules);
-  if (!rules.ok()) {
-    err << "bssflow validate: " << rules.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto registry = dsl::BuildDefaultRegistry(rules.value());
-  auto merge_fields = dsl::MergeFieldMap::LoadFile(options.merge_fields);
-  if (!registry.ok() || !merge_fields.ok()) {
-    err << "bssflow validate: "
-        << (registry.ok() ? merge_fields.status() : registry.status()).message()
-        << "\n";
-    return kExitUsage;
-  }
-  engine::LoaderContext context;
-  context.functions = registry.value();
-  context.merge_fields = merge_fields.value();
+  std::optional<engine::LoaderContext> context =
+      MakeLoaderContext(options.data, "validate", err);
+  if (!context.has_value()) return kExitUsage;
   int status = kExitOk;
   for (const std::string& file : options.files) {
-    engine::LoadResult result = engine::LoadWorkflowFile(file, context);
+    engine::LoadResult result = engine::LoadWorkflowFile(file, *context);
     if (!result.ok()) {
       err << dsl::RenderAll(result.source, result.diagnostics);
       status = kExitExpressionError;
@@ -41,6 +26,20 @@ int RunValidate(const ValidateOptions& options, std::ostream& out,
         << (w.steps.size() == 1 ? "" : "s") << ")\n";
   }
   return status;
+}
+
+int RunGraph(const GraphOptions& options, std::ostream& out,
+             std::ostream& err) {
+  std::optional<engine::LoaderContext> context =
+      MakeLoaderContext(options.data, "graph", err);
+  if (!context.has_value()) return kExitUsage;
+  engine::LoadResult result = engine::LoadWorkflowFile(options.file, *context);
+  if (!result.ok()) {
+    err << dsl::RenderAll(result.source, result.diagnostics);
+    return kExitExpressionError;
+  }
+  out << engine::MermaidGraph(*result.workflow);
+  return kExitOk;
 }
 
 }  // namespace bssflow::app

@@ -27,9 +27,9 @@ struct Outcome {
 Outcome Validate(std::vector<std::string> files) {
   ValidateOptions options;
   options.files = std::move(files);
-  options.postal_code_rules = dsl::testing::ShippedPostalCodeRulesPath();
-  std::string rules = options.postal_code_rules;
-  options.merge_fields =
+  options.data.postal_code_rules = dsl::testing::ShippedPostalCodeRulesPath();
+  std::string rules = options.data.postal_code_rules;
+  options.data.merge_fields =
       rules.substr(0, rules.rfind('/')) + "/merge_fields.yaml";
   std::ostringstream out, err;
   int code = RunValidate(options, out, err);

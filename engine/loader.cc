@@ -82,9 +82,18 @@ std::string Sha256Hex(std::string_view text) {
   return hex;
 }
 
+// A whole number of at most 15 digits (so that no arithmetic on it can
+// overflow); nullopt for anything else.
+std::optional<int64_t> WholeNumber(const YAML::Node& node) {
+  static const std::regex kDigits(R"(^[0-9]{1,15}$)");
+  if (!node.IsScalar() || !std::regex_match(node.Scalar(), kDigits))
+    return std::nullopt;
+  return std::stoll(node.Scalar());
+}
+
 // "500ms", "30s", "5m", "1h": false when `text` is none of these.
 bool ParseDuration(const std::string& text, std::chrono::milliseconds& out) {
-  static const std::regex kDuration(R"(^(\d+)(ms|s|m|h)$)");
+  static const std::regex kDuration(R"(^(\d{1,9})(ms|s|m|h)$)");
   std::smatch m;
   if (!std::regex_match(text, m, kDuration)) return false;
   int64_t n = std::stoll(m[1]);
@@ -167,10 +176,13 @@ class Loader {
                                          const std::string& what, int depth);
 
   // ---- Expressions ----
-  std::shared_ptr<const dsl::Env> EnvForStep(size_t step_index) const;
+  std::shared_ptr<const dsl::Env> EnvForStep(
+      size_t step_index, const char* later = "it runs after this point",
+      bool is_step = true) const;
   std::optional<Condition> CompileCondition(const YAML::Node& node);
   std::optional<TemplateValue> CompileTemplate(const YAML::Node& node,
-                                               const std::string& what);
+                                               const std::string& what,
+                                               bool allow_null = false);
   void ShiftDiagnostics(const YAML::Node& scalar,
                         const std::vector<dsl::Diagnostic>& inner);
 
@@ -195,19 +207,27 @@ void Loader::CollectNames(const YAML::Node& steps) {
       for (const auto& entry : step["set"])
         var_names_.push_back(entry.first.Scalar());
     }
-    if (step["switch"] && step["switch"].IsSequence()) {
+    // ReadStep reads nested steps only of a step with exactly one kind.
+    int kinds = 0;
+    for (const std::string& kind : kKindFields) kinds += step[kind] ? 1 : 0;
+    if (kinds == 1 && step["switch"] && step["switch"].IsSequence()) {
       for (const YAML::Node& branch : step["switch"]) {
         if (branch.IsMap()) CollectNames(branch["steps"]);
       }
     }
-    if (step["confirm"] && step["confirm"].IsMap()) {
+    if (kinds == 1 && step["confirm"] && step["confirm"].IsMap()) {
       CollectNames(step["confirm"]["on_reject"]);
     }
     CollectNames(step["on_error"]);
   }
 }
 
-std::shared_ptr<const dsl::Env> Loader::EnvForStep(size_t step_index) const {
+// The environment of the expressions of the step_index-th step (in file
+// order): the steps before it are available, the others are not, because
+// of `later`.
+std::shared_ptr<const dsl::Env> Loader::EnvForStep(size_t step_index,
+                                                   const char* later,
+                                                   bool is_step) const {
   auto env = std::make_shared<dsl::Env>(context_.functions);
   dsl::KnownFields inputs;
   inputs.noun = "input";
@@ -221,9 +241,10 @@ std::shared_ptr<const dsl::Env> Loader::EnvForStep(size_t step_index) const {
     if (i < step_index) {
       steps.names.push_back(step_ids_[i]);
     } else {
-      steps.unavailable.emplace_back(
-          step_ids_[i], i == step_index ? "a step cannot read its own result"
-                                        : "it runs after this point");
+      steps.unavailable.emplace_back(step_ids_[i],
+                                     i == step_index && is_step
+                                         ? "a step cannot read its own result"
+                                         : later);
     }
   }
   env->DeclareFields("steps", steps);
@@ -274,8 +295,35 @@ bool IsTypedPlainScalar(const YAML::Node& node) {
   return node.Tag() == "?" && std::regex_match(node.Scalar(), kTyped);
 }
 
+// The CEL spelling of a YAML number, bool or null: YAML allows "+5", "1."
+// and "~", which CEL writes "5", "1.0" and "null".
+std::string CelLiteral(std::string yaml) {
+  if (yaml == "~") return "null";
+  if (!yaml.empty() && yaml[0] == '+') yaml.erase(0, 1);
+  size_t dot = yaml.find('.');
+  if (dot != std::string::npos &&
+      (dot + 1 == yaml.size() || yaml[dot + 1] == 'e' ||
+       yaml[dot + 1] == 'E')) {
+    yaml.insert(dot + 1, "0");
+  }
+  return yaml;
+}
+
 std::optional<TemplateValue> Loader::CompileTemplate(const YAML::Node& node,
-                                                     const std::string& what) {
+                                                     const std::string& what,
+                                                     bool allow_null) {
+  if (node.IsNull() && !allow_null) {
+    // yaml-cpp places an empty value at the next token; point just after
+    // the key's colon instead, where the value is missing.
+    std::string_view text = file_.source().text;
+    size_t at = static_cast<size_t>(file_.OffsetOf(node));
+    while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\n' ||
+                      text[at - 1] == '\r')) {
+      --at;
+    }
+    ReportAt(static_cast<int32_t>(at), what + " must not be empty");
+    return std::nullopt;
+  }
   if (node.IsNull()) {  // `key:` with nothing after it is null
     dsl::Source source;
     source.text = "${null}";
@@ -287,10 +335,8 @@ std::optional<TemplateValue> Loader::CompileTemplate(const YAML::Node& node,
   dsl::Source source;
   source.name = file_.source().name;
   source.text = node.Scalar();
-  if (IsTypedPlainScalar(node)) {
-    std::string literal = source.text == "~" ? "null" : source.text;
-    source.text = "${" + literal + "}";
-  }
+  if (IsTypedPlainScalar(node))
+    source.text = "${" + CelLiteral(source.text) + "}";
   dsl::CompileOptions options;
   options.limits = context_.limits;
   dsl::TemplateCompileResult compiled =
@@ -328,7 +374,7 @@ std::optional<ValueTemplate> Loader::ReadValue(const YAML::Node& node,
       if (v) value.fields.emplace_back(entry.first.Scalar(), std::move(*v));
     }
   } else {
-    std::optional<TemplateValue> scalar = CompileTemplate(node, what);
+    std::optional<TemplateValue> scalar = CompileTemplate(node, what, true);
     if (!scalar) return std::nullopt;
     value.scalar = std::move(*scalar);
   }
@@ -365,12 +411,12 @@ void Loader::ReadHeader(const YAML::Node& root) {
     }
   }
   if (root["version"]) {
-    if (!root["version"].IsScalar() ||
-        !std::regex_match(root["version"].Scalar(), std::regex("^[0-9]+$"))) {
+    std::optional<int64_t> version = WholeNumber(root["version"]);
+    if (!version) {
       Report(root["version"], "'version' must be a whole number, got " +
                                   Describe(root["version"]));
     } else {
-      workflow_.version = std::stoll(root["version"].Scalar());
+      workflow_.version = *version;
     }
   }
   if (root["summary"] && ExpectText(root["summary"], "'summary'")) {
@@ -396,8 +442,15 @@ void Loader::ReadInputs(const YAML::Node& inputs) {
                   "input '" + input.name + "'");
       if (spec["type"] && ExpectText(spec["type"], "'type'"))
         type = spec["type"].Scalar();
-      if (spec["required"])
-        input.required = spec["required"].Scalar() != "false";
+      if (spec["required"]) {
+        std::string required =
+            spec["required"].IsScalar() ? spec["required"].Scalar() : "";
+        if (required != "true" && required != "false") {
+          Report(spec["required"], "'required' must be true or false, got " +
+                                       Describe(spec["required"]));
+        }
+        input.required = required != "false";
+      }
       if (spec["description"]) input.description = spec["description"].Scalar();
     } else if (!spec.IsNull()) {
       Report(spec, "input '" + input.name + "' must be a type or a map, got " +
@@ -566,13 +619,12 @@ void Loader::ReadRetry(const YAML::Node& retry, RetryPolicy& policy) {
   CheckFields(retry, {"attempts", "backoff", "max_backoff", "multiplier", "on"},
               "'retry'");
   if (const YAML::Node& n = retry["attempts"]) {
-    if (!n.IsScalar() ||
-        !std::regex_match(n.Scalar(), std::regex("^[0-9]+$")) ||
-        std::stoll(n.Scalar()) < 1 || std::stoll(n.Scalar()) > 100) {
+    std::optional<int64_t> attempts = WholeNumber(n);
+    if (!attempts || *attempts < 1 || *attempts > 100) {
       Report(n, "'attempts' must be a whole number from 1 to 100, got " +
                     Describe(n));
     } else {
-      policy.attempts = static_cast<int>(std::stoll(n.Scalar()));
+      policy.attempts = static_cast<int>(*attempts);
     }
   }
   for (const char* field : {"backoff", "max_backoff"}) {
@@ -726,7 +778,10 @@ LoadResult Loader::Run() {
     } else {
       workflow_.steps = ReadSteps(root["steps"], "'steps'");
     }
-    env_ = EnvForStep(steps_read_);
+    // Outputs see every step of `steps`; the workflow's on_error steps come
+    // next in the file and run only when it fails.
+    env_ =
+        EnvForStep(steps_read_, "it runs only when the workflow fails", false);
     if (root["outputs"])
       workflow_.outputs = ReadTemplates(root["outputs"], "'outputs'");
     if (root["on_error"])

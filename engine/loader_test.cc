@@ -327,3 +327,36 @@ TEST_F(LoaderTest, UnreadableFile) {
 
 }  // namespace
 }  // namespace bssflow::engine
+
+namespace bssflow::engine {
+namespace {
+
+// Regressions from review: numbers YAML allows but CEL spells differently,
+// numbers too long to convert, empty messages, and non-bool `required`.
+TEST_F(LoaderTest, YamlNumbersAndEmptyValues) {
+  LoadResult ok = Load(
+      "workflow: w\nsteps:\n  - id: a\n    set: {p: +5, d: 1., e: 2.e3}\n");
+  ASSERT_TRUE(ok.ok()) << dsl::RenderAll(ok.source, ok.diagnostics);
+  dsl::Activation activation(*ok.workflow->env);
+  const TemplateMap& set = ok.workflow->steps[0].assignments;
+  EXPECT_EQ(dsl::DebugString(Render(set[0].second, activation)), "5");
+  EXPECT_EQ(dsl::DebugString(Render(set[1].second, activation)), "1.0");
+  EXPECT_EQ(dsl::DebugString(Render(set[2].second, activation)), "2000.0");
+  EXPECT_EQ(
+      Problems("workflow: w\nversion: 99999999999999999999\nsteps:\n"
+               "  - id: a\n    fail:\n"
+               "inputs: {x: {type: int, required: no}}\n"),
+      "provision.yaml:2:10: 'version' must be a whole number, got "
+      "'99999999999999999999'\n"
+      "    version: 99999999999999999999\n"
+      "             ^\n"
+      "provision.yaml:5:10: 'fail' (the failure message) must not be empty\n"
+      "        fail:\n"
+      "             ^\n"
+      "provision.yaml:6:35: 'required' must be true or false, got 'no'\n"
+      "    inputs: {x: {type: int, required: no}}\n"
+      "                                      ^\n");
+}
+
+}  // namespace
+}  // namespace bssflow::engine

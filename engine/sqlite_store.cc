@@ -1,0 +1,357 @@
+// SqliteStore: JournalStore in one SQLite file, WAL mode. One connection
+// under a mutex; every method is one transaction.
+//
+// Durability: synchronous=NORMAL, which in WAL mode survives any crash of
+// the process (kill -9 included) and loses at most the last transactions on
+// a power failure; BSSFLOW_SQLITE_SYNCHRONOUS=FULL trades speed for that.
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "engine/store.h"
+
+namespace bssflow::engine {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS definitions (
+  hash TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  workflow TEXT NOT NULL,
+  definition_hash TEXT NOT NULL,
+  status TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  idempotency_key TEXT UNIQUE,
+  current_step TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  last_sequence INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, seq);
+CREATE TABLE IF NOT EXISTS events (
+  run_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  step TEXT NOT NULL,
+  data TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  PRIMARY KEY (run_id, sequence)) WITHOUT ROWID;
+)sql";
+
+// A prepared statement, finalized on destruction.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql) {
+    ok_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) == SQLITE_OK;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return ok_; }
+  Statement& Bind(int i, const std::string& text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int i, int64_t n) {
+    sqlite3_bind_int64(stmt_, i, n);
+    return *this;
+  }
+  Statement& BindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  /// SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  /// Makes the statement ready to run again with new bindings.
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string Text(int i) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, i);
+    return text == nullptr ? "" : reinterpret_cast<const char*>(text);
+  }
+  int64_t Int(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  bool ok_ = false;
+};
+
+constexpr const char* kRunColumns =
+    "id, workflow, definition_hash, status, inputs, idempotency_key, "
+    "current_step, "
+    "created_ms, updated_ms, last_sequence";
+
+RunRecord ReadRun(const Statement& row) {
+  RunRecord run;
+  run.id = row.Text(0);
+  run.workflow = row.Text(1);
+  run.definition_hash = row.Text(2);
+  run.status = ParseRunStatus(row.Text(3)).value_or(RunStatus::kPending);
+  run.inputs = nlohmann::json::parse(row.Text(4), nullptr, false);
+  run.idempotency_key = row.Text(5);
+  run.current_step = row.Text(6);
+  run.created_ms = row.Int(7);
+  run.updated_ms = row.Int(8);
+  run.last_sequence = row.Int(9);
+  return run;
+}
+
+class SqliteStore final : public JournalStore {
+ public:
+  SqliteStore(sqlite3* db, std::string path)
+      : db_(db), path_(std::move(path)) {}
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  Status Init(const SqliteOptions& options) {
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    const char* sync = std::getenv("BSSFLOW_SQLITE_SYNCHRONOUS");
+    std::string pragmas =
+        std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+        (sync != nullptr && std::string(sync) == "FULL" ? "FULL" : "NORMAL") +
+        ";";
+    if (Status s = Exec(pragmas, "setting WAL mode"); !s.ok()) return s;
+    return Exec(kSchema, "creating the schema");
+  }
+
+  Status PutDefinition(const std::string& hash, const std::string& name,
+                       const std::string& text) override {
+    std::lock_guard lock(mutex_);
+    Statement insert(db_,
+                     "INSERT OR IGNORE INTO definitions (hash, name, text) "
+                     "VALUES (?, ?, ?)");
+    if (!insert.ok()) return Failure("saving a definition");
+    if (insert.Bind(1, hash).Bind(2, name).Bind(3, text).Step() !=
+        SQLITE_DONE) {
+      return Failure("saving a definition");
+    }
+    return Status::Ok();
+  }
+
+  Result<std::string> GetDefinition(const std::string& hash) override {
+    std::lock_guard lock(mutex_);
+    Statement select(db_, "SELECT text FROM definitions WHERE hash = ?");
+    if (!select.ok()) return Failure("reading a definition");
+    int rc = select.Bind(1, hash).Step();
+    if (rc == SQLITE_ROW) return select.Text(0);
+    if (rc == SQLITE_DONE)
+      return Status::Error("no workflow definition " + hash);
+    return Failure("reading a definition");
+  }
+
+  Result<CreatedRun> CreateRun(const NewRun& run) override {
+    std::lock_guard lock(mutex_);
+    if (Status s = Exec("BEGIN IMMEDIATE", "creating a run"); !s.ok()) return s;
+    Result<CreatedRun> result = CreateRunLocked(run);
+    if (Status s = Exec(result.ok() ? "COMMIT" : "ROLLBACK", "creating a run");
+        !s.ok()) {
+      return s;
+    }
+    return result;
+  }
+
+  Status Append(const std::string& run_id, int64_t expected_last_sequence,
+                const std::vector<Event>& events, RunStatus status,
+                const std::string& current_step, int64_t time_ms) override {
+    std::lock_guard lock(mutex_);
+    if (Status s = Exec("BEGIN IMMEDIATE", "appending to a journal"); !s.ok())
+      return s;
+    Status result = AppendLocked(run_id, expected_last_sequence, events, status,
+                                 current_step, time_ms);
+    if (!result.ok()) {
+      Exec("ROLLBACK", "appending to a journal");
+      return result;
+    }
+    return Exec("COMMIT", "appending to a journal");
+  }
+
+  Result<RunRecord> GetRun(const std::string& run_id) override {
+    std::lock_guard lock(mutex_);
+    Statement select(
+        db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
+    if (!select.ok()) return Failure("reading a run");
+    int rc = select.Bind(1, run_id).Step();
+    if (rc == SQLITE_ROW) return ReadRun(select);
+    if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
+    return Failure("reading a run");
+  }
+
+  Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
+    std::lock_guard lock(mutex_);
+    Statement exists(db_, "SELECT 1 FROM runs WHERE id = ?");
+    if (!exists.ok() || exists.Bind(1, run_id).Step() != SQLITE_ROW) {
+      return Status::Error("no run " + run_id);
+    }
+    Statement select(db_,
+                     "SELECT sequence, type, step, data, time_ms FROM events "
+                     "WHERE run_id = ? ORDER BY sequence");
+    if (!select.ok()) return Failure("reading a journal");
+    select.Bind(1, run_id);
+    std::vector<Event> events;
+    int rc;
+    while ((rc = select.Step()) == SQLITE_ROW) {
+      events.push_back({select.Int(0), select.Text(1), select.Text(2),
+                        nlohmann::json::parse(select.Text(3), nullptr, false),
+                        select.Int(4)});
+    }
+    if (rc != SQLITE_DONE) return Failure("reading a journal");
+    return events;
+  }
+
+  Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) override {
+    std::lock_guard lock(mutex_);
+    std::string sql =
+        std::string("SELECT ") + kRunColumns + " FROM runs WHERE 1";
+    if (!filter.after_id.empty()) {
+      sql += " AND seq > COALESCE((SELECT seq FROM runs WHERE id = ?), -1)";
+    }
+    if (!filter.workflow.empty()) sql += " AND workflow = ?";
+    if (!filter.statuses.empty()) {
+      sql += " AND status IN (";
+      for (size_t i = 0; i < filter.statuses.size(); ++i)
+        sql += i == 0 ? "?" : ", ?";
+      sql += ")";
+    }
+    sql += " ORDER BY seq LIMIT ?";
+    Statement select(db_, sql);
+    if (!select.ok()) return Failure("listing runs");
+    int i = 1;
+    if (!filter.after_id.empty()) select.Bind(i++, filter.after_id);
+    if (!filter.workflow.empty()) select.Bind(i++, filter.workflow);
+    for (RunStatus s : filter.statuses)
+      select.Bind(i++, std::string(RunStatusName(s)));
+    select.Bind(i, static_cast<int64_t>(filter.limit));
+    std::vector<RunRecord> runs;
+    int rc;
+    while ((rc = select.Step()) == SQLITE_ROW) runs.push_back(ReadRun(select));
+    if (rc != SQLITE_DONE) return Failure("listing runs");
+    return runs;
+  }
+
+ private:
+  Status Failure(const std::string& doing) const {
+    return Status::Error("SQLite store " + path_ + ": " + doing +
+                         " failed: " + sqlite3_errmsg(db_));
+  }
+
+  Status Exec(const std::string& sql, const std::string& doing) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) ==
+        SQLITE_OK) {
+      return Status::Ok();
+    }
+    std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    return Status::Error("SQLite store " + path_ + ": " + doing +
+                         " failed: " + text);
+  }
+
+  Result<CreatedRun> CreateRunLocked(const NewRun& run) {
+    if (!run.idempotency_key.empty()) {
+      Statement existing(db_, std::string("SELECT ") + kRunColumns +
+                                  " FROM runs WHERE idempotency_key = ?");
+      if (!existing.ok()) return Failure("creating a run");
+      int rc = existing.Bind(1, run.idempotency_key).Step();
+      if (rc == SQLITE_ROW) return CreatedRun{ReadRun(existing), false};
+      if (rc != SQLITE_DONE) return Failure("creating a run");
+    }
+    Statement insert(
+        db_,
+        "INSERT INTO runs (id, workflow, definition_hash, status, inputs, "
+        "idempotency_key, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, "
+        "?)");
+    if (!insert.ok()) return Failure("creating a run");
+    insert.Bind(1, run.id).Bind(2, run.workflow).Bind(3, run.definition_hash);
+    insert.Bind(4, std::string(RunStatusName(RunStatus::kPending)))
+        .Bind(5, run.inputs.dump());
+    if (run.idempotency_key.empty()) {
+      insert.BindNull(6);
+    } else {
+      insert.Bind(6, run.idempotency_key);
+    }
+    insert.Bind(7, run.created_ms).Bind(8, run.created_ms);
+    if (insert.Step() != SQLITE_DONE) return Failure("creating run " + run.id);
+    RunRecord record;
+    record.id = run.id;
+    record.workflow = run.workflow;
+    record.definition_hash = run.definition_hash;
+    record.inputs = run.inputs;
+    record.idempotency_key = run.idempotency_key;
+    record.created_ms = record.updated_ms = run.created_ms;
+    return CreatedRun{record, true};
+  }
+
+  Status AppendLocked(const std::string& run_id, int64_t expected_last_sequence,
+                      const std::vector<Event>& events, RunStatus status,
+                      const std::string& current_step, int64_t time_ms) {
+    Statement select(db_, "SELECT last_sequence FROM runs WHERE id = ?");
+    if (!select.ok()) return Failure("appending to a journal");
+    int rc = select.Bind(1, run_id).Step();
+    if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
+    if (rc != SQLITE_ROW) return Failure("appending to a journal");
+    int64_t last = select.Int(0);
+    if (last != expected_last_sequence) {
+      return Status::Error(std::string(kSequenceConflict) + ": run " + run_id +
+                           " is at " + std::to_string(last) + ", not " +
+                           std::to_string(expected_last_sequence));
+    }
+    Statement insert(
+        db_,
+        "INSERT INTO events (run_id, sequence, type, step, data, time_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+    if (!insert.ok()) return Failure("appending to a journal");
+    for (const Event& event : events) {
+      insert.Reset();
+      insert.Bind(1, run_id)
+          .Bind(2, ++last)
+          .Bind(3, event.type)
+          .Bind(4, event.step);
+      insert.Bind(5, event.data.dump()).Bind(6, event.time_ms);
+      if (insert.Step() != SQLITE_DONE)
+        return Failure("appending to a journal");
+    }
+    Statement update(
+        db_,
+        "UPDATE runs SET status = ?, current_step = ?, updated_ms = ?, "
+        "last_sequence = ? WHERE id = ?");
+    if (!update.ok()) return Failure("appending to a journal");
+    update.Bind(1, std::string(RunStatusName(status))).Bind(2, current_step);
+    update.Bind(3, time_ms).Bind(4, last).Bind(5, run_id);
+    if (update.Step() != SQLITE_DONE) return Failure("appending to a journal");
+    return Status::Ok();
+  }
+
+  std::mutex mutex_;
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<JournalStore>> OpenSqliteStore(
+    const std::string& path, const SqliteOptions& options) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status::Error("cannot open the SQLite store " + path + ": " +
+                         message);
+  }
+  auto store = std::make_unique<SqliteStore>(db, path);
+  if (Status s = store->Init(options); !s.ok()) return s;
+  return std::unique_ptr<JournalStore>(std::move(store));
+}
+
+}  // namespace bssflow::engine

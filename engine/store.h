@@ -1,0 +1,99 @@
+// JournalStore: where runs, their journals and the workflow definitions they
+// run on are kept. Two implementations: MemoryStore (tests, benchmarks) and
+// SqliteStore (the embedded default, durable). A PostgreSQL store for
+// several engine processes is meant to be a third implementation of this
+// same interface: every method is one transaction, and Append checks the
+// sequence it extends, so two writers can never interleave a journal.
+//
+// All methods are thread-safe. Failures of the store itself (a locked or
+// full database, a disk error) are Status errors that name the problem; no
+// method leaves a half-written change behind.
+#ifndef BSSFLOW_ENGINE_STORE_H_
+#define BSSFLOW_ENGINE_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "engine/journal.h"
+
+namespace bssflow::engine {
+
+struct NewRun {
+  std::string id;  // chosen by the caller (a UUID)
+  std::string workflow;
+  std::string definition_hash;
+  nlohmann::json inputs = nlohmann::json::object();
+  std::string idempotency_key;  // empty: none
+  int64_t created_ms = 0;
+};
+
+struct CreatedRun {
+  RunRecord run;
+  /// False when the idempotency key already named a run, which is returned
+  /// unchanged.
+  bool created = true;
+};
+
+struct RunFilter {
+  std::vector<RunStatus> statuses;  // empty: any
+  std::string workflow;             // empty: any
+  /// Paging: runs created after the run with this id (in listing order).
+  std::string after_id;
+  int limit = 100;
+};
+
+/// Why an Append was refused: someone else appended first.
+inline constexpr const char* kSequenceConflict = "journal sequence conflict";
+
+class JournalStore {
+ public:
+  virtual ~JournalStore() = default;
+
+  /// Keeps a workflow definition under its content hash; storing the same
+  /// hash again changes nothing.
+  virtual Status PutDefinition(const std::string& hash, const std::string& name,
+                               const std::string& text) = 0;
+  /// The definition's text; an error when the hash is unknown.
+  virtual Result<std::string> GetDefinition(const std::string& hash) = 0;
+
+  /// Creates a run in status pending with an empty journal, or returns the
+  /// run its idempotency key already names.
+  virtual Result<CreatedRun> CreateRun(const NewRun& run) = 0;
+
+  /// Appends `events` (numbered last_sequence + 1, ...) and sets the run's
+  /// status and current step, all at once. Refused with a message starting
+  /// with kSequenceConflict when the run's last sequence is not
+  /// `expected_last_sequence`.
+  virtual Status Append(const std::string& run_id,
+                        int64_t expected_last_sequence,
+                        const std::vector<Event>& events, RunStatus status,
+                        const std::string& current_step, int64_t time_ms) = 0;
+
+  /// The run; an error when it is unknown.
+  virtual Result<RunRecord> GetRun(const std::string& run_id) = 0;
+  /// The run's journal, in sequence order.
+  virtual Result<std::vector<Event>> ReadJournal(const std::string& run_id) = 0;
+  /// Runs matching `filter`, oldest first.
+  virtual Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) = 0;
+};
+
+/// A store in memory: fast, and gone with the process.
+std::unique_ptr<JournalStore> MakeMemoryStore();
+
+struct SqliteOptions {
+  /// How long a write waits for another writer's lock before it fails with
+  /// "database is locked".
+  int busy_timeout_ms = 5000;
+};
+
+/// A SQLite store in `path` (created when missing), in WAL mode. An error
+/// when the file cannot be opened or its schema created.
+Result<std::unique_ptr<JournalStore>> OpenSqliteStore(
+    const std::string& path, const SqliteOptions& options = SqliteOptions());
+
+}  // namespace bssflow::engine
+
+#endif  // BSSFLOW_ENGINE_STORE_H_

@@ -1,0 +1,242 @@
+// The JournalStore contract, run against every store.
+#include "engine/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+namespace bssflow::engine {
+namespace {
+
+struct StoreMaker {
+  const char* name;
+  std::function<std::unique_ptr<JournalStore>(const std::string& dir)> make;
+};
+
+class StoreTest : public ::testing::TestWithParam<StoreMaker> {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "store_test_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().make(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+
+  NewRun Run(const std::string& id, const std::string& key = "") {
+    NewRun run;
+    run.id = id;
+    run.workflow = "microsoft.provision-tenant";
+    run.definition_hash = "abc";
+    run.inputs = {{"account_id", 42}};
+    run.idempotency_key = key;
+    run.created_ms = 1000;
+    return run;
+  }
+
+  static Event MakeEvent(const std::string& type,
+                         const std::string& step = "") {
+    Event e;
+    e.type = type;
+    e.step = step;
+    e.data = {{"n", 1}};
+    e.time_ms = 2000;
+    return e;
+  }
+
+  std::string dir_;
+  std::unique_ptr<JournalStore> store_;
+};
+
+TEST_P(StoreTest, DefinitionsAreKeptByHash) {
+  ASSERT_TRUE(store_->PutDefinition("h1", "w", "workflow: w").ok());
+  ASSERT_TRUE(store_->PutDefinition("h1", "w", "ignored").ok());
+  EXPECT_EQ(store_->GetDefinition("h1").value(), "workflow: w");
+  EXPECT_EQ(store_->GetDefinition("h2").status().message(),
+            "no workflow definition h2");
+}
+
+TEST_P(StoreTest, CreateAppendRead) {
+  Result<CreatedRun> created = store_->CreateRun(Run("r1"));
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  EXPECT_TRUE(created.value().created);
+  EXPECT_EQ(created.value().run.status, RunStatus::kPending);
+  ASSERT_TRUE(store_
+                  ->Append("r1", 0, {MakeEvent(event_type::kRunStarted)},
+                           RunStatus::kRunning, "", 1500)
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Append("r1", 1,
+                           {MakeEvent(event_type::kStepStarted, "account"),
+                            MakeEvent(event_type::kCallSent, "account")},
+                           RunStatus::kRunning, "account", 1600)
+                  .ok());
+  RunRecord run = store_->GetRun("r1").value();
+  EXPECT_EQ(run.last_sequence, 3);
+  EXPECT_EQ(run.current_step, "account");
+  EXPECT_EQ(run.status, RunStatus::kRunning);
+  EXPECT_EQ(run.updated_ms, 1600);
+  EXPECT_EQ(run.inputs, (nlohmann::json{{"account_id", 42}}));
+  std::vector<Event> journal = store_->ReadJournal("r1").value();
+  ASSERT_EQ(journal.size(), 3u);
+  EXPECT_EQ(journal[0].sequence, 1);
+  EXPECT_EQ(journal[2].sequence, 3);
+  EXPECT_EQ(journal[2].type, "call_sent");
+  EXPECT_EQ(journal[2].step, "account");
+  EXPECT_EQ(journal[2].data, (nlohmann::json{{"n", 1}}));
+}
+
+TEST_P(StoreTest, AppendRefusesAStaleSequence) {
+  ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
+  ASSERT_TRUE(
+      store_->Append("r1", 0, {MakeEvent("a")}, RunStatus::kRunning, "", 1)
+          .ok());
+  Status stale =
+      store_->Append("r1", 0, {MakeEvent("b")}, RunStatus::kFailed, "", 2);
+  EXPECT_EQ(stale.message(),
+            "journal sequence conflict: run r1 is at 1, not 0");
+  EXPECT_EQ(store_->ReadJournal("r1").value().size(),
+            1u);  // nothing half-written
+  EXPECT_EQ(store_->GetRun("r1").value().status, RunStatus::kRunning);
+  EXPECT_EQ(store_->Append("nope", 0, {}, RunStatus::kRunning, "", 1).message(),
+            "no run nope");
+}
+
+TEST_P(StoreTest, IdempotencyKeyReturnsTheSameRun) {
+  ASSERT_TRUE(store_->CreateRun(Run("r1", "key-1")).ok());
+  Result<CreatedRun> again = store_->CreateRun(Run("r2", "key-1"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again.value().created);
+  EXPECT_EQ(again.value().run.id, "r1");
+  EXPECT_EQ(store_->GetRun("r2").status().message(), "no run r2");
+  EXPECT_FALSE(store_->CreateRun(Run("r1")).ok());  // ids are unique
+}
+
+TEST_P(StoreTest, ListRunsFiltersAndPages) {
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(store_->CreateRun(Run("r" + std::to_string(i))).ok());
+  ASSERT_TRUE(
+      store_
+          ->Append("r1", 0, {}, RunStatus::kAwaitingConfirmation, "confirm", 5)
+          .ok());
+  ASSERT_TRUE(store_->Append("r3", 0, {}, RunStatus::kSucceeded, "", 5).ok());
+  RunFilter waiting;
+  waiting.statuses = {RunStatus::kAwaitingConfirmation};
+  std::vector<RunRecord> runs = store_->ListRuns(waiting).value();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].id, "r1");
+  RunFilter unfinished;
+  unfinished.statuses = {RunStatus::kPending, RunStatus::kRunning,
+                         RunStatus::kAwaitingConfirmation};
+  EXPECT_EQ(store_->ListRuns(unfinished).value().size(), 4u);
+  RunFilter page;
+  page.limit = 2;
+  runs = store_->ListRuns(page).value();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[1].id, "r1");
+  page.after_id = runs[1].id;
+  runs = store_->ListRuns(page).value();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].id, "r2");
+  RunFilter other;
+  other.workflow = "other";
+  EXPECT_TRUE(store_->ListRuns(other).value().empty());
+}
+
+TEST_P(StoreTest, ConcurrentAppendersNeverInterleaveAJournal) {
+  ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
+  std::atomic<int> appended{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        // Read, then append after what was read: losers get a conflict.
+        int64_t last = store_->GetRun("r1").value().last_sequence;
+        if (store_
+                ->Append("r1", last, {MakeEvent("e")}, RunStatus::kRunning, "",
+                         1)
+                .ok()) {
+          ++appended;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::vector<Event> journal = store_->ReadJournal("r1").value();
+  ASSERT_EQ(static_cast<int>(journal.size()), appended.load());
+  for (size_t i = 0; i < journal.size(); ++i)
+    EXPECT_EQ(journal[i].sequence, int64_t(i + 1));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Stores, StoreTest,
+    ::testing::Values(
+        StoreMaker{"memory",
+                   [](const std::string&) { return MakeMemoryStore(); }},
+        StoreMaker{"sqlite",
+                   [](const std::string& dir) {
+                     auto store = OpenSqliteStore(dir + "/runs.db");
+                     EXPECT_TRUE(store.ok()) << store.status().message();
+                     return store.ok() ? std::move(store).value() : nullptr;
+                   }}),
+    [](const ::testing::TestParamInfo<StoreMaker>& param_info) {
+      return param_info.param.name;
+    });
+
+TEST(SqliteStoreTest, SurvivesReopening) {
+  std::string path = ::testing::TempDir() + "reopen.db";
+  std::filesystem::remove(path);
+  {
+    auto store = OpenSqliteStore(path).value();
+    ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1}).ok());
+    Event e;
+    e.type = "run_started";
+    ASSERT_TRUE(store->Append("r1", 0, {e}, RunStatus::kRunning, "", 2).ok());
+  }
+  auto store = OpenSqliteStore(path).value();
+  EXPECT_EQ(store->GetRun("r1").value().last_sequence, 1);
+  EXPECT_EQ(store->ReadJournal("r1").value()[0].type, "run_started");
+}
+
+TEST(SqliteStoreTest, UnopenableFileIsAClearError) {
+  auto store = OpenSqliteStore("/nonexistent-dir/runs.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(
+      store.status().message(),
+      "cannot open the SQLite store /nonexistent-dir/runs.db: unable to open "
+      "database file");
+}
+
+// A second writer holds the lock: the append fails with a clear error and
+// leaves nothing behind; once the lock is gone, the same append succeeds.
+TEST(SqliteStoreTest, LockedDatabaseIsAClearErrorAndNothingIsHalfWritten) {
+  std::string path = ::testing::TempDir() + "locked.db";
+  std::filesystem::remove(path);
+  SqliteOptions no_wait;
+  no_wait.busy_timeout_ms = 0;
+  auto store = OpenSqliteStore(path, no_wait).value();
+  ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1}).ok());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  Event e;
+  e.type = "run_started";
+  Status locked = store->Append("r1", 0, {e}, RunStatus::kRunning, "", 2);
+  EXPECT_EQ(locked.message(),
+            "SQLite store " + path +
+                ": appending to a journal failed: database is locked");
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  EXPECT_EQ(store->GetRun("r1").value().last_sequence, 0);
+  EXPECT_TRUE(store->ReadJournal("r1").value().empty());
+  EXPECT_TRUE(store->Append("r1", 0, {e}, RunStatus::kRunning, "", 2).ok());
+}
+
+}  // namespace
+}  // namespace bssflow::engine
