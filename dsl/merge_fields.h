@@ -1,6 +1,6 @@
 // BSS merge fields: the `{#Entity.Field#}` placeholders of notification
 // templates written for the BSS (`{#Accounts.Email#}`), each mapped to an
-// expression over the workflow's variables (`account.email`). The mapping is
+// expression over the workflow's variables (`vars.account.email`). The mapping is
 // data, read from workflows/data/merge_fields.yaml, so that solution
 // engineers can add or reroute a field without rebuilding (the file's header
 // documents the format). Templates (template.h) resolve merge fields through
@@ -23,8 +23,8 @@ namespace bssflow::dsl {
 struct MergeField {
   /// "Accounts.Email": what a template writes between `{#` and `#}`.
   std::string name;
-  /// "account.email": evaluated in the environment of the template that uses
-  /// the field, as if the template had `${ account.email }` in its place.
+  /// "vars.account.email": evaluated in the environment of the template that
+  /// uses the field, as if the template had `${ vars.account.email }` there.
   std::string expression;
   /// What the field is, for people.
   std::string description;

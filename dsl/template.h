@@ -49,7 +49,7 @@ class Template {
     /// Byte offset in the template where the expression text starts, or -1
     /// for a merge field (whose expression lives in the mapping file).
     int32_t expression_offset = -1;
-    /// For a merge field, "{#Accounts.Email#} (account.email)": prefixed to
+    /// For a merge field, "{#Accounts.Email#} (vars.account.email)": prefixed to
     /// the messages of its error values. Empty for `${ }`.
     std::string merge_field;
   };
