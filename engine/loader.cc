@@ -371,7 +371,7 @@ std::optional<ValueTemplate> Loader::ReadValue(const YAML::Node& node,
     for (const auto& entry : node) {
       std::optional<ValueTemplate> v = ReadValue(entry.second, what, depth + 1);
       ok = ok && v.has_value();
-      if (v) value.fields.emplace_back(entry.first.Scalar(), std::move(*v));
+      if (v) value.fields.push_back({entry.first.Scalar(), std::move(*v)});
     }
   } else {
     std::optional<TemplateValue> scalar = CompileTemplate(node, what, true);

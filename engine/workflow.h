@@ -60,11 +60,20 @@ struct TemplateValue {
 ///   with: {account: {name: "${ vars.account.name }", seats: 5}}
 struct ValueTemplate {
   enum class Shape { kScalar, kList, kMap };
+  /// One member of a map. (A struct, not a std::pair: a pair of the type
+  /// being defined is not allowed.)
+  struct Field;
+
   Shape shape = Shape::kScalar;
-  TemplateValue scalar;                                       // kScalar
-  std::vector<ValueTemplate> items;                           // kList
-  std::vector<std::pair<std::string, ValueTemplate>> fields;  // kMap
+  TemplateValue scalar;              // kScalar
+  std::vector<ValueTemplate> items;  // kList
+  std::vector<Field> fields;         // kMap
   Position position;
+};
+
+struct ValueTemplate::Field {
+  std::string name;
+  ValueTemplate value;
 };
 
 /// Evaluates every template of `value` against `activation`: the first
