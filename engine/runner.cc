@@ -1,0 +1,209 @@
+#include "engine/runner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "dsl/json_value.h"
+#include "dsl/source.h"
+#include "engine/runner_drive.h"
+
+namespace bssflow::engine {
+
+std::string NewUuid(const std::function<uint64_t()>& random) {
+  uint64_t high = random();
+  uint64_t low = random();
+  high = (high & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
+  low = (low & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // variant
+  char text[37];
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xFFFF),
+                static_cast<unsigned>(high & 0xFFFF),
+                static_cast<unsigned>(low >> 48),
+                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFull));
+  return text;
+}
+
+Runner::Runner(RunnerDependencies deps) : deps_(std::move(deps)) {}
+
+Runner::~Runner() = default;
+
+namespace {
+
+// Whether an input value of kind `got` may stand for a declared `want`.
+bool KindFits(dsl::ValueKind want, const dsl::Value& got) {
+  if (got.kind() == want) return true;
+  if (want == dsl::ValueKind::kDouble) {
+    return got.kind() == dsl::ValueKind::kInt ||
+           got.kind() == dsl::ValueKind::kUint;
+  }
+  if (want == dsl::ValueKind::kUint) {
+    return got.kind() == dsl::ValueKind::kInt && got.int_value() >= 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status Runner::CheckInputs(const Workflow& workflow,
+                           const nlohmann::json& inputs) {
+  if (!inputs.is_object())
+    return Status::Error("the inputs of a run must be a JSON object");
+  std::vector<std::string> names;
+  for (const Input& input : workflow.inputs) names.push_back(input.name);
+  for (const auto& [name, value] : inputs.items()) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::string message =
+        "workflow " + workflow.name + " has no input '" + name + "'";
+    std::string guess = dsl::ClosestMatch(name, names);
+    if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+    return Status::Error(message);
+  }
+  for (const Input& input : workflow.inputs) {
+    auto it = inputs.find(input.name);
+    if (it == inputs.end()) {
+      if (!input.required) continue;
+      return Status::Error("workflow " + workflow.name + " needs the input '" +
+                           input.name + "'");
+    }
+    if (!input.kind.has_value()) continue;
+    Result<dsl::Value> value = dsl::ValueFromJson(*it);
+    if (!value.ok()) return value.status();
+    if (!KindFits(*input.kind, value.value())) {
+      return Status::Error("input '" + input.name + "' must be " +
+                           std::string(dsl::KindName(*input.kind)) + ", got " +
+                           std::string(dsl::KindName(value.value().kind())));
+    }
+  }
+  return Status::Ok();
+}
+
+boost::asio::awaitable<Result<RunSummary>> Runner::Start(
+    std::shared_ptr<const Workflow> workflow, std::string definition_text,
+    nlohmann::json inputs, std::string idempotency_key) {
+  if (inputs.is_null()) inputs = nlohmann::json::object();
+  if (Status checked = CheckInputs(*workflow, inputs); !checked.ok())
+    co_return checked;
+  JournalStore& store = *deps_.store;
+  Status put = store.PutDefinition(workflow->content_hash, workflow->name,
+                                   definition_text);
+  if (!put.ok()) co_return put;
+  NewRun run;
+  run.id = NewUuid(deps_.random);
+  run.workflow = workflow->name;
+  run.definition_hash = workflow->content_hash;
+  run.inputs = std::move(inputs);
+  run.idempotency_key = std::move(idempotency_key);
+  run.created_ms = deps_.clock();
+  Result<CreatedRun> created = store.CreateRun(run);
+  if (!created.ok()) co_return created.status();
+  if (!created.value().created) {
+    const RunRecord& existing = created.value().run;
+    co_return RunSummary{existing.id, existing.status};
+  }
+  started_.emplace(workflow->content_hash, workflow);
+  co_return co_await Drive(std::move(created.value().run), workflow);
+}
+
+Result<std::shared_ptr<const Workflow>> Runner::WorkflowOf(
+    const RunRecord& record) {
+  auto it = started_.find(record.definition_hash);
+  if (it != started_.end()) return it->second;
+  Result<std::string> text = deps_.store->GetDefinition(record.definition_hash);
+  if (!text.ok()) return text.status();
+  std::shared_ptr<const Workflow> workflow =
+      deps_.workflows ? deps_.workflows(record.definition_hash, text.value())
+                      : nullptr;
+  if (workflow == nullptr) {
+    return Status::Error("run " + record.id + ": the definition " +
+                         record.definition_hash + " of workflow " +
+                         record.workflow +
+                         " does not load; run `bssflow validate` on it");
+  }
+  return workflow;
+}
+
+boost::asio::awaitable<Result<RunSummary>> Runner::Resume(std::string run_id) {
+  Result<RunRecord> record = deps_.store->GetRun(run_id);
+  if (!record.ok()) co_return record.status();
+  if (IsFinal(record.value().status)) {
+    co_return RunSummary{run_id, record.value().status};
+  }
+  Result<std::shared_ptr<const Workflow>> workflow = WorkflowOf(record.value());
+  if (!workflow.ok()) co_return workflow.status();
+  co_return co_await Drive(std::move(record.value()), workflow.value());
+}
+
+boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
+    std::string run_id, Answer answer, std::string by) {
+  Result<RunRecord> record = deps_.store->GetRun(run_id);
+  if (!record.ok()) co_return record.status();
+  RunRecord& run = record.value();
+  if (run.status != RunStatus::kAwaitingConfirmation) {
+    co_return Status::Error("run " + run_id +
+                            " is not waiting for a confirmation (it is " +
+                            RunStatusName(run.status) + ")");
+  }
+  Event event;
+  event.sequence = run.last_sequence + 1;
+  event.type = event_type::kConfirmationAnswered;
+  event.step = run.current_step;
+  event.data = {{"answer", answer == Answer::kConfirm ? "confirm" : "reject"},
+                {"by", by}};
+  event.time_ms = deps_.clock();
+  Status appended =
+      deps_.store->Append(run_id, run.last_sequence, {event},
+                          RunStatus::kRunning, run.current_step, event.time_ms);
+  if (!appended.ok()) co_return appended;
+  co_return co_await Resume(run_id);
+}
+
+boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
+  if (auto it = active_.find(run_id); it != active_.end()) {
+    it->second->cancel_requested = true;
+    it->second->cancel_timer.cancel();
+    co_return Status::Ok();
+  }
+  Result<RunRecord> record = deps_.store->GetRun(run_id);
+  if (!record.ok()) co_return record.status();
+  const RunRecord& run = record.value();
+  if (run.status == RunStatus::kCancelled) co_return Status::Ok();
+  if (IsFinal(run.status)) {
+    co_return Status::Error("run " + run_id + " cannot be cancelled: it has " +
+                            RunStatusName(run.status));
+  }
+  Event event;
+  event.sequence = run.last_sequence + 1;
+  event.type = event_type::kRunFinished;
+  event.data = {{"status", "cancelled"}};
+  event.time_ms = deps_.clock();
+  co_return deps_.store->Append(run_id, run.last_sequence, {event},
+                                RunStatus::kCancelled, "", event.time_ms);
+}
+
+boost::asio::awaitable<Result<RunSummary>> Runner::Drive(
+    RunRecord record, std::shared_ptr<const Workflow> workflow) {
+  const std::string id = record.id;
+  if (active_.count(id) != 0) {
+    co_return Status::Error("run " + id + " is already being driven");
+  }
+  Result<std::vector<Event>> journal = deps_.store->ReadJournal(id);
+  if (!journal.ok()) co_return journal.status();
+  ActiveRun active(deps_.executor);
+  active_.emplace(id, &active);
+  // Removes the run from active_ however the drive ends, including when the
+  // executor is destroyed with the coroutine suspended (a simulated crash).
+  struct Deregister {
+    std::map<std::string, ActiveRun*>& runs;
+    const std::string& id;
+    ~Deregister() { runs.erase(id); }
+  } deregister{active_, id};
+  RunDriver driver(deps_, std::move(record), std::move(workflow),
+                   std::move(journal.value()), active);
+  Result<RunStatus> status = co_await driver.Drive();
+  if (!status.ok()) co_return status.status();
+  co_return RunSummary{id, status.value()};
+}
+
+}  // namespace bssflow::engine

@@ -1,0 +1,151 @@
+// The runner: the interpreter of a loaded Workflow (workflow.h), durable by
+// deterministic replay of the run's journal (journal.h, store.h).
+//
+// To drive a run, the runner reads its journal and walks the workflow's steps
+// in order. A step whose outcome is in the journal is not run again: its
+// result, the variables it set, the branch it took and the answer it got are
+// read back from the journal. The first step without an outcome runs, and
+// every effect is appended to the journal before the run goes on: a connector
+// call is journaled (`call_sent`, with its idempotency key) before it leaves,
+// and its outcome when it returns. A run that stopped anywhere (a crash, a
+// confirmation prompt, a full disk) is therefore continued by driving it
+// again: completed calls are not repeated, and a call sent but never answered
+// is sent again with the same idempotency key.
+//
+// The event sequence of a run (docs/workflows.md, "Runs and the journal"):
+//   run_started
+//   step_started, call_sent, [call_failed, call_sent]..., call_succeeded,
+//     step_succeeded                                       (call)
+//   step_started, variables_set, step_succeeded            (set)
+//   step_started, check_failed, step_failed                (check, failing)
+//   step_started {branch}, ...branch steps..., step_succeeded   (switch)
+//   step_started, confirmation_requested  -- parked --
+//     confirmation_answered, step_succeeded                (confirm)
+//   step_succeeded {skipped: true}                         (if: false)
+//   run_finished {status, outputs | error | outcome}
+//
+// Threading: a Runner and the runs it drives live on one executor, which
+// must not run handlers concurrently (an io_context run by one thread, or a
+// strand). Every method must be called, and every awaitable awaited, on that
+// executor. A run that waits (on a retry backoff, a slow call) holds no
+// thread; a run parked on a confirmation holds nothing at all: its coroutine
+// has ended, and Answer() drives it again from the journal.
+#ifndef BSSFLOW_ENGINE_RUNNER_H_
+#define BSSFLOW_ENGINE_RUNNER_H_
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/status.h"
+#include "engine/actions.h"
+#include "engine/connector.h"
+#include "engine/journal.h"
+#include "engine/secrets.h"
+#include "engine/store.h"
+#include "engine/workflow.h"
+
+namespace bssflow::engine {
+
+struct ActiveRun;
+
+/// Where a run stands after Start, Resume or Answer returned.
+struct RunSummary {
+  std::string run_id;
+  RunStatus status = RunStatus::kPending;
+};
+
+/// A confirmation answer.
+enum class Answer { kConfirm, kReject };
+
+/// What a Runner needs. References and pointers must outlive the Runner.
+struct RunnerDependencies {
+  /// Where runs, journals and definitions are kept. Required.
+  JournalStore* store = nullptr;
+  /// The connectors `call` and `notify` steps reach. Required.
+  const ConnectorSet* connectors = nullptr;
+  /// The actions' secret result fields; null: no field is secret.
+  const ActionCatalog* actions = nullptr;
+  /// Seals secret fields in the journal; null: secrets are journaled in
+  /// clear (tests and tools only).
+  const SecretBox* secrets = nullptr;
+  /// Wall-clock time for journal events, milliseconds since the Unix epoch.
+  std::function<int64_t()> clock;
+  /// Uniform 64-bit random numbers: run ids, idempotency keys, jitter.
+  std::function<uint64_t()> random;
+  /// The executor runs and timers live on (see the threading note above).
+  boost::asio::any_io_executor executor;
+  /// The loaded workflow of a stored definition, by content hash and text
+  /// (e.g. a cache in front of LoadWorkflow); null when it does not load.
+  /// Used by Resume and Answer for runs not started by this Runner.
+  std::function<std::shared_ptr<const Workflow>(const std::string& hash,
+                                                const std::string& text)>
+      workflows;
+};
+
+/// Starts, resumes, answers and cancels runs. Infrastructure failures (the
+/// store refused a write, a secret does not open, a definition is missing)
+/// are Status errors and leave the run where its journal says, to be resumed
+/// later; failures of the workflow itself (a call that failed, a check) are
+/// journaled and end the run as failed, after on_error handlers.
+class Runner {
+ public:
+  explicit Runner(RunnerDependencies deps);
+  ~Runner();
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  /// Stores `definition_text` under workflow->content_hash, creates a run
+  /// of `workflow` with `inputs` (a JSON object, checked against the
+  /// declared inputs: an unknown, missing or mistyped input is an error and
+  /// no run is created) and drives it until it finishes or parks. With a
+  /// non-empty `idempotency_key` that already names a run, returns that run
+  /// as it stands and drives nothing.
+  boost::asio::awaitable<Result<RunSummary>> Start(
+      std::shared_ptr<const Workflow> workflow, std::string definition_text,
+      nlohmann::json inputs, std::string idempotency_key);
+
+  /// Drives an unfinished run from its journal, on the definition it started
+  /// with; a finished or parked run is returned as it stands.
+  boost::asio::awaitable<Result<RunSummary>> Resume(std::string run_id);
+
+  /// Journals the answer to the run's pending confirmation (`by`: who
+  /// answered) and drives the run on. An error when the run is not awaiting
+  /// a confirmation.
+  boost::asio::awaitable<Result<RunSummary>> AnswerConfirmation(
+      std::string run_id, Answer answer, std::string by);
+
+  /// Cancels a run. A run driven by this Runner stops at its next step or
+  /// wait (an abandoned call is cancelled) and finishes as cancelled; any
+  /// other unfinished run is finished as cancelled at once. Cancelling a
+  /// cancelled run is not an error; cancelling one that finished otherwise
+  /// is.
+  boost::asio::awaitable<Status> Cancel(std::string run_id);
+
+  /// Runs being driven right now (not parked ones).
+  size_t active_runs() const { return active_.size(); }
+
+ private:
+  boost::asio::awaitable<Result<RunSummary>> Drive(
+      RunRecord record, std::shared_ptr<const Workflow> workflow);
+  Result<std::shared_ptr<const Workflow>> WorkflowOf(const RunRecord& record);
+  Status CheckInputs(const Workflow& workflow, const nlohmann::json& inputs);
+
+  RunnerDependencies deps_;
+  /// Runs being driven, by id; the drive's coroutine owns the ActiveRun.
+  std::map<std::string, ActiveRun*> active_;
+  /// Workflows of runs started here, by content hash.
+  std::map<std::string, std::shared_ptr<const Workflow>> started_;
+};
+
+/// A random (version 4) UUID drawn from `random`.
+std::string NewUuid(const std::function<uint64_t()>& random);
+
+}  // namespace bssflow::engine
+
+#endif  // BSSFLOW_ENGINE_RUNNER_H_

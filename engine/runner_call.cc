@@ -1,0 +1,242 @@
+// Connector calls of a run: journaled before they leave, retried with
+// backoff and jitter, bounded by the step's timeout, abandoned on
+// cancellation, and their secret result fields sealed in the journal.
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cmath>
+#include <exception>
+#include <utility>
+#include <variant>
+
+#include "dsl/json_value.h"
+#include "engine/runner_drive.h"
+
+namespace bssflow::engine {
+
+namespace {
+
+using boost::asio::as_tuple;
+using boost::asio::use_awaitable;
+
+nlohmann::json ErrorJson(const ActionError& error) {
+  nlohmann::json json = {
+      {"kind", error.kind}, {"code", error.code}, {"message", error.message}};
+  if (error.retry_after.has_value())
+    json["retry_after_ms"] = error.retry_after->count();
+  return json;
+}
+
+ActionError ErrorFromJson(const nlohmann::json& json) {
+  ActionError error{json.value("kind", ""), json.value("code", ""),
+                    json.value("message", ""), std::nullopt};
+  if (json.contains("retry_after_ms")) {
+    error.retry_after =
+        std::chrono::milliseconds(json["retry_after_ms"].get<int64_t>());
+  }
+  return error;
+}
+
+bool Retries(const RetryPolicy& policy, int attempt, const ActionError& e) {
+  return attempt < policy.attempts &&
+         std::find(policy.retry_on.begin(), policy.retry_on.end(), e.kind) !=
+             policy.retry_on.end();
+}
+
+// The connector's answer, with an escaped exception turned into an error.
+boost::asio::awaitable<ActionOutcome> GuardedCall(Connector* connector,
+                                                  const std::string& action,
+                                                  const dsl::Value& arguments,
+                                                  const CallContext& ctx) {
+  if (connector == nullptr) {
+    co_return ActionOutcome::Failure(
+        {"fatal", "unknown_connector",
+         "no connector is registered for action '" + action + "'",
+         std::nullopt});
+  }
+  try {
+    co_return co_await connector->Call(action, arguments, ctx);
+  } catch (const std::exception& e) {
+    co_return ActionOutcome::Failure(
+        {"fatal", "exception", std::string("connector failed: ") + e.what(),
+         std::nullopt});
+  }
+}
+
+}  // namespace
+
+boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
+                                                StepHistory& h,
+                                                const std::string& action,
+                                                const dsl::Value& arguments,
+                                                nlohmann::json extra) {
+  // Where the journal left the call: not sent, sent and unanswered (sent
+  // again with the same key: a crash came between), or failed and due for
+  // a retry (a final failure is journaled with step_failed, so it is not).
+  std::string key;
+  int attempt = 1;
+  const Event* last = h.calls.empty() ? nullptr : h.calls.back();
+  if (last == nullptr) {
+    key = NewUuid(deps_.random);
+    nlohmann::json sent = {{"action", action},
+                           {"attempt", attempt},
+                           {"idempotency_key", key},
+                           {"arguments", dsl::ValueToJson(arguments)}};
+    Status s = Append({MakeEvent(event_type::kStepStarted, step.id),
+                       MakeEvent(event_type::kCallSent, step.id, sent)},
+                      RunStatus::kRunning, step.id);
+    if (!s.ok()) co_return Flow::Broken(s);
+  } else {
+    key = h.calls.front()->data.value("idempotency_key", "");
+    attempt = last->data.value("attempt", 1);
+    std::optional<ActionError> failed;
+    if (last->type == event_type::kCallFailed)
+      failed = ErrorFromJson(last->data["error"]);
+    if (failed.has_value()) {
+      if (!co_await Sleep(Backoff(step.retry, attempt, *failed)))
+        co_return Flow::Of(Flow::Kind::kCancelled);
+      ++attempt;
+    }
+    nlohmann::json sent = {{"action", action},
+                           {"attempt", attempt},
+                           {"idempotency_key", key},
+                           {"arguments", dsl::ValueToJson(arguments)}};
+    if (!failed.has_value()) sent["resent"] = true;
+    Status s = Append({MakeEvent(event_type::kCallSent, step.id, sent)},
+                      RunStatus::kRunning, step.id);
+    if (!s.ok()) co_return Flow::Broken(s);
+  }
+  for (;;) {
+    CallContext ctx{record_.id, step.id, attempt, key};
+    std::optional<ActionOutcome> outcome =
+        co_await CallOnce(step, action, arguments, ctx);
+    if (!outcome.has_value()) co_return Flow::Of(Flow::Kind::kCancelled);
+    if (outcome->result.has_value()) {
+      nlohmann::json sealed = SealResult(action, step.id, *outcome->result);
+      Result<dsl::Value> seen = OpenResult(step.id, sealed);
+      if (!seen.ok()) co_return Flow::Broken(seen.status());
+      std::vector<Event> events = {
+          MakeEvent(event_type::kCallSucceeded, step.id,
+                    {{"attempt", attempt}, {"result", std::move(sealed)}})};
+      if (!extra.is_null())
+        events.push_back(
+            MakeEvent(event_type::kNotificationSent, step.id, extra));
+      events.push_back(MakeEvent(event_type::kStepSucceeded, step.id));
+      Status s = Append(std::move(events), RunStatus::kRunning, step.id);
+      if (!s.ok()) co_return Flow::Broken(s);
+      SetStepResult(step.id, std::move(seen.value()));
+      co_return Flow::Next();
+    }
+    ActionError error = outcome->error.value_or(ActionError{
+        "fatal", "no_outcome", "the connector gave no outcome", {}});
+    std::vector<Event> events = {
+        MakeEvent(event_type::kCallFailed, step.id,
+                  {{"attempt", attempt}, {"error", ErrorJson(error)}})};
+    bool retry = Retries(step.retry, attempt, error);
+    StepError failure{step.id, error.kind, error.code, error.message};
+    if (!retry) {
+      events.push_back(MakeEvent(event_type::kStepFailed, step.id,
+                                 {{"error", failure.ToJson()}}));
+    }
+    Status s = Append(std::move(events), RunStatus::kRunning, step.id);
+    if (!s.ok()) co_return Flow::Broken(s);
+    if (!retry) co_return Flow::Failed(std::move(failure));
+    if (!co_await Sleep(Backoff(step.retry, attempt, error)))
+      co_return Flow::Of(Flow::Kind::kCancelled);
+    ++attempt;
+    s = Append({MakeEvent(event_type::kCallSent, step.id,
+                          {{"action", action},
+                           {"attempt", attempt},
+                           {"idempotency_key", key}})},
+               RunStatus::kRunning, step.id);
+    if (!s.ok()) co_return Flow::Broken(s);
+  }
+}
+
+// One attempt, raced against the step's timeout (which bounds each attempt,
+// not all of them) and against Cancel(). nullopt: cancelled.
+boost::asio::awaitable<std::optional<ActionOutcome>> RunDriver::CallOnce(
+    const Step& step, const std::string& action, const dsl::Value& arguments,
+    const CallContext& ctx) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  if (Cancelled()) co_return std::nullopt;
+  boost::asio::steady_timer timeout(deps_.executor);
+  if (step.timeout.has_value()) {
+    timeout.expires_after(*step.timeout);
+  } else {
+    timeout.expires_at(std::chrono::steady_clock::time_point::max());
+  }
+  Connector* connector = deps_.connectors->Find(action);
+  auto winner =
+      co_await (GuardedCall(connector, action, arguments, ctx) ||
+                timeout.async_wait(as_tuple(use_awaitable)) ||
+                active_.cancel_timer.async_wait(as_tuple(use_awaitable)));
+  if (winner.index() == 0) co_return std::get<0>(std::move(winner));
+  if (winner.index() == 1) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        step.timeout.value_or(std::chrono::milliseconds(0)));
+    co_return ActionOutcome::Failure({"timeout", "timeout",
+                                      "'" + action +
+                                          "' did not answer within " +
+                                          std::to_string(ms.count()) + "ms",
+                                      std::nullopt});
+  }
+  co_return std::nullopt;
+}
+
+// Waits on the executor's clock; false when Cancel() interrupted the wait.
+boost::asio::awaitable<bool> RunDriver::Sleep(
+    std::chrono::milliseconds duration) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  if (Cancelled()) co_return false;
+  boost::asio::steady_timer timer(deps_.executor, duration);
+  auto winner =
+      co_await (timer.async_wait(as_tuple(use_awaitable)) ||
+                active_.cancel_timer.async_wait(as_tuple(use_awaitable)));
+  co_return winner.index() == 0 && !Cancelled();
+}
+
+// Full jitter: a uniform wait up to backoff * multiplier^(attempt - 1),
+// capped at max_backoff; never shorter than the service's Retry-After.
+std::chrono::milliseconds RunDriver::Backoff(const RetryPolicy& policy,
+                                             int attempt,
+                                             const ActionError& error) const {
+  double cap = static_cast<double>(policy.backoff.count()) *
+               std::pow(policy.multiplier, attempt - 1);
+  cap = std::min(cap, static_cast<double>(policy.max_backoff.count()));
+  uint64_t bound = static_cast<uint64_t>(std::max(cap, 0.0));
+  auto wait = std::chrono::milliseconds(
+      static_cast<int64_t>(deps_.random() % (bound + 1)));
+  if (error.retry_after.has_value()) wait = std::max(wait, *error.retry_after);
+  return wait;
+}
+
+nlohmann::json RunDriver::SealResult(const std::string& action,
+                                     const std::string& step,
+                                     const dsl::Value& result) const {
+  const ActionSpec* spec =
+      deps_.actions != nullptr ? deps_.actions->Find(action) : nullptr;
+  if (deps_.secrets == nullptr || spec == nullptr ||
+      spec->secret_fields.empty()) {
+    return nlohmann::json(dsl::ValueToJson(result));
+  }
+  dsl::Value sealed = SealFields(result, spec->secret_fields, *deps_.secrets,
+                                 record_.id + "/" + step);
+  return nlohmann::json(dsl::ValueToJson(sealed));
+}
+
+Result<dsl::Value> RunDriver::OpenResult(
+    const std::string& step, const nlohmann::json& journaled) const {
+  Result<dsl::Value> value = dsl::ValueFromJson(journaled);
+  if (!value.ok() || deps_.secrets == nullptr) return value;
+  Result<dsl::Value> opened =
+      OpenFields(value.value(), *deps_.secrets, record_.id + "/" + step);
+  if (!opened.ok()) {
+    return Status::Error("run " + record_.id + ", step '" + step +
+                         "': " + opened.status().message());
+  }
+  return opened;
+}
+
+}  // namespace bssflow::engine

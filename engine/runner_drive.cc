@@ -1,0 +1,482 @@
+// The walk of a run over its workflow, replaying the journal (runner.h), and
+// the steps that need no connector: check, set, switch, confirm, fail,
+// workflow.
+#include "engine/runner_drive.h"
+
+#include <utility>
+
+#include "dsl/json_value.h"
+
+namespace bssflow::engine {
+
+namespace {
+
+nlohmann::json ToJson(const dsl::Value& value) {
+  return nlohmann::json(dsl::ValueToJson(value));
+}
+
+// The value a run sees of data it journaled: what the journal gives back,
+// so that a replay sees exactly what the first drive saw (JSON objects come
+// back in key order, for one).
+Result<dsl::Value> FromJson(const nlohmann::json& json) {
+  return dsl::ValueFromJson(json);
+}
+
+}  // namespace
+
+nlohmann::json StepError::ToJson() const {
+  return {{"step", step}, {"kind", kind}, {"code", code}, {"message", message}};
+}
+
+StepError StepError::FromJson(const nlohmann::json& json) {
+  return {json.value("step", ""), json.value("kind", ""),
+          json.value("code", ""), json.value("message", "")};
+}
+
+dsl::Value StepError::ToValue() const {
+  dsl::ValueMap map;
+  map.Insert(dsl::Value::String("step"), dsl::Value::String(step));
+  map.Insert(dsl::Value::String("kind"), dsl::Value::String(kind));
+  map.Insert(dsl::Value::String("code"), dsl::Value::String(code));
+  map.Insert(dsl::Value::String("message"), dsl::Value::String(message));
+  return dsl::Value::Map(std::move(map));
+}
+
+Position PositionInScalar(const std::string& file_text,
+                          const Position& position,
+                          const std::string& expression, int32_t offset) {
+  if (expression.find('\n') != std::string::npos || offset < 0 ||
+      static_cast<size_t>(offset) > expression.size()) {
+    return position;
+  }
+  size_t at = 0;
+  for (int line = 1; line < position.line && at != std::string::npos; ++line) {
+    at = file_text.find('\n', at);
+    if (at != std::string::npos) ++at;
+  }
+  if (at == std::string::npos) return position;
+  for (int column = 1; column < position.column && at < file_text.size();
+       ++column) {
+    ++at;  // columns count code points: skip continuation bytes
+    while (at < file_text.size() &&
+           (static_cast<unsigned char>(file_text[at]) & 0xC0) == 0x80) {
+      ++at;
+    }
+  }
+  if (at >= file_text.size()) return position;
+  bool quoted = file_text[at] == '"' || file_text[at] == '\'';
+  size_t content = quoted ? at + 1 : at;
+  if (file_text.compare(content, expression.size(), expression) != 0)
+    return position;  // escapes or folding: the scalar's start is all we know
+  Position inside = position;
+  inside.column +=
+      (quoted ? 1 : 0) +
+      static_cast<int>(dsl::CodePointCount(
+          std::string_view(expression).substr(0, static_cast<size_t>(offset))));
+  return inside;
+}
+
+RunDriver::RunDriver(const RunnerDependencies& deps, RunRecord record,
+                     std::shared_ptr<const Workflow> workflow,
+                     std::vector<Event> journal, ActiveRun& active)
+    : deps_(deps),
+      record_(std::move(record)),
+      workflow_(std::move(workflow)),
+      journal_(std::move(journal)),
+      active_(active),
+      activation_(*workflow_->env) {
+  steps_slot_ = workflow_->env->Find("steps");
+  vars_slot_ = workflow_->env->Find("vars");
+  error_slot_ = workflow_->env->Find("error");
+  for (const Event& event : journal_) Index(event);
+}
+
+void RunDriver::Index(const Event& event) {
+  if (event.type == event_type::kRunFinished) finished_ = true;
+  if (event.step.empty()) return;
+  StepHistory& h = history_[event.step];
+  const std::string& type = event.type;
+  if (type == event_type::kStepStarted) h.started = &event;
+  if (type == event_type::kCallSent || type == event_type::kCallSucceeded ||
+      type == event_type::kCallFailed) {
+    h.calls.push_back(&event);
+  }
+  if (type == event_type::kVariablesSet) h.variables = &event;
+  if (type == event_type::kConfirmationRequested)
+    h.confirmation_requested = &event;
+  if (type == event_type::kConfirmationAnswered)
+    h.confirmation_answered = &event;
+  if (type == event_type::kStepSucceeded) h.succeeded = &event;
+  if (type == event_type::kStepFailed) h.failed = &event;
+}
+
+boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
+  if (finished_) co_return record_.status;
+  if (journal_.empty()) {
+    Status s =
+        Append({MakeEvent(event_type::kRunStarted, "",
+                          {{"workflow", workflow_->name},
+                           {"version", workflow_->version},
+                           {"definition_hash", workflow_->content_hash}})},
+               RunStatus::kRunning, "");
+    if (!s.ok()) co_return s;
+  }
+  Result<dsl::Value> inputs = FromJson(record_.inputs);
+  if (!inputs.ok()) co_return inputs.status();
+  activation_.Bind(workflow_->env->Find("inputs"), inputs.value());
+  activation_.Bind(steps_slot_, dsl::Value::Map(dsl::ValueMap()));
+  activation_.Bind(vars_slot_, dsl::Value::Map(dsl::ValueMap()));
+  Flow flow = co_await RunSteps(workflow_->steps);
+  if (flow.kind == Flow::Kind::kFailed && !workflow_->on_error.empty()) {
+    BindError(flow.error.ToValue());
+    Flow handled = co_await RunSteps(workflow_->on_error);
+    // The run fails whatever the handler does, unless it parks, is
+    // cancelled or breaks: then that is where the run stands.
+    if (handled.kind == Flow::Kind::kParked ||
+        handled.kind == Flow::Kind::kCancelled ||
+        handled.kind == Flow::Kind::kBroken) {
+      flow = handled;
+    }
+  }
+  co_return Finish(std::move(flow));
+}
+
+Result<RunStatus> RunDriver::Finish(Flow flow) {
+  nlohmann::json data;
+  RunStatus status = RunStatus::kSucceeded;
+  switch (flow.kind) {
+    case Flow::Kind::kParked:
+      return RunStatus::kAwaitingConfirmation;
+    case Flow::Kind::kBroken:
+      return flow.status;
+    case Flow::Kind::kNext: {
+      StepError error;
+      Result<nlohmann::json> outputs = RenderOutputs(error);
+      if (!outputs.ok()) return outputs.status();
+      if (!error.kind.empty()) return Finish(Flow::Failed(std::move(error)));
+      data = {{"status", "succeeded"}, {"outputs", outputs.value()}};
+      break;
+    }
+    case Flow::Kind::kEnded:
+      data = {{"status", "succeeded"},
+              {"outcome", "rejected"},
+              {"step", flow.error.step}};
+      break;
+    case Flow::Kind::kFailed:
+      status = RunStatus::kFailed;
+      data = {{"status", "failed"}, {"error", flow.error.ToJson()}};
+      break;
+    case Flow::Kind::kCancelled:
+      status = RunStatus::kCancelled;
+      data = {{"status", "cancelled"}};
+      break;
+  }
+  Status s = Append({MakeEvent(event_type::kRunFinished, "", std::move(data))},
+                    status, "");
+  if (!s.ok()) return s;
+  return status;
+}
+
+Result<nlohmann::json> RunDriver::RenderOutputs(StepError& error) {
+  nlohmann::json outputs = nlohmann::json::object();
+  Step outputs_step;
+  outputs_step.id = "outputs";
+  for (const auto& [name, value] : workflow_->outputs) {
+    dsl::Value rendered;
+    if (auto e = Evaluate(outputs_step, value, rendered)) {
+      error = std::move(*e);
+      return outputs;
+    }
+    outputs[name] = ToJson(rendered);
+  }
+  return outputs;
+}
+
+boost::asio::awaitable<Flow> RunDriver::RunSteps(const StepList& steps) {
+  for (const Step& step : steps) {
+    Flow flow = co_await RunStep(step);
+    if (flow.kind != Flow::Kind::kNext) co_return flow;
+  }
+  co_return Flow::Next();
+}
+
+boost::asio::awaitable<Flow> RunDriver::RunStep(const Step& step) {
+  if (Cancelled()) co_return Flow::Of(Flow::Kind::kCancelled);
+  StepHistory& h = history_[step.id];
+  Flow flow = co_await RunStepBody(step, h);
+  if (flow.kind != Flow::Kind::kFailed || step.on_error.empty()) co_return flow;
+  // A handler that finishes handles the failure: the run goes on after the
+  // failed step. A handler that must stop the run ends with `fail`.
+  dsl::Value outer = error_;
+  BindError(flow.error.ToValue());
+  Flow handled = co_await RunSteps(step.on_error);
+  BindError(outer);
+  co_return handled;
+}
+
+boost::asio::awaitable<Flow> RunDriver::RunStepBody(const Step& step,
+                                                    StepHistory& h) {
+  bool composite =
+      step.kind == StepKind::kSwitch || step.kind == StepKind::kConfirm;
+  if (h.succeeded != nullptr && h.succeeded->data.value("skipped", false))
+    co_return Flow::Next();
+  // A leaf's journaled outcome is replayed as it is. A switch or confirm is
+  // walked again so that its nested steps restore their results, unless it
+  // failed by itself (not through a nested step).
+  bool own_failure = h.failed != nullptr &&
+                     h.failed->data["error"].value("step", "") == step.id;
+  if (own_failure || (!composite && h.succeeded != nullptr) ||
+      (!composite && h.failed != nullptr)) {
+    co_return ReplayLeaf(step, h);
+  }
+  if (step.when.has_value() && h.started == nullptr) {
+    bool holds = false;
+    if (auto error = Evaluate(step, *step.when, holds)) {
+      Status s = Append({MakeEvent(event_type::kStepFailed, step.id,
+                                   {{"error", error->ToJson()}})},
+                        RunStatus::kRunning, step.id);
+      if (!s.ok()) co_return Flow::Broken(s);
+      co_return Flow::Failed(std::move(*error));
+    }
+    if (!holds) {
+      Status s = Append(
+          {MakeEvent(event_type::kStepSucceeded, step.id, {{"skipped", true}})},
+          RunStatus::kRunning, step.id);
+      if (!s.ok()) co_return Flow::Broken(s);
+      co_return Flow::Next();
+    }
+  }
+  switch (step.kind) {
+    case StepKind::kCall: {
+      dsl::Value arguments;
+      if (auto error = Evaluate(step, step.arguments, arguments)) {
+        co_return FinishComposite(step, h, Flow::Failed(std::move(*error)),
+                                  nullptr);
+      }
+      co_return co_await RunCall(step, h, step.target, arguments, nullptr);
+    }
+    case StepKind::kNotify: {
+      dsl::Value to, cc;
+      std::optional<StepError> error;
+      if (step.to.has_value()) error = Evaluate(step, *step.to, to);
+      if (!error && step.cc.has_value()) error = Evaluate(step, *step.cc, cc);
+      if (error) {
+        co_return FinishComposite(step, h, Flow::Failed(std::move(*error)),
+                                  nullptr);
+      }
+      dsl::ValueMap args;
+      args.Insert(dsl::Value::String("template"),
+                  dsl::Value::String(step.notification_template));
+      args.Insert(dsl::Value::String("to"), to);
+      args.Insert(dsl::Value::String("cc"), cc);
+      nlohmann::json sent = {{"template", step.notification_template},
+                             {"to", ToJson(to)},
+                             {"cc", ToJson(cc)}};
+      co_return co_await RunCall(step, h, "notify.send",
+                                 dsl::Value::Map(std::move(args)), sent);
+    }
+    case StepKind::kCheck:
+      co_return RunCheck(step, h);
+    case StepKind::kSet:
+      co_return RunSet(step, h);
+    case StepKind::kSwitch:
+      co_return co_await RunSwitch(step, h);
+    case StepKind::kConfirm:
+      co_return co_await RunConfirm(step, h);
+    case StepKind::kFail:
+      co_return RunFail(step, h);
+    case StepKind::kWorkflow:
+      co_return RunWorkflowStep(step, h);
+  }
+  co_return Flow::Next();
+}
+
+// A leaf step whose outcome is journaled: its result and variables come
+// back from the journal; nothing runs.
+Flow RunDriver::ReplayLeaf(const Step& step, const StepHistory& h) {
+  if (h.failed != nullptr) {
+    return Flow::Failed(StepError::FromJson(h.failed->data["error"]));
+  }
+  if (h.variables != nullptr) {
+    Status s = RestoreVariables(step.id, h.variables->data["values"]);
+    if (!s.ok()) return Flow::Broken(s);
+  }
+  for (const Event* call : h.calls) {
+    if (call->type != event_type::kCallSucceeded) continue;
+    Result<dsl::Value> result = OpenResult(step.id, call->data["result"]);
+    if (!result.ok()) return Flow::Broken(result.status());
+    SetStepResult(step.id, std::move(result.value()));
+  }
+  return Flow::Next();
+}
+
+Flow RunDriver::FinishComposite(const Step& step, const StepHistory& h,
+                                Flow flow, const nlohmann::json& result) {
+  std::vector<Event> events;
+  if (h.started == nullptr)
+    events.push_back(MakeEvent(event_type::kStepStarted, step.id));
+  if (flow.kind == Flow::Kind::kFailed && h.failed == nullptr) {
+    events.push_back(MakeEvent(event_type::kStepFailed, step.id,
+                               {{"error", flow.error.ToJson()}}));
+  } else if ((flow.kind == Flow::Kind::kNext ||
+              flow.kind == Flow::Kind::kEnded) &&
+             h.succeeded == nullptr) {
+    nlohmann::json data = nlohmann::json::object();
+    if (!result.is_null()) data["result"] = result;
+    if (flow.kind == Flow::Kind::kEnded && flow.error.step == step.id)
+      data["outcome"] = "rejected";
+    events.push_back(MakeEvent(event_type::kStepSucceeded, step.id, data));
+  } else if (flow.kind != Flow::Kind::kFailed &&
+             flow.kind != Flow::Kind::kNext &&
+             flow.kind != Flow::Kind::kEnded) {
+    return flow;
+  }
+  if (events.empty()) return flow;
+  Status s = Append(std::move(events), RunStatus::kRunning, step.id);
+  if (!s.ok()) return Flow::Broken(s);
+  return flow;
+}
+
+Flow RunDriver::RunCheck(const Step& step, StepHistory& h) {
+  nlohmann::json messages = nlohmann::json::array();
+  std::string joined;
+  for (const Requirement& requirement : step.requirements) {
+    bool holds = false;
+    std::optional<StepError> error = Evaluate(step, requirement.that, holds);
+    dsl::Value message;
+    if (!error && !holds) error = Evaluate(step, requirement.message, message);
+    if (error) return FinishComposite(step, h, Flow::Failed(*error), nullptr);
+    if (holds) continue;
+    std::string text = message.kind() == dsl::ValueKind::kString
+                           ? message.string_value()
+                           : dsl::DebugString(message);
+    messages.push_back(text);
+    joined += (joined.empty() ? "" : "\n") + text;
+  }
+  std::vector<Event> events = {MakeEvent(event_type::kStepStarted, step.id)};
+  if (messages.empty()) {
+    events.push_back(MakeEvent(event_type::kStepSucceeded, step.id));
+    Status s = Append(std::move(events), RunStatus::kRunning, step.id);
+    return s.ok() ? Flow::Next() : Flow::Broken(s);
+  }
+  StepError error{step.id, "check_failed", "check", joined};
+  events.push_back(
+      MakeEvent(event_type::kCheckFailed, step.id, {{"messages", messages}}));
+  events.push_back(
+      MakeEvent(event_type::kStepFailed, step.id, {{"error", error.ToJson()}}));
+  Status s = Append(std::move(events), RunStatus::kRunning, step.id);
+  return s.ok() ? Flow::Failed(std::move(error)) : Flow::Broken(s);
+}
+
+Flow RunDriver::RunSet(const Step& step, StepHistory& h) {
+  nlohmann::json values = nlohmann::json::object();
+  for (const auto& [name, value] : step.assignments) {
+    dsl::Value rendered;
+    if (auto error = Evaluate(step, value, rendered))
+      return FinishComposite(step, h, Flow::Failed(*error), nullptr);
+    values[name] = ToJson(rendered);
+  }
+  Status s = Append(
+      {MakeEvent(event_type::kStepStarted, step.id),
+       MakeEvent(event_type::kVariablesSet, step.id, {{"values", values}}),
+       MakeEvent(event_type::kStepSucceeded, step.id)},
+      RunStatus::kRunning, step.id);
+  if (s.ok()) s = RestoreVariables(step.id, values);
+  return s.ok() ? Flow::Next() : Flow::Broken(s);
+}
+
+boost::asio::awaitable<Flow> RunDriver::RunSwitch(const Step& step,
+                                                  StepHistory& h) {
+  // The branch taken is journaled with step_started, so that a replay
+  // follows it whatever the conditions would say now.
+  int branch = -1;
+  if (h.started != nullptr) {
+    branch = h.started->data.value("branch", -1);
+  } else {
+    for (size_t i = 0; i < step.branches.size() && branch < 0; ++i) {
+      const Branch& candidate = step.branches[i];
+      bool holds = true;
+      if (candidate.condition.has_value()) {
+        if (auto error = Evaluate(step, *candidate.condition, holds)) {
+          co_return FinishComposite(step, h, Flow::Failed(*error), nullptr);
+        }
+      }
+      if (holds) branch = static_cast<int>(i);
+    }
+    Status s = Append(
+        {MakeEvent(event_type::kStepStarted, step.id, {{"branch", branch}})},
+        RunStatus::kRunning, step.id);
+    if (!s.ok()) co_return Flow::Broken(s);
+  }
+  Flow flow = Flow::Next();
+  if (branch >= 0 && static_cast<size_t>(branch) < step.branches.size()) {
+    flow = co_await RunSteps(step.branches[static_cast<size_t>(branch)].steps);
+  }
+  co_return FinishComposite(step, h, std::move(flow), nullptr);
+}
+
+boost::asio::awaitable<Flow> RunDriver::RunConfirm(const Step& step,
+                                                   StepHistory& h) {
+  if (h.confirmation_requested == nullptr) {
+    dsl::Value message;
+    if (auto error = Evaluate(step, *step.message, message))
+      co_return FinishComposite(step, h, Flow::Failed(*error), nullptr);
+    Status s = Append({MakeEvent(event_type::kStepStarted, step.id),
+                       MakeEvent(event_type::kConfirmationRequested, step.id,
+                                 {{"message", ToJson(message)}})},
+                      RunStatus::kAwaitingConfirmation, step.id);
+    co_return s.ok() ? Flow::Of(Flow::Kind::kParked) : Flow::Broken(s);
+  }
+  if (h.confirmation_answered == nullptr)
+    co_return Flow::Of(Flow::Kind::kParked);
+  const nlohmann::json& answer = h.confirmation_answered->data;
+  nlohmann::json result = {{"answer", answer.value("answer", "")},
+                           {"by", answer.value("by", "")}};
+  Result<dsl::Value> value = FromJson(result);
+  if (!value.ok()) co_return Flow::Broken(value.status());
+  SetStepResult(step.id, value.value());
+  if (result["answer"] == "confirm")
+    co_return FinishComposite(step, h, Flow::Next(), result);
+  switch (step.on_reject) {
+    case OnReject::kEnd: {
+      Flow ended = Flow::Of(Flow::Kind::kEnded);
+      ended.error.step = step.id;
+      co_return FinishComposite(step, h, std::move(ended), result);
+    }
+    case OnReject::kFail:
+      co_return FinishComposite(
+          step, h,
+          Flow::Failed({step.id, "rejected", "rejected",
+                        "confirmation '" + step.id + "' was rejected by " +
+                            answer.value("by", "")}),
+          result);
+    case OnReject::kSteps:
+      break;
+  }
+  Flow flow = co_await RunSteps(step.reject_steps);
+  co_return FinishComposite(step, h, std::move(flow), result);
+}
+
+Flow RunDriver::RunFail(const Step& step, StepHistory& h) {
+  dsl::Value message;
+  if (step.message.has_value()) {
+    if (auto error = Evaluate(step, *step.message, message))
+      return FinishComposite(step, h, Flow::Failed(*error), nullptr);
+  }
+  std::string text = message.kind() == dsl::ValueKind::kString
+                         ? message.string_value()
+                         : dsl::DebugString(message);
+  return FinishComposite(step, h, Flow::Failed({step.id, "fail", "fail", text}),
+                         nullptr);
+}
+
+Flow RunDriver::RunWorkflowStep(const Step& step, StepHistory& h) {
+  return FinishComposite(
+      step, h,
+      Flow::Failed({step.id, "fatal", "unsupported",
+                    "step '" + step.id + "' calls workflow '" + step.target +
+                        "': calling other workflows is not supported yet"}),
+      nullptr);
+}
+
+}  // namespace bssflow::engine

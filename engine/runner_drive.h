@@ -1,0 +1,186 @@
+// Internal to the runner (runner.cc, runner_drive.cc, runner_call.cc): one
+// drive of one run, from its journal to the point where it finishes, parks,
+// is cancelled or the store fails. Not part of the engine's interface.
+#ifndef BSSFLOW_ENGINE_RUNNER_DRIVE_H_
+#define BSSFLOW_ENGINE_RUNNER_DRIVE_H_
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dsl/compiler.h"
+#include "engine/runner.h"
+
+namespace bssflow::engine {
+
+/// A run being driven: what Cancel() reaches. The cancel timer never expires
+/// on its own; every wait of the run (a call, a backoff) races a wait on it,
+/// and Cancel() cancels it to end that wait.
+struct ActiveRun {
+  explicit ActiveRun(const boost::asio::any_io_executor& executor)
+      : cancel_timer(executor, std::chrono::steady_clock::time_point::max()) {}
+  bool cancel_requested = false;
+  boost::asio::steady_timer cancel_timer;
+};
+
+/// A failure a workflow can catch: what `error` holds in on_error steps.
+struct StepError {
+  std::string step;
+  std::string kind;
+  std::string code;
+  std::string message;
+
+  nlohmann::json ToJson() const;
+  static StepError FromJson(const nlohmann::json& json);
+  dsl::Value ToValue() const;
+};
+
+/// How a step, or a list of steps, ended.
+struct Flow {
+  enum class Kind {
+    kNext,       // done; the run goes on with what follows
+    kFailed,     // failed with `error`, not handled
+    kParked,     // waits for a confirmation; the drive ends
+    kEnded,      // a rejected confirmation ended the run (on_reject: end)
+    kCancelled,  // Cancel() was called
+    kBroken,     // the store or a secret failed: `status`
+  };
+  Kind kind = Kind::kNext;
+  StepError error;
+  Status status;
+
+  static Flow Next() { return {}; }
+  static Flow Failed(StepError error) {
+    return {Kind::kFailed, std::move(error), Status()};
+  }
+  static Flow Broken(Status status) {
+    return {Kind::kBroken, StepError(), std::move(status)};
+  }
+  static Flow Of(Kind kind) { return {kind, StepError(), Status()}; }
+};
+
+/// What the journal says about one step (step ids are unique in a file, and
+/// a step runs at most once per run), including what this drive appended.
+/// Pointers into RunDriver::journal_ and RunDriver::appended_.
+struct StepHistory {
+  const Event* started = nullptr;
+  /// call_sent, call_succeeded and call_failed, in order.
+  std::vector<const Event*> calls;
+  const Event* variables = nullptr;
+  const Event* confirmation_requested = nullptr;
+  const Event* confirmation_answered = nullptr;
+  const Event* succeeded = nullptr;
+  const Event* failed = nullptr;
+};
+
+class RunDriver {
+ public:
+  RunDriver(const RunnerDependencies& deps, RunRecord record,
+            std::shared_ptr<const Workflow> workflow,
+            std::vector<Event> journal, ActiveRun& active);
+
+  /// Walks the workflow from the journal on; the run's status at the end.
+  boost::asio::awaitable<Result<RunStatus>> Drive();
+
+ private:
+  // ---- runner_drive.cc: the walk, and the steps that need no connector
+  boost::asio::awaitable<Flow> RunSteps(const StepList& steps);
+  boost::asio::awaitable<Flow> RunStep(const Step& step);
+  boost::asio::awaitable<Flow> RunStepBody(const Step& step, StepHistory& h);
+  Flow RunCheck(const Step& step, StepHistory& h);
+  Flow RunSet(const Step& step, StepHistory& h);
+  boost::asio::awaitable<Flow> RunSwitch(const Step& step, StepHistory& h);
+  boost::asio::awaitable<Flow> RunConfirm(const Step& step, StepHistory& h);
+  Flow RunFail(const Step& step, StepHistory& h);
+  Flow RunWorkflowStep(const Step& step, StepHistory& h);
+  Flow ReplayLeaf(const Step& step, const StepHistory& h);
+  /// Journals the end of a composite step (switch, confirm) once.
+  Flow FinishComposite(const Step& step, const StepHistory& h, Flow flow,
+                       const nlohmann::json& result);
+  Result<RunStatus> Finish(Flow flow);
+  Result<nlohmann::json> RenderOutputs(StepError& error);
+
+  // ---- runner_call.cc: call and notify steps
+  boost::asio::awaitable<Flow> RunCall(const Step& step, StepHistory& h,
+                                       const std::string& action,
+                                       const dsl::Value& arguments,
+                                       nlohmann::json extra_on_success);
+  boost::asio::awaitable<std::optional<ActionOutcome>> CallOnce(
+      const Step& step, const std::string& action, const dsl::Value& arguments,
+      const CallContext& ctx);
+  boost::asio::awaitable<bool> Sleep(std::chrono::milliseconds duration);
+  std::chrono::milliseconds Backoff(const RetryPolicy& policy, int attempt,
+                                    const ActionError& error) const;
+  /// The journal form of a call result: secret fields sealed.
+  nlohmann::json SealResult(const std::string& action, const std::string& step,
+                            const dsl::Value& result) const;
+  /// The value a step sees of a journaled result: secrets opened.
+  Result<dsl::Value> OpenResult(const std::string& step,
+                                const nlohmann::json& journaled) const;
+
+  // ---- evaluation (runner_drive.cc)
+  std::optional<StepError> Evaluate(const Step& step, const Condition& c,
+                                    bool& out);
+  std::optional<StepError> Evaluate(const Step& step, const TemplateValue& t,
+                                    dsl::Value& out);
+  std::optional<StepError> Evaluate(const Step& step, const ValueTemplate& t,
+                                    dsl::Value& out);
+  /// A map with the values of `with:` arguments.
+  std::optional<StepError> Evaluate(const Step& step, const TemplateMap& t,
+                                    dsl::Value& out);
+  StepError ExpressionError(const Step& step, const Position& position,
+                            const std::string& text, const dsl::Error& error);
+
+  // ---- state
+  /// Adds `event` to history_; `event` must not move afterwards.
+  void Index(const Event& event);
+  Event MakeEvent(const char* type, const std::string& step,
+                  nlohmann::json data = nlohmann::json::object()) const;
+  Status Append(std::vector<Event> events, RunStatus status,
+                const std::string& current_step);
+  void SetStepResult(const std::string& id, dsl::Value result);
+  void SetVariable(const std::string& name, dsl::Value value);
+  Status RestoreVariables(const std::string& step,
+                          const nlohmann::json& values);
+  void BindError(dsl::Value error);
+  bool Cancelled() const { return active_.cancel_requested; }
+
+  const RunnerDependencies& deps_;
+  RunRecord record_;
+  std::shared_ptr<const Workflow> workflow_;
+  std::vector<Event> journal_;
+  /// Events appended by this drive (a deque: History points into it).
+  std::deque<Event> appended_;
+  ActiveRun& active_;
+  std::map<std::string, StepHistory> history_;
+  bool finished_ = false;  // run_finished is in the journal
+
+  dsl::Activation activation_;
+  int steps_slot_ = -1;
+  int vars_slot_ = -1;
+  int error_slot_ = -1;
+  std::vector<std::pair<std::string, dsl::Value>> steps_;
+  std::vector<std::pair<std::string, dsl::Value>> vars_;
+  dsl::Value error_;
+  /// The definition's text, read when an expression error needs positions.
+  std::optional<std::string> definition_;
+};
+
+/// Where character `offset` of an expression written at `position` is in
+/// the file whose text is `file_text` (for one-line plain and quoted
+/// scalars; otherwise the start of the scalar).
+Position PositionInScalar(const std::string& file_text,
+                          const Position& position,
+                          const std::string& expression, int32_t offset);
+
+}  // namespace bssflow::engine
+
+#endif  // BSSFLOW_ENGINE_RUNNER_DRIVE_H_

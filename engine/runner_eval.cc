@@ -1,0 +1,174 @@
+// A drive's state: evaluating conditions and templates against the run's
+// variables (failures become step errors positioned in the workflow file),
+// and appending to the journal.
+#include <utility>
+
+#include "dsl/json_value.h"
+#include "engine/runner_drive.h"
+
+namespace bssflow::engine {
+
+namespace {
+
+// Replaces or adds `name` in `entries`, keeping the order of first setting.
+void Put(std::vector<std::pair<std::string, dsl::Value>>& entries,
+         const std::string& name, dsl::Value value) {
+  for (auto& [existing, slot] : entries) {
+    if (existing == name) {
+      slot = std::move(value);
+      return;
+    }
+  }
+  entries.emplace_back(name, std::move(value));
+}
+
+dsl::Value MapOf(const std::vector<std::pair<std::string, dsl::Value>>& m) {
+  dsl::ValueMap map;
+  for (const auto& [name, value] : m)
+    map.Insert(dsl::Value::String(name), value);
+  return dsl::Value::Map(std::move(map));
+}
+
+}  // namespace
+
+StepError RunDriver::ExpressionError(const Step& step, const Position& position,
+                                     const std::string& text,
+                                     const dsl::Error& error) {
+  if (!definition_.has_value()) {
+    Result<std::string> definition =
+        deps_.store->GetDefinition(record_.definition_hash);
+    definition_ = definition.ok() ? definition.value() : std::string();
+  }
+  Position at = PositionInScalar(*definition_, position, text, error.offset);
+  std::string where = at.file + ":" + std::to_string(at.line) + ":" +
+                      std::to_string(at.column) + ": ";
+  return {step.id, "expression", std::string(dsl::ErrorKindName(error.kind)),
+          where + error.message};
+}
+
+std::optional<StepError> RunDriver::Evaluate(const Step& step,
+                                             const Condition& c, bool& out) {
+  dsl::Value v = c.program->Evaluate(activation_);
+  if (v.is_error())
+    return ExpressionError(step, c.position, c.text, v.error_value());
+  if (!v.is_bool()) {
+    dsl::Error error{
+        dsl::ErrorKind::kNoMatchingOverload,
+        "a condition must be bool, got " + std::string(dsl::KindName(v.kind())),
+        0};
+    return ExpressionError(step, c.position, c.text, error);
+  }
+  out = v.bool_value();
+  return std::nullopt;
+}
+
+std::optional<StepError> RunDriver::Evaluate(const Step& step,
+                                             const TemplateValue& t,
+                                             dsl::Value& out) {
+  out = t.compiled->Render(activation_);
+  if (out.is_error())
+    return ExpressionError(step, t.position, t.text, out.error_value());
+  return std::nullopt;
+}
+
+std::optional<StepError> RunDriver::Evaluate(const Step& step,
+                                             const ValueTemplate& t,
+                                             dsl::Value& out) {
+  switch (t.shape) {
+    case ValueTemplate::Shape::kScalar:
+      return Evaluate(step, t.scalar, out);
+    case ValueTemplate::Shape::kList: {
+      dsl::ValueList items;
+      for (const ValueTemplate& item : t.items) {
+        dsl::Value v;
+        if (auto error = Evaluate(step, item, v)) return error;
+        items.push_back(std::move(v));
+      }
+      out = dsl::Value::List(std::move(items));
+      return std::nullopt;
+    }
+    case ValueTemplate::Shape::kMap: {
+      dsl::ValueMap map;
+      for (const auto& [name, field] : t.fields) {
+        dsl::Value v;
+        if (auto error = Evaluate(step, field, v)) return error;
+        map.Insert(dsl::Value::String(name), std::move(v));
+      }
+      out = dsl::Value::Map(std::move(map));
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<StepError> RunDriver::Evaluate(const Step& step,
+                                             const TemplateMap& t,
+                                             dsl::Value& out) {
+  dsl::ValueMap map;
+  for (const auto& [name, field] : t) {
+    dsl::Value v;
+    if (auto error = Evaluate(step, field, v)) return error;
+    map.Insert(dsl::Value::String(name), std::move(v));
+  }
+  out = dsl::Value::Map(std::move(map));
+  return std::nullopt;
+}
+
+Event RunDriver::MakeEvent(const char* type, const std::string& step,
+                           nlohmann::json data) const {
+  Event event;
+  event.type = type;
+  event.step = step;
+  event.data = std::move(data);
+  return event;
+}
+
+Status RunDriver::Append(std::vector<Event> events, RunStatus status,
+                         const std::string& current_step) {
+  int64_t now = deps_.clock();
+  int64_t sequence = record_.last_sequence;
+  for (Event& event : events) {
+    event.sequence = ++sequence;
+    event.time_ms = now;
+  }
+  Status s = deps_.store->Append(record_.id, record_.last_sequence, events,
+                                 status, current_step, now);
+  if (!s.ok()) return s;
+  record_.last_sequence = sequence;
+  record_.status = status;
+  for (Event& event : events) Index(appended_.emplace_back(std::move(event)));
+  return s;
+}
+
+void RunDriver::SetStepResult(const std::string& id, dsl::Value result) {
+  Put(steps_, id, std::move(result));
+  activation_.Bind(steps_slot_, MapOf(steps_));
+}
+
+void RunDriver::SetVariable(const std::string& name, dsl::Value value) {
+  Put(vars_, name, std::move(value));
+}
+
+// The variables a `set` journaled, as the journal gives them back, so that
+// the first drive and every replay see the same values.
+// The `set` step's result (steps.ID) is the map of the values it set.
+Status RunDriver::RestoreVariables(const std::string& step,
+                                   const nlohmann::json& values) {
+  Result<dsl::Value> all = dsl::ValueFromJson(values);
+  if (!all.ok()) return all.status();
+  if (all.value().kind() != dsl::ValueKind::kMap)
+    return Status::Error("run " + record_.id + ", step '" + step +
+                         "': the journaled variables are not a map");
+  for (const auto& [name, value] : all.value().map_value().entries())
+    SetVariable(name.string_value(), value);
+  activation_.Bind(vars_slot_, MapOf(vars_));
+  SetStepResult(step, all.value());
+  return Status::Ok();
+}
+
+void RunDriver::BindError(dsl::Value error) {
+  error_ = std::move(error);
+  activation_.Bind(error_slot_, error_);
+}
+
+}  // namespace bssflow::engine

@@ -1,0 +1,713 @@
+#include "engine/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/json_value.h"
+#include "dsl/testing/shipped_data.h"
+#include "engine/loader.h"
+#include "engine/testing/fake_connector.h"
+
+namespace bssflow::engine {
+namespace {
+
+using testing::FakeConnector;
+
+dsl::Value J(const char* json) {
+  return dsl::ValueFromJson(nlohmann::json::parse(json)).value();
+}
+
+std::string Json(const dsl::Value& v) { return dsl::ValueToJson(v).dump(); }
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  RunnerTest() {
+    context_.functions = dsl::testing::ShippedRegistry();
+    EXPECT_TRUE(catalog_
+                    .Add({"partner_center.create_customer",
+                          {{"domain", true, ""}},
+                          {"credentials.password"},
+                          ""})
+                    .ok());
+    store_ = MakeMemoryStore();
+    fake_ = std::make_shared<FakeConnector>();
+    for (const char* name : {"bss", "partner_center", "notify"})
+      EXPECT_TRUE(connectors_.Add(name, fake_).ok());
+    MakeRunner();
+  }
+
+  // A fresh engine on the same store: a new executor and a new Runner, as
+  // after a restart. The old executor is destroyed first, with whatever
+  // coroutines were suspended on it (a crash).
+  void MakeRunner(const SecretBox* secrets = nullptr) {
+    io_.reset();
+    runner_.reset();
+    io_ = std::make_unique<boost::asio::io_context>();
+    RunnerDependencies deps;
+    deps.store = store_.get();
+    deps.connectors = &connectors_;
+    deps.actions = &catalog_;
+    deps.secrets = secrets;
+    deps.clock = [] { return int64_t{1700000000000}; };
+    deps.random = [this] { return ++draws_ * 0x9E3779B97F4A7C15ull; };
+    deps.executor = io_->get_executor();
+    deps.workflows = [this](const std::string&, const std::string& text) {
+      return LoadWorkflow("wf.yaml", text, context_).workflow;
+    };
+    runner_ = std::make_unique<Runner>(std::move(deps));
+  }
+
+  std::shared_ptr<const Workflow> Load(const std::string& yaml) {
+    LoadResult result = LoadWorkflow("wf.yaml", yaml, context_);
+    EXPECT_TRUE(result.ok())
+        << dsl::RenderAll(result.source, result.diagnostics);
+    text_ = yaml;
+    return result.workflow;
+  }
+
+  // Runs `op` on the test's io_context until nothing is left to do.
+  template <typename T>
+  T Await(boost::asio::awaitable<T> op) {
+    std::optional<T> out;
+    boost::asio::co_spawn(
+        *io_,
+        [&out, op = std::move(op)]() mutable -> boost::asio::awaitable<void> {
+          out.emplace(co_await std::move(op));
+        },
+        [](std::exception_ptr e) {
+          if (e) std::rethrow_exception(e);
+        });
+    io_->run();
+    io_->restart();
+    EXPECT_TRUE(out.has_value());
+    return std::move(*out);
+  }
+
+  RunSummary Start(const std::string& yaml,
+                   nlohmann::json inputs = nlohmann::json::object(),
+                   const std::string& key = "") {
+    auto workflow = Load(yaml);
+    Result<RunSummary> run =
+        Await(runner_->Start(workflow, text_, std::move(inputs), key));
+    EXPECT_TRUE(run.ok()) << run.status().message();
+    return run.ok() ? run.value() : RunSummary();
+  }
+
+  RunSummary Answer(const std::string& id, engine::Answer answer) {
+    Result<RunSummary> run =
+        Await(runner_->AnswerConfirmation(id, answer, "alice"));
+    EXPECT_TRUE(run.ok()) << run.status().message();
+    return run.ok() ? run.value() : RunSummary();
+  }
+
+  std::vector<Event> Journal(const std::string& id) {
+    return store_->ReadJournal(id).value();
+  }
+
+  // "type step" of each event, in order.
+  std::vector<std::string> Types(const std::string& id) {
+    std::vector<std::string> types;
+    for (const Event& e : Journal(id))
+      types.push_back(e.step.empty() ? e.type : e.type + " " + e.step);
+    return types;
+  }
+
+  const Event& Last(const std::string& id) {
+    journal_ = Journal(id);
+    return journal_.back();
+  }
+
+  LoaderContext context_;
+  ActionCatalog catalog_;
+  std::unique_ptr<JournalStore> store_;
+  std::shared_ptr<FakeConnector> fake_;
+  ConnectorSet connectors_;
+  uint64_t draws_ = 0;
+  std::unique_ptr<Runner> runner_;
+  std::unique_ptr<boost::asio::io_context> io_;
+  std::string text_;
+  std::vector<Event> journal_;
+};
+
+constexpr const char* kLinear = R"(workflow: test.linear
+inputs:
+  account_id: int
+steps:
+  - id: account
+    call: bss.get_account
+    with: {id: "${ inputs.account_id }"}
+  - id: names
+    set:
+      domain: "${ steps.account.prefix }.onmicrosoft.com"
+  - id: prerequisites
+    check:
+      - that: steps.account.phone != ""
+        message: "Account ${ steps.account.name } has no phone."
+  - id: create
+    call: partner_center.create_customer
+    with: {domain: "${ vars.domain }"}
+outputs:
+  domain: "${ vars.domain }"
+  tenant: "${ steps.create.tenant_id }"
+)";
+
+TEST_F(RunnerTest, LinearRunSucceedsWithTheExpectedJournal) {
+  fake_->Script(
+      "bss.get_account",
+      {FakeConnector::Ok(
+          J(R"({"name": "Contoso", "prefix": "contoso", "phone": "+1"})"))});
+  fake_->Script("partner_center.create_customer",
+                {FakeConnector::Ok(J(R"({"tenant_id": "t-1"})"))});
+  RunSummary run = Start(kLinear, {{"account_id", 7}});
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  EXPECT_EQ(
+      Types(run.run_id),
+      (std::vector<std::string>{
+          "run_started", "step_started account", "call_sent account",
+          "call_succeeded account", "step_succeeded account",
+          "step_started names", "variables_set names", "step_succeeded names",
+          "step_started prerequisites", "step_succeeded prerequisites",
+          "step_started create", "call_sent create", "call_succeeded create",
+          "step_succeeded create", "run_finished"}));
+  EXPECT_EQ(Last(run.run_id).data.dump(),
+            R"({"outputs":{"domain":"contoso.onmicrosoft.com","tenant":"t-1"},)"
+            R"("status":"succeeded"})");
+  ASSERT_EQ(fake_->calls().size(), 2u);
+  EXPECT_EQ(Json(fake_->calls()[0].arguments), R"({"id":7})");
+  EXPECT_EQ(Json(fake_->calls()[1].arguments),
+            R"({"domain":"contoso.onmicrosoft.com"})");
+  EXPECT_EQ(fake_->calls()[0].ctx.run_id, run.run_id);
+  EXPECT_EQ(fake_->calls()[0].ctx.step_id, "account");
+  EXPECT_NE(fake_->calls()[0].ctx.idempotency_key,
+            fake_->calls()[1].ctx.idempotency_key);
+  EXPECT_EQ(store_->GetRun(run.run_id).value().status, RunStatus::kSucceeded);
+  EXPECT_EQ(runner_->active_runs(), 0u);
+}
+
+TEST_F(RunnerTest, InputsAreChecked) {
+  auto workflow = Load(kLinear);
+  Result<RunSummary> run =
+      Await(runner_->Start(workflow, text_, {{"acount_id", 7}}, ""));
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().message(),
+            "workflow test.linear has no input 'acount_id'; did you mean "
+            "'account_id'?");
+  run = Await(runner_->Start(workflow, text_, {{"account_id", "7"}}, ""));
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().message(),
+            "input 'account_id' must be int, got string");
+  EXPECT_EQ(fake_->calls().size(), 0u);
+}
+
+constexpr const char* kRetry = R"(workflow: test.retry
+steps:
+  - id: account
+    call: bss.get_account
+    retry: {attempts: 3, backoff: 1ms, max_backoff: 1ms}
+)";
+
+TEST_F(RunnerTest, RetriesWithTheSameIdempotencyKey) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Fail("retryable", "503", "busy"),
+                 FakeConnector::Fail("throttled", "429", "slow down"),
+                 FakeConnector::Ok(J(R"({"ok": true})"))});
+  RunSummary run = Start(kRetry);
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->calls().size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(fake_->calls()[i].ctx.attempt, i + 1);
+    EXPECT_EQ(fake_->calls()[i].ctx.idempotency_key,
+              fake_->calls()[0].ctx.idempotency_key);
+  }
+  EXPECT_EQ(
+      Types(run.run_id),
+      (std::vector<std::string>{"run_started", "step_started account",
+                                "call_sent account", "call_failed account",
+                                "call_sent account", "call_failed account",
+                                "call_sent account", "call_succeeded account",
+                                "step_succeeded account", "run_finished"}));
+  EXPECT_EQ(Journal(run.run_id)[3].data.dump(),
+            R"({"attempt":1,"error":{"code":"503","kind":"retryable",)"
+            R"("message":"busy"}})");
+}
+
+TEST_F(RunnerTest, NoRetryOnInvalid) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Fail("invalid", "400", "bad id")});
+  RunSummary run = Start(kRetry);
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 1);
+  EXPECT_EQ(Types(run.run_id),
+            (std::vector<std::string>{
+                "run_started", "step_started account", "call_sent account",
+                "call_failed account", "step_failed account", "run_finished"}));
+  EXPECT_EQ(Last(run.run_id).data.dump(),
+            R"({"error":{"code":"400","kind":"invalid","message":"bad id",)"
+            R"("step":"account"},"status":"failed"})");
+}
+
+TEST_F(RunnerTest, RetriesRunOut) {
+  fake_->Script("bss.get_account", {FakeConnector::Fail("retryable", "503")});
+  RunSummary run = Start(kRetry);
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 3);
+}
+
+TEST_F(RunnerTest, TimeoutCancelsTheCall) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Delayed(std::chrono::hours(1), J("{}"))});
+  RunSummary run = Start(R"(workflow: test.timeout
+steps:
+  - id: account
+    call: bss.get_account
+    timeout: 1ms
+)");
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(fake_->cancelled(), 1);
+  EXPECT_EQ(
+      Last(run.run_id).data["error"].dump(),
+      R"({"code":"timeout","kind":"timeout","message":)"
+      R"("'bss.get_account' did not answer within 1ms","step":"account"})");
+}
+
+TEST_F(RunnerTest, CheckFailuresAreReportedTogether) {
+  RunSummary run = Start(R"(workflow: test.check
+inputs:
+  name: string
+steps:
+  - id: prerequisites
+    check:
+      - that: size(inputs.name) > 10
+        message: "${ inputs.name } is too short."
+      - that: inputs.name != "x"
+        message: "fine"
+      - that: inputs.name.startsWith("Z")
+        message: "${ inputs.name } must start with Z."
+)",
+                         {{"name", "Contoso"}});
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  std::vector<Event> journal = Journal(run.run_id);
+  ASSERT_EQ(journal.size(), 5u);
+  EXPECT_EQ(journal[2].type, "check_failed");
+  EXPECT_EQ(
+      journal[2].data.dump(),
+      R"({"messages":["Contoso is too short.","Contoso must start with Z."]})");
+  EXPECT_EQ(journal[3].type, "step_failed");
+  EXPECT_EQ(journal[4].data["error"].dump(),
+            R"({"code":"check","kind":"check_failed","message":)"
+            R"("Contoso is too short.\nContoso must start with Z.",)"
+            R"("step":"prerequisites"})");
+}
+
+constexpr const char* kSwitch = R"(workflow: test.switch
+inputs:
+  exists: bool
+steps:
+  - id: route
+    switch:
+      - if: inputs.exists
+        steps:
+          - id: link
+            call: bss.link
+      - else:
+        steps:
+          - id: create
+            call: partner_center.create_customer
+            with: {domain: x}
+  - id: after
+    call: bss.after
+)";
+
+TEST_F(RunnerTest, SwitchTakesTheFirstMatchingBranch) {
+  fake_->Script("bss.link", {FakeConnector::Ok(J("{}"))});
+  fake_->Script("bss.after", {FakeConnector::Ok(J("{}"))});
+  fake_->Script("partner_center.create_customer",
+                {FakeConnector::Ok(J(R"({"tenant_id": "t"})"))});
+  RunSummary run = Start(kSwitch, {{"exists", false}});
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("bss.link"), 0);
+  EXPECT_EQ(fake_->CallCount("partner_center.create_customer"), 1);
+  EXPECT_EQ(fake_->CallCount("bss.after"), 1);
+  std::vector<Event> journal = Journal(run.run_id);
+  EXPECT_EQ(journal[1].type, "step_started");
+  EXPECT_EQ(journal[1].data.dump(), R"({"branch":1})");
+  EXPECT_EQ(Types(run.run_id)[6], "step_succeeded route");
+
+  RunSummary linked = Start(kSwitch, {{"exists", true}});
+  EXPECT_EQ(linked.status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("bss.link"), 1);
+  EXPECT_EQ(Journal(linked.run_id)[1].data.dump(), R"({"branch":0})");
+}
+
+constexpr const char* kConfirm = R"(workflow: test.confirm
+inputs:
+  domain: string
+steps:
+  - id: ask
+    confirm:
+      message: "Link to ${ inputs.domain }?"
+      on_reject: %s
+  - id: link
+    call: bss.link
+)";
+
+std::string ConfirmWorkflow(const std::string& on_reject) {
+  std::string text = kConfirm;
+  text.replace(text.find("%s"), 2, on_reject);
+  return text;
+}
+
+TEST_F(RunnerTest, ConfirmParksAndAnswerConfirmFinishes) {
+  fake_->Script("bss.link", {FakeConnector::Ok(J(R"({"linked": true})"))});
+  RunSummary run = Start(ConfirmWorkflow("end"), {{"domain", "contoso.com"}});
+  // Parked: the drive ended (Await ran the io_context dry), nothing active.
+  EXPECT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  EXPECT_EQ(runner_->active_runs(), 0u);
+  EXPECT_EQ(io_->poll(), 0u);
+  io_->restart();
+  RunRecord record = store_->GetRun(run.run_id).value();
+  EXPECT_EQ(record.status, RunStatus::kAwaitingConfirmation);
+  EXPECT_EQ(record.current_step, "ask");
+  EXPECT_EQ(Last(run.run_id).data.dump(),
+            R"({"message":"Link to contoso.com?"})");
+
+  RunSummary answered = Answer(run.run_id, Answer::kConfirm);
+  EXPECT_EQ(answered.status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("bss.link"), 1);
+  EXPECT_EQ(Types(run.run_id),
+            (std::vector<std::string>{
+                "run_started", "step_started ask", "confirmation_requested ask",
+                "confirmation_answered ask", "step_succeeded ask",
+                "step_started link", "call_sent link", "call_succeeded link",
+                "step_succeeded link", "run_finished"}));
+  EXPECT_EQ(Journal(run.run_id)[3].data.dump(),
+            R"({"answer":"confirm","by":"alice"})");
+
+  Result<RunSummary> again =
+      Await(runner_->AnswerConfirmation(run.run_id, Answer::kConfirm, "bob"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().message(),
+            "run " + run.run_id +
+                " is not waiting for a confirmation (it is succeeded)");
+}
+
+TEST_F(RunnerTest, RejectWithEndFinishesTheRunAsRejected) {
+  RunSummary run = Start(ConfirmWorkflow("end"), {{"domain", "c.com"}});
+  RunSummary answered = Answer(run.run_id, Answer::kReject);
+  EXPECT_EQ(answered.status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("bss.link"), 0);
+  EXPECT_EQ(Last(run.run_id).data.dump(),
+            R"({"outcome":"rejected","status":"succeeded","step":"ask"})");
+}
+
+TEST_F(RunnerTest, RejectWithFailFailsTheRun) {
+  RunSummary run = Start(ConfirmWorkflow("fail"), {{"domain", "c.com"}});
+  RunSummary answered = Answer(run.run_id, Answer::kReject);
+  EXPECT_EQ(answered.status, RunStatus::kFailed);
+  EXPECT_EQ(fake_->CallCount("bss.link"), 0);
+  EXPECT_EQ(Last(run.run_id).data["error"].dump(),
+            R"({"code":"rejected","kind":"rejected","message":)"
+            R"("confirmation 'ask' was rejected by alice","step":"ask"})");
+}
+
+TEST_F(RunnerTest, RejectWithStepsRunsThemThenGoesOn) {
+  fake_->Script("bss.record", {FakeConnector::Ok(J("{}"))});
+  fake_->Script("bss.link", {FakeConnector::Ok(J("{}"))});
+  RunSummary run = Start(ConfirmWorkflow(R"(
+        - id: record
+          call: bss.record
+          with: {by: "${ steps.ask.by }"})"),
+                         {{"domain", "c.com"}});
+  RunSummary answered = Answer(run.run_id, Answer::kReject);
+  EXPECT_EQ(answered.status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->calls().size(), 2u);
+  EXPECT_EQ(fake_->calls()[0].action, "bss.record");
+  EXPECT_EQ(Json(fake_->calls()[0].arguments), R"({"by":"alice"})");
+  EXPECT_EQ(fake_->calls()[1].action, "bss.link");
+}
+
+TEST_F(RunnerTest, CancelStopsACallInFlight) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Delayed(std::chrono::hours(1), J("{}"))});
+  auto workflow = Load(kRetry);
+  std::optional<Result<RunSummary>> out;
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        out.emplace(co_await runner_->Start(workflow, text_, {}, ""));
+      },
+      boost::asio::detached);
+  while (fake_->calls().empty() && io_->run_one() > 0) {
+  }
+  EXPECT_EQ(runner_->active_runs(), 1u);
+  std::string id = fake_->calls()[0].ctx.run_id;
+  Status cancelled = Await(runner_->Cancel(id));
+  EXPECT_TRUE(cancelled.ok());
+  ASSERT_TRUE(out.has_value() && out->ok());
+  EXPECT_EQ(out->value().status, RunStatus::kCancelled);
+  EXPECT_EQ(fake_->cancelled(), 1);
+  EXPECT_EQ(Types(id),
+            (std::vector<std::string>{"run_started", "step_started account",
+                                      "call_sent account", "run_finished"}));
+  EXPECT_EQ(Last(id).data.dump(), R"({"status":"cancelled"})");
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kCancelled);
+}
+
+TEST_F(RunnerTest, CancelAParkedRun) {
+  RunSummary run = Start(ConfirmWorkflow("end"), {{"domain", "c.com"}});
+  EXPECT_TRUE(Await(runner_->Cancel(run.run_id)).ok());
+  EXPECT_EQ(store_->GetRun(run.run_id).value().status, RunStatus::kCancelled);
+  EXPECT_TRUE(Await(runner_->Cancel(run.run_id)).ok());  // again: no-op
+  Result<RunSummary> answered =
+      Await(runner_->AnswerConfirmation(run.run_id, Answer::kConfirm, "a"));
+  EXPECT_FALSE(answered.ok());
+}
+
+TEST_F(RunnerTest, StepOnErrorHandlesTheFailureAndTheRunGoesOn) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Fail("not_found", "404", "no account 7")});
+  fake_->Script("bss.report", {FakeConnector::Ok(J("{}"))});
+  RunSummary run = Start(R"(workflow: test.on_error
+steps:
+  - id: account
+    call: bss.get_account
+    on_error:
+      - id: note
+        set:
+          problem: "${ error.step }/${ error.kind }/${ error.code }: ${ error.message }"
+  - id: report
+    call: bss.report
+    with: {problem: "${ vars.problem }"}
+)");
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->CallCount("bss.report"), 1);
+  EXPECT_EQ(Json(fake_->calls()[1].arguments),
+            R"({"problem":"account/not_found/404: no account 7"})");
+}
+
+TEST_F(RunnerTest, WorkflowOnErrorRunsThenTheRunFails) {
+  fake_->Script("bss.report", {FakeConnector::Ok(J("{}"))});
+  RunSummary run = Start(R"(workflow: test.wf_on_error
+steps:
+  - id: stop
+    fail: "stopped here"
+  - id: never
+    call: bss.never
+on_error:
+  - id: report
+    call: bss.report
+    with: {message: "${ error.step }: ${ error.message }"}
+)");
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(fake_->CallCount("bss.never"), 0);
+  ASSERT_EQ(fake_->CallCount("bss.report"), 1);
+  EXPECT_EQ(Json(fake_->calls()[0].arguments),
+            R"({"message":"stop: stopped here"})");
+  EXPECT_EQ(Last(run.run_id).data.dump(),
+            R"({"error":{"code":"fail","kind":"fail","message":"stopped here",)"
+            R"("step":"stop"},"status":"failed"})");
+}
+
+TEST_F(RunnerTest, RuntimeExpressionErrorNamesThePosition) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"name": "Contoso"})"))});
+  RunSummary run = Start(R"(workflow: test.expr
+steps:
+  - id: account
+    call: bss.get_account
+  - id: names
+    set:
+      phone: "Phone: ${ steps.account.phone }"
+)");
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(Last(run.run_id).data["error"].dump(),
+            R"({"code":"no_such_key","kind":"expression","message":)"
+            R"("wf.yaml:7:39: no such key: \"phone\"","step":"names"})");
+}
+
+TEST_F(RunnerTest, SkippedStepAndUnsupportedWorkflowStep) {
+  RunSummary run = Start(R"(workflow: test.skip
+steps:
+  - id: maybe
+    if: 1 > 2
+    call: bss.never
+  - id: sub
+    workflow: test.other
+)");
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(fake_->calls().size(), 0u);
+  std::vector<Event> journal = Journal(run.run_id);
+  EXPECT_EQ(journal[1].type, "step_succeeded");
+  EXPECT_EQ(journal[1].data.dump(), R"({"skipped":true})");
+  EXPECT_EQ(Last(run.run_id).data["error"]["message"],
+            "step 'sub' calls workflow 'test.other': calling other workflows "
+            "is not supported yet");
+}
+
+TEST_F(RunnerTest, NotifySendsThroughTheNotifyConnector) {
+  fake_->Script("notify.send", {FakeConnector::Ok(J(R"({"id": "n-1"})"))});
+  RunSummary run = Start(R"(workflow: test.notify
+inputs:
+  email: string
+steps:
+  - id: welcome
+    notify:
+      template: welcome-office365
+      to: "${ inputs.email }"
+)",
+                         {{"email", "a@b.c"}});
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->CallCount("notify.send"), 1);
+  EXPECT_EQ(Json(fake_->calls()[0].arguments),
+            R"({"template":"welcome-office365","to":"a@b.c","cc":null})");
+  EXPECT_EQ(Types(run.run_id)[4], "notification_sent welcome");
+}
+
+TEST_F(RunnerTest, IdempotencyKeyReturnsTheSameRun) {
+  RunSummary first =
+      Start(ConfirmWorkflow("end"), {{"domain", "c.com"}}, "key-1");
+  RunSummary second =
+      Start(ConfirmWorkflow("end"), {{"domain", "c.com"}}, "key-1");
+  EXPECT_EQ(second.run_id, first.run_id);
+  EXPECT_EQ(second.status, RunStatus::kAwaitingConfirmation);
+  EXPECT_EQ(Journal(first.run_id).size(), 3u);
+}
+
+constexpr const char* kTwoCalls = R"(workflow: test.crash
+steps:
+  - id: account
+    call: bss.get_account
+  - id: create
+    call: partner_center.create_customer
+    with: {domain: "${ steps.account.domain }"}
+outputs:
+  tenant: "${ steps.create.tenant_id }"
+)";
+
+TEST_F(RunnerTest, CrashAfterCallSentResumesWithTheSameKey) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"domain": "c.com"})"))});
+  fake_->Script(
+      "partner_center.create_customer",
+      {FakeConnector::Hang(), FakeConnector::Ok(J(R"({"tenant_id": "t-9"})"))});
+  auto workflow = Load(kTwoCalls);
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        co_await runner_->Start(workflow, text_, {}, "");
+      },
+      boost::asio::detached);
+  while (fake_->calls().size() < 2 && io_->run_one() > 0) {
+  }
+  std::string id = fake_->calls()[0].ctx.run_id;
+  EXPECT_EQ(Types(id).back(), "call_sent create");
+
+  MakeRunner();  // the crash: the executor dies with the run suspended
+  Result<RunSummary> resumed = Await(runner_->Resume(id));
+  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+  EXPECT_EQ(resumed.value().status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 1);
+  ASSERT_EQ(fake_->CallCount("partner_center.create_customer"), 2);
+  EXPECT_EQ(fake_->calls()[2].ctx.idempotency_key,
+            fake_->calls()[1].ctx.idempotency_key);
+  EXPECT_EQ(fake_->calls()[2].ctx.attempt, 1);
+  EXPECT_EQ(Json(fake_->calls()[2].arguments), R"({"domain":"c.com"})");
+  EXPECT_EQ(
+      Types(id),
+      (std::vector<std::string>{
+          "run_started", "step_started account", "call_sent account",
+          "call_succeeded account", "step_succeeded account",
+          "step_started create", "call_sent create", "call_sent create",
+          "call_succeeded create", "step_succeeded create", "run_finished"}));
+  EXPECT_EQ(Journal(id)[7].data.value("resent", false), true);
+  EXPECT_EQ(Last(id).data["outputs"].dump(), R"({"tenant":"t-9"})");
+
+  // Resuming a finished run does nothing.
+  Result<RunSummary> again = Await(runner_->Resume(id));
+  EXPECT_EQ(again.value().status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->calls().size(), 3u);
+}
+
+TEST_F(RunnerTest, ResumeAfterARetryWaitCrash) {
+  fake_->Script("bss.get_account", {FakeConnector::Fail("retryable", "503"),
+                                    FakeConnector::Ok(J("{}"))});
+  auto workflow = Load(R"(workflow: test.wait
+steps:
+  - id: account
+    call: bss.get_account
+    retry: {attempts: 2, backoff: 1h, max_backoff: 1h}
+)");
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        co_await runner_->Start(workflow, text_, {}, "");
+      },
+      boost::asio::detached);
+  while (fake_->calls().empty() && io_->run_one() > 0) {
+  }
+  io_->poll();  // journal the failure; the backoff wait starts
+  std::string id = fake_->calls()[0].ctx.run_id;
+  EXPECT_EQ(Types(id).back(), "call_failed account");
+  // After the restart the run waits its backoff again before the second
+  // attempt: it is active and calls nothing (the wait is up to an hour, so
+  // the test cancels it rather than waiting).
+  MakeRunner();
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> { co_await runner_->Resume(id); },
+      boost::asio::detached);
+  io_->poll();
+  EXPECT_EQ(runner_->active_runs(), 1u);
+  EXPECT_EQ(fake_->calls().size(), 1u);
+  EXPECT_TRUE(Await(runner_->Cancel(id)).ok());
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kCancelled);
+}
+
+TEST_F(RunnerTest, SecretFieldsAreSealedInTheJournal) {
+  auto key =
+      SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  ASSERT_TRUE(key.ok());
+  SecretBox box(key.value());
+  MakeRunner(&box);
+  fake_->Script(
+      "partner_center.create_customer",
+      {FakeConnector::Ok(
+          J(R"({"tenant_id": "t-1", "credentials": {"password": "p@ss"}})"))});
+  fake_->Script("bss.store", {FakeConnector::Ok(J("{}"))});
+  RunSummary run = Start(R"(workflow: test.secret
+steps:
+  - id: create
+    call: partner_center.create_customer
+    with: {domain: c.com}
+  - id: ask
+    confirm:
+      message: "Store the password?"
+  - id: store
+    call: bss.store
+    with: {password: "${ steps.create.credentials.password }"}
+)");
+  EXPECT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  nlohmann::json result = Journal(run.run_id)[3].data["result"];
+  EXPECT_EQ(result["tenant_id"], "t-1");
+  std::string sealed = result["credentials"]["password"]["$secret"];
+  EXPECT_EQ(sealed.rfind("v1:", 0), 0u);
+  EXPECT_EQ(Journal(run.run_id)[3].data.dump().find("p@ss"), std::string::npos);
+
+  // After a restart the replayed result is opened again.
+  MakeRunner(&box);
+  RunSummary answered = Answer(run.run_id, Answer::kConfirm);
+  EXPECT_EQ(answered.status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->CallCount("bss.store"), 1);
+  EXPECT_EQ(Json(fake_->calls()[1].arguments), R"({"password":"p@ss"})");
+  EXPECT_EQ(fake_->CallCount("partner_center.create_customer"), 1);
+}
+
+}  // namespace
+}  // namespace bssflow::engine
