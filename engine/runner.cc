@@ -27,7 +27,11 @@ std::string NewUuid(const std::function<uint64_t()>& random) {
 
 Runner::Runner(RunnerDependencies deps) : deps_(std::move(deps)) {}
 
-Runner::~Runner() = default;
+// Runs still suspended on the executor outlive the Runner only to be
+// destroyed with it (a crash or a shutdown): they must not reach back.
+Runner::~Runner() {
+  for (auto& [id, run] : active_) run->registry = nullptr;
+}
 
 namespace {
 
@@ -153,16 +157,15 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
                 {"by", by}};
   event.time_ms = deps_.clock();
   Status appended =
-      deps_.store->Append(run_id, run.last_sequence, {event},
-                          RunStatus::kRunning, run.current_step, event.time_ms);
+      AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
+                    RunStatus::kRunning, run.current_step, event.time_ms);
   if (!appended.ok()) co_return appended;
   co_return co_await Resume(run_id);
 }
 
 boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   if (auto it = active_.find(run_id); it != active_.end()) {
-    it->second->cancel_requested = true;
-    it->second->cancel_timer.cancel();
+    it->second->RequestCancel();
     co_return Status::Ok();
   }
   Result<RunRecord> record = deps_.store->GetRun(run_id);
@@ -178,8 +181,8 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   event.type = event_type::kRunFinished;
   event.data = {{"status", "cancelled"}};
   event.time_ms = deps_.clock();
-  co_return deps_.store->Append(run_id, run.last_sequence, {event},
-                                RunStatus::kCancelled, "", event.time_ms);
+  co_return AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
+                          RunStatus::kCancelled, "", event.time_ms);
 }
 
 boost::asio::awaitable<Result<RunSummary>> Runner::Drive(
@@ -191,14 +194,18 @@ boost::asio::awaitable<Result<RunSummary>> Runner::Drive(
   Result<std::vector<Event>> journal = deps_.store->ReadJournal(id);
   if (!journal.ok()) co_return journal.status();
   ActiveRun active(deps_.executor);
+  active.registry = &active_;
   active_.emplace(id, &active);
   // Removes the run from active_ however the drive ends, including when the
-  // executor is destroyed with the coroutine suspended (a simulated crash).
+  // executor is destroyed with the coroutine suspended (a simulated crash),
+  // unless the Runner is gone by then.
   struct Deregister {
-    std::map<std::string, ActiveRun*>& runs;
+    ActiveRun& run;
     const std::string& id;
-    ~Deregister() { runs.erase(id); }
-  } deregister{active_, id};
+    ~Deregister() {
+      if (run.registry != nullptr) run.registry->erase(id);
+    }
+  } deregister{active, id};
   RunDriver driver(deps_, std::move(record), std::move(workflow),
                    std::move(journal.value()), active);
   Result<RunStatus> status = co_await driver.Drive();

@@ -96,6 +96,9 @@ struct RunnerDependencies {
 class Runner {
  public:
   explicit Runner(RunnerDependencies deps);
+  /// Runs still suspended on the executor may be destroyed after the Runner
+  /// (by destroying their io_context: a crash, for the journal); they must
+  /// not be resumed after it.
   ~Runner();
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;

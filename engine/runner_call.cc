@@ -38,6 +38,73 @@ ActionError ErrorFromJson(const nlohmann::json& json) {
   return error;
 }
 
+nlohmann::json ToJson(const dsl::Value& value) {
+  return nlohmann::json(dsl::ValueToJson(value));
+}
+
+// Every non-empty string value in `json` (secrets are texts: passwords,
+// tokens).
+void CollectStrings(const nlohmann::json& json, std::vector<std::string>& out) {
+  if (json.is_string() && !json.get_ref<const std::string&>().empty())
+    out.push_back(json.get<std::string>());
+  if (json.is_object() || json.is_array()) {
+    for (const auto& [key, value] : json.items()) CollectStrings(value, out);
+  }
+}
+
+bool IsSealed(const nlohmann::json& json) {
+  return json.is_object() && json.size() == 1 &&
+         json.contains(std::string(kSealedMarker));
+}
+
+// Whether a string in `json` holds one of `secrets`.
+bool HoldsSecret(const nlohmann::json& json,
+                 const std::vector<std::string>& secrets) {
+  if (json.is_string()) {
+    const std::string& text = json.get_ref<const std::string&>();
+    for (const std::string& secret : secrets) {
+      if (text.find(secret) != std::string::npos) return true;
+    }
+    return false;
+  }
+  if (IsSealed(json)) return false;
+  if (json.is_object() || json.is_array()) {
+    for (const auto& [key, value] : json.items()) {
+      if (json.is_object() && HoldsSecret(nlohmann::json(key), secrets))
+        return true;
+      if (HoldsSecret(value, secrets)) return true;
+    }
+  }
+  return false;
+}
+
+// The payload paths of an event type that may hold values a workflow
+// computed (and so copies of secrets).
+std::vector<std::string> PayloadPaths(const std::string& type) {
+  if (type == event_type::kCallSent) return {"arguments"};
+  if (type == event_type::kVariablesSet) return {"values"};
+  if (type == event_type::kNotificationSent) return {"to", "cc"};
+  if (type == event_type::kConfirmationRequested) return {"message"};
+  if (type == event_type::kCheckFailed) return {"messages"};
+  if (type == event_type::kStepFailed) return {"error.message"};
+  if (type == event_type::kRunFinished) return {"outputs", "error.message"};
+  return {};
+}
+
+const nlohmann::json* At(const nlohmann::json& json, const std::string& path) {
+  const nlohmann::json* at = &json;
+  size_t start = 0;
+  while (at != nullptr) {
+    size_t dot = path.find('.', start);
+    std::string key = path.substr(start, dot - start);
+    auto it = at->is_object() ? at->find(key) : at->end();
+    at = it == at->end() ? nullptr : &*it;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return at;
+}
+
 bool Retries(const RetryPolicy& policy, int attempt, const ActionError& e) {
   return attempt < policy.attempts &&
          std::find(policy.retry_on.begin(), policy.retry_on.end(), e.kind) !=
@@ -61,6 +128,10 @@ boost::asio::awaitable<ActionOutcome> GuardedCall(Connector* connector,
     co_return ActionOutcome::Failure(
         {"fatal", "exception", std::string("connector failed: ") + e.what(),
          std::nullopt});
+  } catch (...) {
+    co_return ActionOutcome::Failure({"fatal", "exception",
+                                      "connector failed: unknown exception",
+                                      std::nullopt});
   }
 }
 
@@ -116,6 +187,7 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
       nlohmann::json sealed = SealResult(action, step.id, *outcome->result);
       Result<dsl::Value> seen = OpenResult(step.id, sealed);
       if (!seen.ok()) co_return Flow::Broken(seen.status());
+      NoteSecrets(sealed, ToJson(seen.value()));
       std::vector<Event> events = {
           MakeEvent(event_type::kCallSucceeded, step.id,
                     {{"attempt", attempt}, {"result", std::move(sealed)}})};
@@ -237,6 +309,72 @@ Result<dsl::Value> RunDriver::OpenResult(
                          "': " + opened.status().message());
   }
   return opened;
+}
+
+void RunDriver::NoteSecrets(const nlohmann::json& sealed,
+                            const nlohmann::json& clear) {
+  if (IsSealed(sealed)) {
+    CollectStrings(clear, secrets_);
+    std::sort(secrets_.begin(), secrets_.end());
+    secrets_.erase(std::unique(secrets_.begin(), secrets_.end()),
+                   secrets_.end());
+    return;
+  }
+  if (sealed.is_object() && clear.is_object()) {
+    for (const auto& [key, value] : sealed.items()) {
+      auto it = clear.find(key);
+      if (it != clear.end()) NoteSecrets(value, *it);
+    }
+  }
+  if (sealed.is_array() && clear.is_array()) {
+    for (size_t i = 0; i < sealed.size() && i < clear.size(); ++i)
+      NoteSecrets(sealed[i], clear[i]);
+  }
+}
+
+void RunDriver::SealCopies(Event& event) const {
+  if (deps_.secrets == nullptr || secrets_.empty()) return;
+  std::vector<std::string> paths;
+  for (const std::string& path : PayloadPaths(event.type)) {
+    const nlohmann::json* at = At(event.data, path);
+    if (at == nullptr || !HoldsSecret(*at, secrets_)) continue;
+    // A map (arguments, variables, outputs) is sealed entry by entry, so
+    // that what is not secret stays readable.
+    bool by_entry = at->is_object();
+    for (const auto& [key, value] : at->items()) {
+      if (by_entry && key.find('.') != std::string::npos) by_entry = false;
+    }
+    if (!by_entry) {
+      paths.push_back(path);
+      continue;
+    }
+    for (const auto& [key, value] : at->items()) {
+      if (HoldsSecret(nlohmann::json(key), secrets_) ||
+          HoldsSecret(value, secrets_)) {
+        paths.push_back(path + "." + key);
+      }
+    }
+  }
+  if (paths.empty()) return;
+  Result<dsl::Value> data = dsl::ValueFromJson(event.data);
+  if (!data.ok()) return;
+  event.data =
+      ToJson(SealFields(data.value(), paths, *deps_.secrets,
+                        record_.id + "/" + event.step + "/" + event.type));
+}
+
+Result<nlohmann::json> RunDriver::OpenCopies(const Event& event) const {
+  if (deps_.secrets == nullptr) return event.data;
+  Result<dsl::Value> data = dsl::ValueFromJson(event.data);
+  if (!data.ok()) return data.status();
+  Result<dsl::Value> opened =
+      OpenFields(data.value(), *deps_.secrets,
+                 record_.id + "/" + event.step + "/" + event.type);
+  if (!opened.ok()) {
+    return Status::Error("run " + record_.id + ", step '" + event.step +
+                         "': " + opened.status().message());
+  }
+  return ToJson(opened.value());
 }
 
 }  // namespace bssflow::engine

@@ -295,16 +295,24 @@ boost::asio::awaitable<Flow> RunDriver::RunStepBody(const Step& step,
 // back from the journal; nothing runs.
 Flow RunDriver::ReplayLeaf(const Step& step, const StepHistory& h) {
   if (h.failed != nullptr) {
-    return Flow::Failed(StepError::FromJson(h.failed->data["error"]));
+    Result<nlohmann::json> failed = OpenCopies(*h.failed);
+    if (!failed.ok()) return Flow::Broken(failed.status());
+    return Flow::Failed(
+        StepError::FromJson(failed.value().value("error", nlohmann::json())));
   }
   if (h.variables != nullptr) {
-    Status s = RestoreVariables(step.id, h.variables->data["values"]);
+    Result<nlohmann::json> set = OpenCopies(*h.variables);
+    if (!set.ok()) return Flow::Broken(set.status());
+    Status s = RestoreVariables(
+        step.id, set.value().value("values", nlohmann::json::object()));
     if (!s.ok()) return Flow::Broken(s);
   }
   for (const Event* call : h.calls) {
     if (call->type != event_type::kCallSucceeded) continue;
-    Result<dsl::Value> result = OpenResult(step.id, call->data["result"]);
+    const nlohmann::json& journaled = call->data["result"];
+    Result<dsl::Value> result = OpenResult(step.id, journaled);
     if (!result.ok()) return Flow::Broken(result.status());
+    NoteSecrets(journaled, ToJson(result.value()));
     SetStepResult(step.id, std::move(result.value()));
   }
   return Flow::Next();

@@ -22,13 +22,22 @@
 namespace bssflow::engine {
 
 /// A run being driven: what Cancel() reaches. The cancel timer never expires
-/// on its own; every wait of the run (a call, a backoff) races a wait on it,
-/// and Cancel() cancels it to end that wait.
+/// on its own; every wait of the run (a call, a backoff) races a wait on it.
+/// RequestCancel() moves its expiry to the past rather than cancelling the
+/// waits it has: that ends the waits already started and every wait started
+/// later, including one whose start was queued on the executor when Cancel()
+/// ran (a timer's cancel() only reaches the waits already started).
 struct ActiveRun {
   explicit ActiveRun(const boost::asio::any_io_executor& executor)
       : cancel_timer(executor, std::chrono::steady_clock::time_point::max()) {}
+  void RequestCancel() {
+    cancel_requested = true;
+    cancel_timer.expires_at(std::chrono::steady_clock::time_point::min());
+  }
   bool cancel_requested = false;
   boost::asio::steady_timer cancel_timer;
+  /// The Runner's table of active runs; null once the Runner is destroyed.
+  std::map<std::string, ActiveRun*>* registry = nullptr;
 };
 
 /// A failure a workflow can catch: what `error` holds in on_error steps.
@@ -125,6 +134,16 @@ class RunDriver {
   /// The value a step sees of a journaled result: secrets opened.
   Result<dsl::Value> OpenResult(const std::string& step,
                                 const nlohmann::json& journaled) const;
+  /// Remembers the clear values of the secret fields of a result (`sealed`
+  /// is its journal form, `clear` what the run sees), so that copies of
+  /// them in later events are sealed too.
+  void NoteSecrets(const nlohmann::json& sealed, const nlohmann::json& clear);
+  /// Seals, in the payload of `event` (call arguments, variables, prompts,
+  /// messages, outputs), every value that holds a secret the run has seen;
+  /// associated data "run-id/step/type/place".
+  void SealCopies(Event& event) const;
+  /// The payload of `event` with the values SealCopies sealed opened again.
+  Result<nlohmann::json> OpenCopies(const Event& event) const;
 
   // ---- evaluation (runner_drive.cc)
   std::optional<StepError> Evaluate(const Step& step, const Condition& c,
@@ -170,9 +189,19 @@ class RunDriver {
   std::vector<std::pair<std::string, dsl::Value>> steps_;
   std::vector<std::pair<std::string, dsl::Value>> vars_;
   dsl::Value error_;
+  /// The clear texts of the secrets this drive has seen (call results'
+  /// secret fields), for SealCopies.
+  std::vector<std::string> secrets_;
   /// The definition's text, read when an expression error needs positions.
   std::optional<std::string> definition_;
 };
+
+/// JournalStore::Append, with an exception escaping the store (e.g. a JSON
+/// encoder refusing a string that is not UTF-8) turned into an error.
+Status AppendToStore(JournalStore& store, const std::string& run_id,
+                     int64_t expected_last_sequence,
+                     const std::vector<Event>& events, RunStatus status,
+                     const std::string& current_step, int64_t time_ms);
 
 /// Where character `offset` of an expression written at `position` is in
 /// the file whose text is `file_text` (for one-line plain and quoted

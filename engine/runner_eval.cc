@@ -1,6 +1,7 @@
 // A drive's state: evaluating conditions and templates against the run's
 // variables (failures become step errors positioned in the workflow file),
 // and appending to the journal.
+#include <exception>
 #include <utility>
 
 #include "dsl/json_value.h"
@@ -114,6 +115,19 @@ std::optional<StepError> RunDriver::Evaluate(const Step& step,
   return std::nullopt;
 }
 
+Status AppendToStore(JournalStore& store, const std::string& run_id,
+                     int64_t expected_last_sequence,
+                     const std::vector<Event>& events, RunStatus status,
+                     const std::string& current_step, int64_t time_ms) {
+  try {
+    return store.Append(run_id, expected_last_sequence, events, status,
+                        current_step, time_ms);
+  } catch (const std::exception& e) {
+    return Status::Error("run " + run_id +
+                         ": cannot append to the journal: " + e.what());
+  }
+}
+
 Event RunDriver::MakeEvent(const char* type, const std::string& step,
                            nlohmann::json data) const {
   Event event;
@@ -130,9 +144,10 @@ Status RunDriver::Append(std::vector<Event> events, RunStatus status,
   for (Event& event : events) {
     event.sequence = ++sequence;
     event.time_ms = now;
+    SealCopies(event);
   }
-  Status s = deps_.store->Append(record_.id, record_.last_sequence, events,
-                                 status, current_step, now);
+  Status s = AppendToStore(*deps_.store, record_.id, record_.last_sequence,
+                           events, status, current_step, now);
   if (!s.ok()) return s;
   record_.last_sequence = sequence;
   record_.status = status;

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +86,25 @@ class RunnerTest : public ::testing::Test {
           if (e) std::rethrow_exception(e);
         });
     io_->run();
+    io_->restart();
+    EXPECT_TRUE(out.has_value());
+    return std::move(*out);
+  }
+
+  // Runs `op` until it completes, then what is ready without waiting: for
+  // when another run stays suspended (a hanging call).
+  template <typename T>
+  T AwaitBeside(boost::asio::awaitable<T> op) {
+    std::optional<T> out;
+    boost::asio::co_spawn(
+        *io_,
+        [&out, op = std::move(op)]() mutable -> boost::asio::awaitable<void> {
+          out.emplace(co_await std::move(op));
+        },
+        boost::asio::detached);
+    while (!out.has_value() && io_->run_one() > 0) {
+    }
+    io_->poll();
     io_->restart();
     EXPECT_TRUE(out.has_value());
     return std::move(*out);
@@ -707,6 +727,354 @@ steps:
   ASSERT_EQ(fake_->CallCount("bss.store"), 1);
   EXPECT_EQ(Json(fake_->calls()[1].arguments), R"({"password":"p@ss"})");
   EXPECT_EQ(fake_->CallCount("partner_center.create_customer"), 1);
+}
+
+// A Cancel() that runs after the run registered its call but before the
+// call's wait on the cancel signal started (both queued on the executor)
+// must still stop the run: the cancel is a state, not an edge.
+TEST_F(RunnerTest, CancelQueuedBeforeTheCallWaitStartsStillCancels) {
+  fake_->Script("bss.get_account", {FakeConnector::Hang()});
+  auto workflow = Load(kRetry);
+  // The run id the Start below draws: the first two random numbers.
+  uint64_t draws = draws_;
+  std::string id =
+      NewUuid([&draws] { return ++draws * 0x9E3779B97F4A7C15ull; });
+  std::optional<Result<RunSummary>> out;
+  std::optional<Status> cancelled;
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        out.emplace(co_await runner_->Start(workflow, text_, {}, ""));
+      },
+      boost::asio::detached);
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        cancelled.emplace(co_await runner_->Cancel(id));
+      },
+      boost::asio::detached);
+  io_->poll();
+  io_->restart();
+  ASSERT_TRUE(cancelled.has_value());
+  EXPECT_TRUE(cancelled->ok()) << cancelled->message();
+  ASSERT_TRUE(out.has_value());
+  ASSERT_TRUE(out->ok()) << out->status().message();
+  EXPECT_EQ(out->value().run_id, id);
+  EXPECT_EQ(out->value().status, RunStatus::kCancelled);
+  EXPECT_EQ(runner_->active_runs(), 0u);
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kCancelled);
+}
+
+// The same for a retry's backoff wait.
+TEST_F(RunnerTest, CancelQueuedBeforeTheBackoffWaitStartsStillCancels) {
+  fake_->Script("bss.get_account", {FakeConnector::Fail("retryable", "503")});
+  auto workflow = Load(R"(workflow: test.wait
+steps:
+  - id: account
+    call: bss.get_account
+    retry: {attempts: 2, backoff: 1h, max_backoff: 1h}
+)");
+  std::optional<Result<RunSummary>> out;
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        out.emplace(co_await runner_->Start(workflow, text_, {}, ""));
+      },
+      boost::asio::detached);
+  // Up to the first call's answer; the run then journals the failure and
+  // starts its backoff wait in the same handler.
+  while (fake_->calls().empty() && io_->run_one() > 0) {
+  }
+  std::string id = fake_->calls()[0].ctx.run_id;
+  std::optional<Status> cancelled;
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        cancelled.emplace(co_await runner_->Cancel(id));
+      },
+      boost::asio::detached);
+  io_->poll();
+  io_->restart();
+  ASSERT_TRUE(cancelled.has_value());
+  ASSERT_TRUE(out.has_value());
+  ASSERT_TRUE(out->ok()) << out->status().message();
+  EXPECT_EQ(out->value().status, RunStatus::kCancelled);
+  EXPECT_EQ(fake_->calls().size(), 1u);
+}
+
+// A connector that breaks its contract by throwing something that is not a
+// std::exception.
+class ThrowingConnector : public Connector {
+ public:
+  boost::asio::awaitable<ActionOutcome> Call(const std::string&,
+                                             const dsl::Value&,
+                                             const CallContext&) override {
+    throw 42;
+    co_return ActionOutcome::Success(dsl::Value());
+  }
+};
+
+TEST_F(RunnerTest, AConnectorThrowingANonStdExceptionFailsTheCall) {
+  ASSERT_TRUE(
+      connectors_.Add("thrower", std::make_shared<ThrowingConnector>()).ok());
+  RunSummary run = Start(R"(workflow: test.throw
+steps:
+  - id: boom
+    call: thrower.boom
+)");
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(Last(run.run_id).data["error"].dump(),
+            R"({"code":"exception","kind":"fatal","message":)"
+            R"("connector failed: unknown exception","step":"boom"})");
+}
+
+// Two engines drive the same run at once (two Runners on one store): the
+// one that appends second is refused by the store and returns that error,
+// leaving the journal as the first one wrote it.
+TEST_F(RunnerTest, AStaleDriveIsRefusedCleanly) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"domain": "c.com"})"))});
+  fake_->Script(
+      "partner_center.create_customer",
+      {FakeConnector::Hang(), FakeConnector::Ok(J(R"({"tenant_id": "t-9"})"))});
+  auto workflow = Load(kTwoCalls);
+  std::optional<Result<RunSummary>> first;
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        first.emplace(co_await runner_->Start(workflow, text_, {}, ""));
+      },
+      boost::asio::detached);
+  while (fake_->calls().size() < 2 && io_->run_one() > 0) {
+  }
+  std::string id = fake_->calls()[0].ctx.run_id;
+
+  // A second Resume on the same Runner is refused: the run is being driven.
+  Result<RunSummary> twice = AwaitBeside(runner_->Resume(id));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().message(), "run " + id + " is already being driven");
+  EXPECT_FALSE(first.has_value());
+
+  // Another engine on the same store resumes it and finishes it.
+  RunnerDependencies deps;
+  deps.store = store_.get();
+  deps.connectors = &connectors_;
+  deps.actions = &catalog_;
+  deps.clock = [] { return int64_t{1700000000000}; };
+  deps.random = [this] { return ++draws_ * 0x9E3779B97F4A7C15ull; };
+  deps.executor = io_->get_executor();
+  deps.workflows = [this](const std::string&, const std::string& text) {
+    return LoadWorkflow("wf.yaml", text, context_).workflow;
+  };
+  Runner other(std::move(deps));
+  Result<RunSummary> resumed = AwaitBeside(other.Resume(id));
+  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+  EXPECT_EQ(resumed.value().status, RunStatus::kSucceeded);
+  std::vector<std::string> journal = Types(id);
+
+  // The first drive's call ends (cancelled); its append is refused.
+  EXPECT_TRUE(Await(runner_->Cancel(id)).ok());
+  ASSERT_TRUE(first.has_value());
+  ASSERT_FALSE(first->ok());
+  EXPECT_EQ(first->status().message().rfind(kSequenceConflict, 0), 0u)
+      << first->status().message();
+  EXPECT_EQ(runner_->active_runs(), 0u);
+  EXPECT_EQ(Types(id), journal);
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("partner_center.create_customer"), 2);
+  EXPECT_EQ(fake_->calls()[2].ctx.idempotency_key,
+            fake_->calls()[1].ctx.idempotency_key);
+}
+
+// A secret the run copies elsewhere (a variable, another call's arguments,
+// a notification, a prompt, an error, the outputs) stays sealed in the
+// journal, and a replay still sees it in clear.
+TEST_F(RunnerTest, SecretsCopiedIntoOtherEventsAreSealedToo) {
+  auto key =
+      SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  ASSERT_TRUE(key.ok());
+  SecretBox box(key.value());
+  MakeRunner(&box);
+  fake_->Script(
+      "partner_center.create_customer",
+      {FakeConnector::Ok(
+          J(R"({"tenant_id": "t-1", "credentials": {"password": "p@ss"}})"))});
+  fake_->Script("bss.store", {FakeConnector::Ok(J("{}"))});
+  fake_->Script("notify.send", {FakeConnector::Ok(J("{}"))});
+  const char* yaml = R"(workflow: test.secret_copies
+steps:
+  - id: create
+    call: partner_center.create_customer
+    with: {domain: c.com}
+  - id: keep
+    set:
+      password: "${ steps.create.credentials.password }"
+      tenant: "${ steps.create.tenant_id }"
+  - id: ask
+    confirm:
+      message: "Send ${ vars.password } to the customer?"
+  - id: store
+    call: bss.store
+    with: {password: "${ vars.password }", tenant: "${ vars.tenant }"}
+  - id: tell
+    notify:
+      template: welcome
+      to: "admin+${ vars.password }@c.com"
+  - id: stop
+    fail: "done with ${ vars.password }"
+    on_error:
+      - id: noted
+        set:
+          seen: "${ error.message }"
+outputs:
+  password: "${ vars.password }"
+  seen: "${ vars.seen }"
+)";
+  RunSummary run = Start(yaml);
+  EXPECT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  MakeRunner(&box);  // a restart: the variables come back from the journal
+  RunSummary answered = Answer(run.run_id, Answer::kConfirm);
+  EXPECT_EQ(answered.status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->CallCount("bss.store"), 1);
+  EXPECT_EQ(Json(fake_->calls()[1].arguments),
+            R"({"password":"p@ss","tenant":"t-1"})");
+  EXPECT_EQ(Json(fake_->calls()[2].arguments),
+            R"({"template":"welcome","to":"admin+p@ss@c.com","cc":null})");
+  for (const Event& event : Journal(run.run_id)) {
+    EXPECT_EQ(event.data.dump().find("p@ss"), std::string::npos)
+        << event.type << " " << event.step << ": " << event.data.dump();
+  }
+  // What is not secret stays readable.
+  for (const Event& event : Journal(run.run_id)) {
+    if (event.type == event_type::kVariablesSet && event.step == "keep") {
+      EXPECT_EQ(event.data["values"]["tenant"], "t-1");
+    }
+  }
+}
+
+// The Runner may go before the io_context its runs are suspended on (a
+// shutdown in the "wrong" order); destroying the context then must not
+// reach into the destroyed Runner (AddressSanitizer catches it).
+TEST_F(RunnerTest, RunnerDestroyedBeforeItsSuspendedRuns) {
+  fake_->Script("bss.get_account", {FakeConnector::Hang()});
+  auto workflow = Load(kRetry);
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        co_await runner_->Start(workflow, text_, {}, "");
+      },
+      boost::asio::detached);
+  while (fake_->calls().empty() && io_->run_one() > 0) {
+  }
+  EXPECT_EQ(runner_->active_runs(), 1u);
+  runner_.reset();
+  io_.reset();
+  MakeRunner();
+  EXPECT_EQ(runner_->active_runs(), 0u);
+}
+
+// A result the journal cannot encode (not UTF-8: SQLite's store writes
+// JSON text) is an error for the caller, not an exception.
+TEST_F(RunnerTest, AResultTheStoreCannotEncodeIsAnError) {
+  std::string path = ::testing::TempDir() + "runner_utf8.db";
+  for (const char* suffix : {"", "-wal", "-shm"})
+    std::remove((path + suffix).c_str());
+  auto sqlite = OpenSqliteStore(path);
+  ASSERT_TRUE(sqlite.ok()) << sqlite.status().message();
+  store_ = std::move(sqlite.value());
+  MakeRunner();
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(dsl::Value::String("caf\xE9"))});
+  auto workflow = Load(kRetry);
+  Result<RunSummary> run = Await(runner_->Start(workflow, text_, {}, ""));
+  ASSERT_FALSE(run.ok());
+  EXPECT_NE(run.status().message().find("cannot append to the journal"),
+            std::string::npos)
+      << run.status().message();
+  EXPECT_EQ(runner_->active_runs(), 0u);
+}
+
+// The whole runner on the SQLite store: a confirmation parks the run, the
+// answer drives it on; a run whose engine died during a call is resumed
+// from the reopened file and its call sent again with the same key.
+class SqliteRunnerTest : public RunnerTest {
+ protected:
+  SqliteRunnerTest() {
+    path_ = ::testing::TempDir() + "runner_sqlite_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+            ".db";
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::remove((path_ + suffix).c_str());
+    Reopen();
+  }
+
+  // Closes the store (after the engine that uses it) and opens the file again.
+  void Reopen() {
+    io_.reset();
+    runner_.reset();
+    store_.reset();
+    auto store = OpenSqliteStore(path_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(store.value());
+    MakeRunner();
+  }
+
+  std::string path_;
+};
+
+TEST_F(SqliteRunnerTest, ConfirmParksAndTheAnswerDrivesTheRunOn) {
+  fake_->Script("bss.link", {FakeConnector::Ok(J(R"({"linked": true})"))});
+  RunSummary run = Start(ConfirmWorkflow("end"), {{"domain", "contoso.com"}});
+  EXPECT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  Reopen();  // the prompt waits across a restart
+  RunRecord record = store_->GetRun(run.run_id).value();
+  EXPECT_EQ(record.status, RunStatus::kAwaitingConfirmation);
+  EXPECT_EQ(record.current_step, "ask");
+  RunSummary answered = Answer(run.run_id, Answer::kConfirm);
+  EXPECT_EQ(answered.status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("bss.link"), 1);
+  EXPECT_EQ(Types(run.run_id),
+            (std::vector<std::string>{
+                "run_started", "step_started ask", "confirmation_requested ask",
+                "confirmation_answered ask", "step_succeeded ask",
+                "step_started link", "call_sent link", "call_succeeded link",
+                "step_succeeded link", "run_finished"}));
+  EXPECT_EQ(store_->GetRun(run.run_id).value().status, RunStatus::kSucceeded);
+}
+
+TEST_F(SqliteRunnerTest, CrashDuringACallThenResumeFromTheReopenedFile) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"domain": "c.com"})"))});
+  fake_->Script(
+      "partner_center.create_customer",
+      {FakeConnector::Hang(), FakeConnector::Ok(J(R"({"tenant_id": "t-9"})"))});
+  auto workflow = Load(kTwoCalls);
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        co_await runner_->Start(workflow, text_, {}, "");
+      },
+      boost::asio::detached);
+  while (fake_->calls().size() < 2 && io_->run_one() > 0) {
+  }
+  std::string id = fake_->calls()[0].ctx.run_id;
+  Reopen();  // the crash: engine and store gone with the call in flight
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kRunning);
+  Result<RunSummary> resumed = Await(runner_->Resume(id));
+  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+  EXPECT_EQ(resumed.value().status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 1);
+  ASSERT_EQ(fake_->CallCount("partner_center.create_customer"), 2);
+  EXPECT_EQ(fake_->calls()[2].ctx.idempotency_key,
+            fake_->calls()[1].ctx.idempotency_key);
+  EXPECT_EQ(
+      Types(id),
+      (std::vector<std::string>{
+          "run_started", "step_started account", "call_sent account",
+          "call_succeeded account", "step_succeeded account",
+          "step_started create", "call_sent create", "call_sent create",
+          "call_succeeded create", "step_succeeded create", "run_finished"}));
+  EXPECT_EQ(Last(id).data["outputs"].dump(), R"({"tenant":"t-9"})");
 }
 
 }  // namespace
