@@ -1,0 +1,615 @@
+// engine_bench: the cost of running workflows (docs/benchmarks.md, "The
+// engine"). Every benchmark runs bench/engine/provision.yaml against
+// in-process connectors that answer at once, so what is measured is the
+// engine alone: the walk, the expressions, the journal and the store.
+//
+//   BM_Run/<store>[/threads:2]   one whole run: Start (it parks on the
+//                                confirm), AnswerConfirmation, finished.
+//                                Counters: runs/s, events/s (journal events
+//                                appended per second). With threads:2, two
+//                                Runners, each on its own io_context and
+//                                thread, share one store.
+//   BM_StoreOnly/<store>         the baseline: the store calls one whole
+//                                run makes (recorded from a real run),
+//                                made again without the engine.
+//   BM_Resume/<store>            AnswerConfirmation of a parked run until
+//                                the run has finished; p50/p99 counters.
+//   BM_ParkedRuns/<store>/<N>    resident memory per run parked on the
+//                                confirm: (RSS after - RSS before) / N.
+//                                The memory store keeps every journal in
+//                                the process, so with it this is journal +
+//                                bookkeeping; with SQLite it is what the
+//                                engine itself keeps per parked run.
+//
+// <store> is `memory` (MakeMemoryStore) or `sqlite` (OpenSqliteStore in a
+// fresh directory under $TMPDIR or /tmp: WAL, synchronous=NORMAL, the
+// defaults). `--parked_runs=N` and `--parked_runs_sqlite=N` set N for
+// BM_ParkedRuns (defaults 100000 and 10000).
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/json_value.h"
+#include "dsl/merge_fields.h"
+#include "dsl/postal_codes.h"
+#include "engine/connector.h"
+#include "engine/loader.h"
+#include "engine/runner.h"
+#include "engine/secrets.h"
+#include "engine/store.h"
+
+namespace {
+
+using namespace bssflow;
+using namespace bssflow::engine;
+using boost::asio::awaitable;
+
+[[noreturn]] void Die(const std::string& message) {
+  std::cerr << "engine_bench: " << message << "\n";
+  std::exit(2);
+}
+
+dsl::Value ValueOf(const char* json) {
+  return dsl::ValueFromJson(nlohmann::json::parse(json)).value();
+}
+
+// A connector that answers every action from a fixed table, at once (no
+// timer, no post), and records nothing: testing::FakeConnector keeps every
+// call it was asked, which would grow without bound over millions of runs.
+class InstantConnector final : public Connector {
+ public:
+  void Answer(const std::string& action, const char* result_json) {
+    results_[action] = ValueOf(result_json);
+  }
+
+  awaitable<ActionOutcome> Call(const std::string& action, const dsl::Value&,
+                                const CallContext&) override {
+    auto it = results_.find(action);
+    if (it == results_.end()) {
+      co_return ActionOutcome::Failure(
+          {"fatal", "unscripted", "no answer for " + action, std::nullopt});
+    }
+    co_return ActionOutcome::Success(it->second);
+  }
+
+ private:
+  std::map<std::string, dsl::Value> results_;
+};
+
+// What every engine of the process shares: the loaded workflow and what it
+// was checked against. Built once, then only read.
+struct Fixture {
+  std::string text;  // bench/engine/provision.yaml
+  ActionCatalog catalog;
+  LoaderContext context;
+  std::optional<SecretBox> secrets;
+  std::shared_ptr<const Workflow> workflow;
+};
+
+ActionCatalog MakeCatalog() {
+  ActionCatalog catalog;
+  std::vector<ActionSpec> specs = {
+      {"bss.get_account", {{"id", true, ""}, {"include", false, ""}}, {}, ""},
+      {"bss.set_sync_status",
+       {{"account_id", true, ""},
+        {"status", true, ""},
+        {"customer_code", false, ""}},
+       {},
+       ""},
+      {"partner_center.domain_exists", {{"domain", true, ""}}, {}, ""},
+      {"partner_center.create_customer",
+       {{"domain", true, ""}, {"account", true, ""}},
+       {"userCredentials.password"},
+       ""},
+  };
+  for (ActionSpec& spec : specs) {
+    if (Status s = catalog.Add(std::move(spec)); !s.ok()) Die(s.message());
+  }
+  return catalog;
+}
+
+const Fixture& TheFixture() {
+  static const Fixture* fixture = [] {
+    auto* f = new Fixture;
+    std::ifstream in(BSSFLOW_BENCH_WORKFLOW);
+    if (!in) Die(std::string("cannot read ") + BSSFLOW_BENCH_WORKFLOW);
+    f->text.assign(std::istreambuf_iterator<char>(in), {});
+    std::string data = BSSFLOW_BENCH_DATA_DIR;
+    auto rules = dsl::PostalCodeRules::LoadFile(data + "/postal_codes.yaml");
+    if (!rules.ok()) Die(rules.status().message());
+    auto fields = dsl::MergeFieldMap::LoadFile(data + "/merge_fields.yaml");
+    if (!fields.ok()) Die(fields.status().message());
+    f->catalog = MakeCatalog();
+    f->context.functions = dsl::BuildDefaultRegistry(rules.value()).value();
+    f->context.merge_fields = fields.value();
+    f->context.actions = &f->catalog;
+    // A fixed key: the secret field of create_customer is sealed in the
+    // journal (AES-256-GCM) as in production.
+    auto key =
+        SecretKey::FromBase64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+    if (!key.ok()) Die(key.status().message());
+    f->secrets.emplace(key.value());
+    LoadResult loaded = LoadWorkflow("provision.yaml", f->text, f->context);
+    if (!loaded.ok()) Die(dsl::RenderAll(loaded.source, loaded.diagnostics));
+    f->workflow = loaded.workflow;
+    return f;
+  }();
+  return *fixture;
+}
+
+std::shared_ptr<InstantConnector> MakeConnector() {
+  auto c = std::make_shared<InstantConnector>();
+  c->Answer("bss.get_account", R"({
+      "id": 7, "name": "Contoso Distribution",
+      "email": "billing.admin@contoso-distribution.com",
+      "phone": "+49 30 1234567",
+      "billing_address": {"street": "Friedrichstrasse 68", "city": "Berlin",
+                          "postal_code": "10117", "country": "DE"},
+      "sync_options": {"domain_prefix": " Contoso ",
+                       "reseller_mpn_id": "1234567"},
+      "reseller": {"name": "Fabrikam", "email": "orders@fabrikam.example"}})");
+  c->Answer("partner_center.domain_exists", R"({"exists": false})");
+  c->Answer("partner_center.create_customer", R"({
+      "id": "5e1b4c1e-8d7a-4b1f-9c55-0a6f3b1f2a11",
+      "userCredentials": {"userName": "admin", "password": "Xq7#pLm2!vR9"}})");
+  c->Answer("bss.set_sync_status", R"({"status": "synchronized"})");
+  c->Answer("notify.send", R"({"id": "n-1"})");
+  return c;
+}
+
+// One engine: a Runner on its own single-threaded io_context, with its own
+// connectors, over a store it does not own. Used by one thread.
+class Engine {
+ public:
+  explicit Engine(JournalStore* store) : io_(1) {
+    connector_ = MakeConnector();
+    for (const char* name : {"bss", "partner_center", "notify"}) {
+      if (Status s = connectors_.Add(name, connector_); !s.ok())
+        Die(s.message());
+    }
+    const Fixture& fixture = TheFixture();
+    RunnerDependencies deps;
+    deps.store = store;
+    deps.connectors = &connectors_;
+    deps.actions = &fixture.catalog;
+    deps.secrets = &*fixture.secrets;
+    deps.clock = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+    // splitmix64, seeded apart per engine: run ids and keys never collide.
+    deps.random = [this] {
+      uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      return z ^ (z >> 31);
+    };
+    state_ = reinterpret_cast<uintptr_t>(this) ^
+             static_cast<uint64_t>(
+                 std::chrono::steady_clock::now().time_since_epoch().count());
+    deps.executor = io_.get_executor();
+    deps.workflows = [](const std::string&, const std::string&) {
+      return TheFixture().workflow;
+    };
+    runner_ = std::make_unique<Runner>(std::move(deps));
+  }
+
+  /// Runs `op` on this engine's io_context until nothing is left to do.
+  template <typename T>
+  T Await(awaitable<T> op) {
+    std::optional<T> out;
+    boost::asio::co_spawn(
+        io_,
+        [&out, op = std::move(op)]() mutable -> awaitable<void> {
+          out.emplace(co_await std::move(op));
+        },
+        [](std::exception_ptr e) {
+          if (e) std::rethrow_exception(e);
+        });
+    io_.run();
+    io_.restart();
+    return std::move(*out);
+  }
+
+  /// Starts a run; an error unless it parked on the confirm.
+  awaitable<Result<RunSummary>> StartParked() {
+    const Fixture& fixture = TheFixture();
+    nlohmann::json inputs = nlohmann::json::object();
+    inputs["account_id"] = 7;
+    inputs["requested_by"] = "alice@fabrikam.example";
+    Result<RunSummary> run = co_await runner_->Start(
+        fixture.workflow, fixture.text, std::move(inputs), "");
+    co_return Expect(std::move(run), RunStatus::kAwaitingConfirmation);
+  }
+
+  /// Confirms a parked run; an error unless it then succeeded.
+  awaitable<Result<RunSummary>> Confirm(std::string run_id) {
+    Result<RunSummary> run = co_await runner_->AnswerConfirmation(
+        std::move(run_id), Answer::kConfirm, "alice@fabrikam.example");
+    co_return Expect(std::move(run), RunStatus::kSucceeded);
+  }
+
+  /// One whole run; an error unless it succeeded.
+  awaitable<Result<RunSummary>> RunOnce() {
+    Result<RunSummary> parked = co_await StartParked();
+    if (!parked.ok()) co_return parked;
+    co_return co_await Confirm(parked.value().run_id);
+  }
+
+  Runner& runner() { return *runner_; }
+
+ private:
+  static Result<RunSummary> Expect(Result<RunSummary> run, RunStatus want) {
+    if (!run.ok() || run.value().status == want) return run;
+    return Status::Error(std::string("run ") + run.value().run_id + " is " +
+                         RunStatusName(run.value().status) + ", expected " +
+                         RunStatusName(want));
+  }
+
+  boost::asio::io_context io_;
+  std::shared_ptr<InstantConnector> connector_;
+  ConnectorSet connectors_;
+  std::unique_ptr<Runner> runner_;
+  uint64_t state_ = 0;
+};
+
+// ---- the store a benchmark runs on (Setup/Teardown take plain functions)
+
+std::unique_ptr<JournalStore> g_store;
+std::filesystem::path g_store_dir;
+
+void SetupMemoryStore(const benchmark::State&) { g_store = MakeMemoryStore(); }
+
+void SetupSqliteStore(const benchmark::State&) {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "engine_bench.XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) Die("cannot create a temp dir");
+  g_store_dir = pattern;
+  auto store = OpenSqliteStore((g_store_dir / "bssflow.db").string());
+  if (!store.ok()) Die(store.status().message());
+  g_store = std::move(store.value());
+}
+
+void TeardownStore(const benchmark::State&) {
+  g_store.reset();
+  if (!g_store_dir.empty()) std::filesystem::remove_all(g_store_dir);
+  g_store_dir.clear();
+  // Gives the freed pages back to the kernel: a store that grows takes new
+  // pages (page faults) in every repetition, not only in the first one.
+  malloc_trim(0);
+}
+
+// Journal events of one whole run of the workflow (the same path each run).
+int64_t EventsPerRun(Engine& engine, JournalStore& store,
+                     benchmark::State& state) {
+  Result<RunSummary> run = engine.Await(engine.RunOnce());
+  if (!run.ok()) {
+    state.SkipWithError(run.status().message().c_str());
+    return 0;
+  }
+  return static_cast<int64_t>(
+      store.ReadJournal(run.value().run_id).value().size());
+}
+
+// Await() needs a value: both loops answer whether they got to the end.
+awaitable<bool> RunLoop(benchmark::State& state, Engine& engine) {
+  for (auto _ : state) {
+    Result<RunSummary> run = co_await engine.RunOnce();
+    if (!run.ok()) {
+      state.SkipWithError(run.status().message().c_str());
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
+void BM_Run(benchmark::State& state) {
+  Engine engine(g_store.get());
+  int64_t events = EventsPerRun(engine, *g_store, state);
+  if (events == 0) return;
+  engine.Await(RunLoop(state, engine));
+  auto runs = static_cast<double>(state.iterations());
+  state.counters["runs"] =
+      benchmark::Counter(runs, benchmark::Counter::kIsRate);
+  state.counters["events"] = benchmark::Counter(
+      runs * static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+
+// ---- the floor: the store's share of a run, without the engine
+
+template <typename T>
+Status StatusOf(const Result<T>& result) {
+  return result.ok() ? Status::Ok() : result.status();
+}
+
+// A JournalStore that passes every call on to `inner` and records it, so
+// that the store work of one run can be made again without the engine.
+class RecordingStore final : public JournalStore {
+ public:
+  /// One recorded call, to be made again for the run `id`.
+  using Call =
+      std::function<Status(JournalStore& store, const std::string& id)>;
+
+  explicit RecordingStore(JournalStore& inner) : inner_(inner) {}
+  const std::vector<Call>& calls() const { return calls_; }
+
+  Status PutDefinition(const std::string& hash, const std::string& name,
+                       const std::string& text) override {
+    calls_.push_back([=](JournalStore& s, const std::string&) {
+      return s.PutDefinition(hash, name, text);
+    });
+    return inner_.PutDefinition(hash, name, text);
+  }
+  Result<std::string> GetDefinition(const std::string& hash) override {
+    return inner_.GetDefinition(hash);
+  }
+  Result<CreatedRun> CreateRun(const NewRun& run) override {
+    calls_.push_back([=](JournalStore& s, const std::string& id) {
+      NewRun again = run;
+      again.id = id;
+      return StatusOf(s.CreateRun(again));
+    });
+    return inner_.CreateRun(run);
+  }
+  Status Append(const std::string& run_id, int64_t expected,
+                const std::vector<Event>& events, RunStatus status,
+                const std::string& step, int64_t time_ms) override {
+    calls_.push_back([=](JournalStore& s, const std::string& id) {
+      return s.Append(id, expected, events, status, step, time_ms);
+    });
+    return inner_.Append(run_id, expected, events, status, step, time_ms);
+  }
+  Result<RunRecord> GetRun(const std::string& run_id) override {
+    calls_.push_back([](JournalStore& s, const std::string& id) {
+      return StatusOf(s.GetRun(id));
+    });
+    return inner_.GetRun(run_id);
+  }
+  Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
+    calls_.push_back([](JournalStore& s, const std::string& id) {
+      return StatusOf(s.ReadJournal(id));
+    });
+    return inner_.ReadJournal(run_id);
+  }
+  Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) override {
+    return inner_.ListRuns(filter);
+  }
+
+ private:
+  JournalStore& inner_;
+  std::vector<Call> calls_;
+};
+
+// The store calls of one whole run (recorded from a real one), made for a
+// new run each iteration: what the store costs a run, the engine's floor.
+void BM_StoreOnly(benchmark::State& state) {
+  RecordingStore recorder(*g_store);
+  Engine engine(&recorder);
+  int64_t events = EventsPerRun(engine, recorder, state);
+  if (events == 0) return;
+  std::vector<RecordingStore::Call> calls = recorder.calls();
+  calls.pop_back();  // the ReadJournal of EventsPerRun
+  int64_t n = 0;
+  for (auto _ : state) {
+    std::string id = "store-only-" + std::to_string(++n);
+    for (const RecordingStore::Call& call : calls) {
+      if (Status s = call(*g_store, id); !s.ok()) {
+        state.SkipWithError(s.message().c_str());
+        break;
+      }
+    }
+  }
+  auto runs = static_cast<double>(state.iterations());
+  state.counters["runs"] =
+      benchmark::Counter(runs, benchmark::Counter::kIsRate);
+  state.counters["events"] = benchmark::Counter(
+      runs * static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+
+// ---- resume latency
+
+double Percentile(std::vector<double>& samples, double p) {
+  if (samples.empty()) return 0;
+  auto at = static_cast<size_t>(p * static_cast<double>(samples.size() - 1));
+  std::nth_element(samples.begin(), samples.begin() + static_cast<long>(at),
+                   samples.end());
+  return samples[at];
+}
+
+// Parks `count` runs, their ids in `ids` unless it is null. False (and the
+// state skipped) on an error.
+awaitable<bool> Park(benchmark::State& state, Engine& engine, int count,
+                     std::vector<std::string>* ids) {
+  for (int i = 0; i < count; ++i) {
+    Result<RunSummary> run = co_await engine.StartParked();
+    if (!run.ok()) {
+      state.SkipWithError(run.status().message().c_str());
+      co_return false;
+    }
+    if (ids != nullptr) ids->push_back(run.value().run_id);
+  }
+  co_return true;
+}
+
+awaitable<bool> ResumeLoop(benchmark::State& state, Engine& engine,
+                           std::vector<double>& micros) {
+  constexpr int kBatch = 1000;
+  std::vector<std::string> parked;
+  if (!co_await Park(state, engine, kBatch, &parked)) co_return false;
+  for (auto _ : state) {
+    if (parked.empty()) {
+      state.PauseTiming();
+      if (!co_await Park(state, engine, kBatch, &parked)) co_return false;
+      state.ResumeTiming();
+    }
+    std::string id = std::move(parked.back());
+    parked.pop_back();
+    auto begin = std::chrono::steady_clock::now();
+    Result<RunSummary> run = co_await engine.Confirm(std::move(id));
+    auto end = std::chrono::steady_clock::now();
+    if (!run.ok()) {
+      state.SkipWithError(run.status().message().c_str());
+      co_return false;
+    }
+    micros.push_back(
+        std::chrono::duration<double, std::micro>(end - begin).count());
+  }
+  co_return true;
+}
+
+void BM_Resume(benchmark::State& state) {
+  Engine engine(g_store.get());
+  std::vector<double> micros;
+  engine.Await(ResumeLoop(state, engine, micros));
+  state.counters["p50_us"] = Percentile(micros, 0.50);
+  state.counters["p99_us"] = Percentile(micros, 0.99);
+}
+
+// ---- memory per parked run
+
+int g_parked_runs = 100000;
+int g_parked_runs_sqlite = 10000;
+
+// Resident set size in bytes, from /proc/self/statm (second field, pages).
+double ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  long size = 0, resident = 0;
+  statm >> size >> resident;
+  return static_cast<double>(resident) *
+         static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// Bytes malloc has handed out and not taken back (all arenas, mmap'ed
+// blocks included).
+double HeapInUseBytes() {
+  struct mallinfo2 info = mallinfo2();
+  return static_cast<double>(info.uordblks + info.hblkhd);
+}
+
+// The journal length of one run that is awaiting its confirmation.
+double ParkedJournalLength(JournalStore& store) {
+  RunFilter filter;
+  filter.statuses = {RunStatus::kAwaitingConfirmation};
+  filter.limit = 1;
+  std::vector<RunRecord> runs = store.ListRuns(filter).value();
+  if (runs.empty()) return 0;
+  return static_cast<double>(store.ReadJournal(runs[0].id).value().size());
+}
+
+// Registered with Iterations(1): one iteration parks all N = range(0) runs.
+void BM_ParkedRuns(benchmark::State& state) {
+  Engine engine(g_store.get());
+  // One whole run first, so that whatever is built on first use (the
+  // definition in the store, the Runner's workflow cache) is not counted.
+  if (EventsPerRun(engine, *g_store, state) == 0) return;
+  // Gives the pages freed by earlier benchmarks back to the kernel, so that
+  // the runs below cannot hide in memory that is already resident.
+  malloc_trim(0);
+  double rss_before = ResidentBytes(), heap_before = HeapInUseBytes();
+  auto count = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    if (!engine.Await(Park(state, engine, count, nullptr))) return;
+  }
+  double rss_after = ResidentBytes(), heap_after = HeapInUseBytes();
+  if (engine.runner().active_runs() != 0)
+    state.SkipWithError("a parked run is still being driven");
+  auto n = static_cast<double>(count);
+  state.counters["rss_per_run"] = (rss_after - rss_before) / n;
+  state.counters["heap_per_run"] = (heap_after - heap_before) / n;
+  state.counters["rss_MB"] = (rss_after - rss_before) / 1e6;
+  state.counters["events_per_run"] = ParkedJournalLength(*g_store);
+  state.counters["parked"] = benchmark::Counter(n, benchmark::Counter::kIsRate);
+}
+
+// Takes `--parked_runs=N` and `--parked_runs_sqlite=N` out of argv.
+void ParseOwnFlags(int& argc, char** argv) {
+  struct Flag {
+    std::string prefix;
+    int* value;
+  };
+  const Flag flags[] = {{"--parked_runs=", &g_parked_runs},
+                        {"--parked_runs_sqlite=", &g_parked_runs_sqlite}};
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    bool ours = false;
+    for (const Flag& flag : flags) {
+      if (arg.rfind(flag.prefix, 0) != 0) continue;
+      *flag.value = std::atoi(arg.c_str() + flag.prefix.size());
+      if (*flag.value <= 0) Die(flag.prefix + " needs a positive number");
+      ours = true;
+    }
+    if (!ours) argv[out++] = argv[i];
+  }
+  argc = out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ParseOwnFlags(argc, argv);
+  TheFixture();  // a workflow that does not load stops here, not mid-run
+  struct StoreKind {
+    std::string name;
+    void (*setup)(const benchmark::State&);
+    int parked_runs;
+  };
+  const StoreKind stores[] = {
+      {"memory", SetupMemoryStore, g_parked_runs},
+      {"sqlite", SetupSqliteStore, g_parked_runs_sqlite}};
+  for (const StoreKind& store : stores) {
+    benchmark::RegisterBenchmark(("BM_Run/" + store.name).c_str(), BM_Run)
+        ->Setup(store.setup)
+        ->Teardown(TeardownStore)
+        ->UseRealTime()
+        ->Threads(1)
+        ->Threads(2);
+  }
+  for (const StoreKind& store : stores) {
+    benchmark::RegisterBenchmark(("BM_StoreOnly/" + store.name).c_str(),
+                                 BM_StoreOnly)
+        ->Setup(store.setup)
+        ->Teardown(TeardownStore)
+        ->UseRealTime();
+  }
+  for (const StoreKind& store : stores) {
+    benchmark::RegisterBenchmark(("BM_Resume/" + store.name).c_str(), BM_Resume)
+        ->Setup(store.setup)
+        ->Teardown(TeardownStore)
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
+  }
+  for (const StoreKind& store : stores) {
+    benchmark::RegisterBenchmark(("BM_ParkedRuns/" + store.name).c_str(),
+                                 BM_ParkedRuns)
+        ->Setup(store.setup)
+        ->Teardown(TeardownStore)
+        ->Arg(store.parked_runs)
+        ->Iterations(1)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
