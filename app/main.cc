@@ -6,7 +6,10 @@
 #include <iterator>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "app/eval_command.h"
+#include "app/run_command.h"
 #include "app/validate_command.h"
 #include "dsl/merge_fields.h"
 #include "dsl/postal_codes.h"
@@ -81,6 +84,85 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  // ---- the commands that run workflows and read runs
+  std::string state_dir;
+  const std::string state_help =
+      "Directory of the journal (journal.db) and the secret key (default: "
+      "$BSSFLOW_STATE_DIR, else $XDG_STATE_HOME/bssflow, else "
+      "~/.local/state/bssflow)";
+  const std::string run_exit_codes =
+      "Exit status: 0 succeeded, 1 failed (or the workflow is invalid), 2 "
+      "usage or\nengine error, 3 awaiting a confirmation, 4 cancelled.";
+
+  bssflow::app::RunOptions run;
+  std::string input_file;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run a workflow once, printing each step as it happens");
+  run_cmd->add_option("workflow", run.workflow_file, "Workflow file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* input_opt = run_cmd->add_option(
+      "--input", run.input_json, "The inputs, a JSON object, e.g. "
+                                 "'{\"account_id\": \"A-1001\"}'");
+  run_cmd
+      ->add_option("--input-file", input_file,
+                   "Read the inputs from a JSON file; - reads standard input")
+      ->excludes(input_opt);
+  run_cmd->add_option("--answer", run.answers,
+                      "Answer a confirm step: STEP=confirm or STEP=reject "
+                      "(repeatable); unanswered prompts are asked on the "
+                      "terminal");
+  run_cmd->add_option("--by", run.by,
+                      "Who answers the prompts, for the journal (default: "
+                      "$USER)");
+  run_cmd->add_option("--state-dir", state_dir, state_help);
+  run_cmd->footer(run_exit_codes +
+                  "\nExample: bssflow run workflows/examples/"
+                  "provision-tenant.yaml --input '{...}' --answer "
+                  "confirm_link=confirm");
+
+  bssflow::app::AnswerOptions answer;
+  CLI::App* answer_cmd = app.add_subcommand(
+      "answer", "Answer the confirmation a run waits for, and drive it on");
+  answer_cmd->add_option("run", answer.run_id, "Run id")->required();
+  answer_cmd->add_option("decision", answer.decision, "confirm or reject")
+      ->required()
+      ->check(CLI::IsMember({"confirm", "reject"}));
+  answer_cmd->add_option("--by", answer.by, "Who answers (default: $USER)");
+  answer_cmd->add_option("--state-dir", state_dir, state_help);
+  answer_cmd->footer(run_exit_codes);
+
+  CLI::App* resume_cmd = app.add_subcommand(
+      "resume",
+      "Drive every unfinished run on from its journal (after a crash or a "
+      "kill)");
+  resume_cmd->add_option("--state-dir", state_dir, state_help);
+  resume_cmd->footer(
+      "Completed calls are not repeated; a call sent but never answered is "
+      "sent\nagain with the same idempotency key. Runs waiting for a "
+      "confirmation stay\nwaiting. Exit status: 0 every run was driven, 2 "
+      "otherwise.");
+
+  bssflow::app::ListOptions list;
+  CLI::App* runs_cmd = app.add_subcommand("runs", "List runs, oldest first");
+  runs_cmd->add_option("--status", list.statuses,
+                       "Only runs in this status (repeatable): pending, "
+                       "running, awaiting_confirmation, succeeded, failed, "
+                       "cancelled");
+  runs_cmd->add_option("--workflow", list.workflow,
+                       "Only runs of this workflow (its name)");
+  runs_cmd->add_option("--limit", list.limit, "At most this many runs")
+      ->default_val(50)
+      ->check(CLI::PositiveNumber);
+  runs_cmd->add_option("--state-dir", state_dir, state_help);
+
+  std::string show_run;
+  CLI::App* show_cmd =
+      app.add_subcommand("show", "Show a run and its journal, step by step");
+  show_cmd->add_option("run", show_run, "Run id")->required();
+  show_cmd->add_option("--state-dir", state_dir, state_help);
+  show_cmd->footer("Secrets appear as ***.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -95,6 +177,32 @@ int main(int argc, char** argv) {
     return bssflow::app::kExitUsage;
   }
 
+  bssflow::app::EngineOptions engine;
+  engine.state_dir = state_dir;
+  if (run_cmd->parsed()) {
+    if (!input_file.empty() && !ReadInput(input_file, run.input_json)) {
+      std::cerr << "bssflow run: cannot read input file '" << input_file
+                << "'\n";
+      return bssflow::app::kRunUsage;
+    }
+    run.interactive = input_file != "-" && ::isatty(STDIN_FILENO) != 0;
+    run.engine = engine;
+    return bssflow::app::RunWorkflow(run, std::cin, std::cout, std::cerr);
+  }
+  if (answer_cmd->parsed()) {
+    answer.engine = engine;
+    return bssflow::app::AnswerRun(answer, std::cout, std::cerr);
+  }
+  if (resume_cmd->parsed()) {
+    return bssflow::app::ResumeRuns(engine, std::cout, std::cerr);
+  }
+  if (runs_cmd->parsed()) {
+    list.engine = engine;
+    return bssflow::app::ListRuns(list, std::cout, std::cerr);
+  }
+  if (show_cmd->parsed()) {
+    return bssflow::app::ShowRun(show_run, engine, std::cout, std::cerr);
+  }
   if (validate_cmd->parsed()) {
     return bssflow::app::RunValidate(validate, std::cout, std::cerr);
   }

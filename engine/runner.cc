@@ -1,6 +1,11 @@
 #include "engine/runner.h"
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 #include <utility>
 
@@ -139,6 +144,61 @@ boost::asio::awaitable<Result<RunSummary>> Runner::Resume(std::string run_id) {
   co_return co_await Drive(std::move(record.value()), workflow.value());
 }
 
+namespace {
+
+// Every run of the store in `statuses`, page by page.
+Result<std::vector<RunRecord>> ListAll(JournalStore& store,
+                                       std::vector<RunStatus> statuses) {
+  RunFilter filter;
+  filter.statuses = std::move(statuses);
+  filter.limit = 1000;
+  std::vector<RunRecord> all;
+  while (true) {
+    Result<std::vector<RunRecord>> page = store.ListRuns(filter);
+    if (!page.ok()) return page.status();
+    for (RunRecord& run : page.value()) all.push_back(std::move(run));
+    if (page.value().size() < static_cast<size_t>(filter.limit)) return all;
+    filter.after_id = all.back().id;
+  }
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<std::vector<Runner::Resumed>>>
+Runner::ResumeUnfinished() {
+  Result<std::vector<RunRecord>> unfinished =
+      ListAll(*deps_.store, {RunStatus::kPending, RunStatus::kRunning});
+  if (!unfinished.ok()) co_return unfinished.status();
+  const size_t count = unfinished.value().size();
+  auto results = std::make_shared<std::vector<Resumed>>(count);
+  auto remaining = std::make_shared<size_t>(count);
+  // Signalled (cancelled) when the last drive ends; it never expires.
+  auto done = std::make_shared<boost::asio::steady_timer>(
+      deps_.executor, std::chrono::steady_clock::time_point::max());
+  for (size_t i = 0; i < count; ++i) {
+    (*results)[i].run_id = unfinished.value()[i].id;
+    boost::asio::co_spawn(
+        deps_.executor,
+        [this, i, results, remaining, done]() -> boost::asio::awaitable<void> {
+          Resumed& resumed = (*results)[i];
+          Result<RunSummary> summary = co_await Resume(resumed.run_id);
+          if (summary.ok()) {
+            resumed.run_status = summary.value().status;
+          } else {
+            resumed.status = summary.status();
+          }
+          if (--*remaining == 0) done->cancel();
+        },
+        boost::asio::detached);
+  }
+  if (count > 0) {
+    boost::system::error_code ignored;
+    co_await done->async_wait(
+        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  }
+  co_return std::move(*results);
+}
+
 boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
     std::string run_id, Answer answer, std::string by) {
   Result<RunRecord> record = deps_.store->GetRun(run_id);
@@ -160,6 +220,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
       AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
                     RunStatus::kRunning, run.current_step, event.time_ms);
   if (!appended.ok()) co_return appended;
+  if (deps_.on_event) deps_.on_event(run_id, event);
   co_return co_await Resume(run_id);
 }
 
@@ -181,8 +242,11 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   event.type = event_type::kRunFinished;
   event.data = {{"status", "cancelled"}};
   event.time_ms = deps_.clock();
-  co_return AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
-                          RunStatus::kCancelled, "", event.time_ms);
+  Status appended =
+      AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
+                    RunStatus::kCancelled, "", event.time_ms);
+  if (appended.ok() && deps_.on_event) deps_.on_event(run_id, event);
+  co_return appended;
 }
 
 boost::asio::awaitable<Result<RunSummary>> Runner::Drive(

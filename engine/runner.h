@@ -41,6 +41,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "engine/actions.h"
@@ -86,6 +87,11 @@ struct RunnerDependencies {
   std::function<std::shared_ptr<const Workflow>(const std::string& hash,
                                                 const std::string& text)>
       workflows;
+  /// Called on the executor after events of a run were appended, once per
+  /// event and in order (to print a run as it goes, or to log it). Events
+  /// hold secrets sealed only. Must not call back into the Runner. May be
+  /// empty.
+  std::function<void(const std::string& run_id, const Event& event)> on_event;
 };
 
 /// Starts, resumes, answers and cancels runs. Infrastructure failures (the
@@ -117,6 +123,23 @@ class Runner {
   /// with; a finished or parked run is returned as it stands.
   boost::asio::awaitable<Result<RunSummary>> Resume(std::string run_id);
 
+  /// What ResumeUnfinished did with one run.
+  struct Resumed {
+    std::string run_id;
+    /// Where the run stands, or why it could not be driven (it stays
+    /// unfinished, for the next start).
+    Status status;
+    RunStatus run_status = RunStatus::kPending;
+  };
+
+  /// Drives every unfinished run of the store at once: the pending and
+  /// running ones, which a crash, a kill or a shutdown interrupted. Each goes
+  /// on from its journal, on the definition it started with; runs parked on
+  /// a confirmation stay parked. Returns when every drive has finished or
+  /// parked, in the order the store lists the runs; an error when the store
+  /// cannot list them.
+  boost::asio::awaitable<Result<std::vector<Resumed>>> ResumeUnfinished();
+
   /// Journals the answer to the run's pending confirmation (`by`: who
   /// answered) and drives the run on. An error when the run is not awaiting
   /// a confirmation.
@@ -130,6 +153,12 @@ class Runner {
   /// is.
   boost::asio::awaitable<Status> Cancel(std::string run_id);
 
+  /// Whether `inputs` suit `workflow`: a JSON object with every required
+  /// input, no undeclared one, and each of its declared kind. Start checks
+  /// this too; callers use it to tell bad input from a failing engine.
+  static Status CheckInputs(const Workflow& workflow,
+                            const nlohmann::json& inputs);
+
   /// Runs being driven right now (not parked ones).
   size_t active_runs() const { return active_.size(); }
 
@@ -137,7 +166,6 @@ class Runner {
   boost::asio::awaitable<Result<RunSummary>> Drive(
       RunRecord record, std::shared_ptr<const Workflow> workflow);
   Result<std::shared_ptr<const Workflow>> WorkflowOf(const RunRecord& record);
-  Status CheckInputs(const Workflow& workflow, const nlohmann::json& inputs);
 
   RunnerDependencies deps_;
   /// Runs being driven, by id; the drive's coroutine owns the ActiveRun.

@@ -151,7 +151,11 @@ Status RunDriver::Append(std::vector<Event> events, RunStatus status,
   if (!s.ok()) return s;
   record_.last_sequence = sequence;
   record_.status = status;
-  for (Event& event : events) Index(appended_.emplace_back(std::move(event)));
+  for (Event& event : events) {
+    const Event& kept = appended_.emplace_back(std::move(event));
+    Index(kept);
+    if (deps_.on_event) deps_.on_event(record_.id, kept);
+  }
   return s;
 }
 

@@ -1,0 +1,104 @@
+#include "app/local_engine.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <sstream>
+
+namespace bssflow::app {
+
+namespace {
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+// mkdir -p with mode 0700 for what it creates.
+Status MakeDirectories(const std::string& path) {
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string prefix = path.substr(0, slash);
+    if (!prefix.empty() && ::mkdir(prefix.c_str(), 0700) != 0 &&
+        errno != EEXIST) {
+      return Status::Error("cannot create the state directory " + path +
+                           ": " + std::strerror(errno));
+    }
+    if (slash == std::string::npos) return Status::Ok();
+  }
+}
+
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string DefaultStateDir() {
+  std::string state = EnvOr("BSSFLOW_STATE_DIR", "");
+  if (!state.empty()) return state;
+  std::string xdg = EnvOr("XDG_STATE_HOME", "");
+  if (!xdg.empty()) return xdg + "/bssflow";
+  std::string home = EnvOr("HOME", "");
+  if (!home.empty()) return home + "/.local/state/bssflow";
+  return ".bssflow";
+}
+
+Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
+  if (options.state_dir.empty()) options.state_dir = DefaultStateDir();
+  std::unique_ptr<LocalEngine> engine(new LocalEngine());
+  std::ostringstream data_error;
+  auto context = MakeLoaderContext(options.data, "", data_error);
+  if (!context.has_value()) {
+    std::string message = data_error.str();
+    // MakeLoaderContext writes "bssflow : reason\n"; keep the reason.
+    message = message.substr(message.find(": ") + 2);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    return Status::Error(message);
+  }
+  engine->context_ = *context;
+  engine->context_.actions = options.actions.get();
+  if (Status made = MakeDirectories(options.state_dir); !made.ok()) return made;
+  auto store = engine::OpenSqliteStore(options.state_dir + "/journal.db");
+  if (!store.ok()) return store.status();
+  engine->store_ = std::move(store.value());
+  auto key = engine::SecretKey::FromEnvironmentOrDataDir(options.state_dir);
+  if (!key.ok()) return key.status();
+  engine->secrets_.emplace(std::move(key.value()));
+  engine->options_ = std::move(options);
+  if (engine->options_.connectors == nullptr) {
+    engine->options_.connectors = std::make_shared<engine::ConnectorSet>();
+  }
+
+  engine::RunnerDependencies deps;
+  deps.store = engine->store_.get();
+  deps.connectors = engine->options_.connectors.get();
+  deps.actions = engine->options_.actions.get();
+  deps.secrets = &*engine->secrets_;
+  deps.clock = WallClockMs;
+  deps.random = [generator = std::mt19937_64(std::random_device{}())]() mutable {
+    return generator();
+  };
+  deps.executor = engine->io_.get_executor();
+  LocalEngine* self = engine.get();
+  deps.workflows = [self](const std::string& hash, const std::string& text) {
+    return self->LoadStored(hash, text);
+  };
+  deps.on_event = engine->options_.on_event;
+  engine->runner_ = std::make_unique<engine::Runner>(std::move(deps));
+  return engine;
+}
+
+std::shared_ptr<const engine::Workflow> LocalEngine::LoadStored(
+    const std::string& hash, const std::string& text) {
+  engine::LoadResult loaded =
+      engine::LoadWorkflow("definition " + hash.substr(0, 12), text, context_);
+  return loaded.workflow;
+}
+
+}  // namespace bssflow::app

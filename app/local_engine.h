@@ -1,0 +1,94 @@
+// The engine as one CLI command uses it: the journal store and secret key in
+// the state directory, the connectors, and a Runner on a single-threaded
+// io_context that the command drives to completion.
+#ifndef BSSFLOW_APP_LOCAL_ENGINE_H_
+#define BSSFLOW_APP_LOCAL_ENGINE_H_
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/workflow_files.h"
+#include "base/status.h"
+#include "engine/actions.h"
+#include "engine/connector.h"
+#include "engine/loader.h"
+#include "engine/runner.h"
+#include "engine/secrets.h"
+#include "engine/store.h"
+
+namespace bssflow::app {
+
+/// $BSSFLOW_STATE_DIR; else $XDG_STATE_HOME/bssflow; else
+/// $HOME/.local/state/bssflow; else ./.bssflow.
+std::string DefaultStateDir();
+
+struct EngineOptions {
+  /// Holds journal.db (the SQLite journal) and secret.key; created (mode
+  /// 0700) when missing. Empty: DefaultStateDir().
+  std::string state_dir;
+  DataFiles data = DefaultDataFiles();
+  /// The connectors runs reach, and their manifests. Null: none (a `call`
+  /// step then fails with "no connector").
+  std::shared_ptr<const engine::ConnectorSet> connectors;
+  std::shared_ptr<const engine::ActionCatalog> actions;
+  /// Called for every event a run appends (engine::RunnerDependencies).
+  std::function<void(const std::string&, const engine::Event&)> on_event;
+};
+
+/// Owns everything a Runner needs; used from one thread.
+class LocalEngine {
+ public:
+  /// Opens the state directory's store and key, and reads the data files;
+  /// an error names what could not be opened.
+  static Result<std::unique_ptr<LocalEngine>> Open(EngineOptions options);
+
+  LocalEngine(const LocalEngine&) = delete;
+  LocalEngine& operator=(const LocalEngine&) = delete;
+  ~LocalEngine() = default;
+
+  engine::Runner& runner() { return *runner_; }
+  engine::JournalStore& store() { return *store_; }
+  const engine::LoaderContext& loader_context() const { return context_; }
+  const std::string& state_dir() const { return options_.state_dir; }
+
+  /// Runs `task` on the engine's io_context until it completes (and every
+  /// run it started has finished or parked); its result.
+  template <typename T>
+  T Await(boost::asio::awaitable<T> task) {
+    std::optional<T> result;
+    boost::asio::co_spawn(
+        io_,
+        [&result, task = std::move(task)]() mutable
+        -> boost::asio::awaitable<void> { result.emplace(co_await std::move(task)); },
+        [](std::exception_ptr failure) {
+          if (failure) std::rethrow_exception(failure);
+        });
+    io_.restart();
+    io_.run();
+    return std::move(*result);
+  }
+
+ private:
+  LocalEngine() = default;
+  std::shared_ptr<const engine::Workflow> LoadStored(const std::string& hash,
+                                                     const std::string& text);
+
+  EngineOptions options_;
+  engine::LoaderContext context_;
+  std::unique_ptr<engine::JournalStore> store_;
+  std::optional<engine::SecretBox> secrets_;
+  std::unique_ptr<engine::Runner> runner_;
+  /// Last, so that it goes first: runs still suspended in it end while the
+  /// Runner and the store they refer to are alive.
+  boost::asio::io_context io_;
+};
+
+}  // namespace bssflow::app
+
+#endif  // BSSFLOW_APP_LOCAL_ENGINE_H_

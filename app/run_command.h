@@ -1,0 +1,81 @@
+// The commands that run workflows on the local engine (local_engine.h):
+//   bssflow run WORKFLOW [--input JSON] [--answer STEP=confirm|reject]...
+//   bssflow answer RUN confirm|reject
+//   bssflow resume
+// and the ones that read its journal:
+//   bssflow runs [--status S] [--workflow W]
+//   bssflow show RUN
+#ifndef BSSFLOW_APP_RUN_COMMAND_H_
+#define BSSFLOW_APP_RUN_COMMAND_H_
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "app/local_engine.h"
+
+namespace bssflow::app {
+
+/// Exit codes of the run commands: what became of the run.
+enum RunExitCode {
+  kRunSucceeded = 0,
+  kRunFailed = 1,  // the run failed, or the workflow file is invalid
+  kRunUsage = 2,   // bad flags or input, or the engine could not work
+  kRunAwaitingConfirmation = 3,
+  kRunCancelled = 4,
+};
+
+struct RunOptions {
+  std::string workflow_file;
+  /// The inputs, a JSON object's text; empty: {}.
+  std::string input_json;
+  /// Answers to confirm steps, "STEP=confirm" or "STEP=reject".
+  std::vector<std::string> answers;
+  /// Who answers (journaled); empty: $USER.
+  std::string by;
+  /// Ask confirmations without an --answer on `in` (a terminal).
+  bool interactive = false;
+  EngineOptions engine;
+};
+
+/// Runs the workflow once: validates it (diagnostics and exit 1 when
+/// invalid), starts a run, prints each event as it is journaled, answers
+/// confirmations from `answers` or by asking on `in` when `interactive`,
+/// and returns the exit code of the run's final status.
+int RunWorkflow(const RunOptions& options, std::istream& in, std::ostream& out,
+                std::ostream& err);
+
+struct AnswerOptions {
+  std::string run_id;
+  std::string decision;  // "confirm" or "reject"
+  std::string by;
+  EngineOptions engine;
+};
+
+/// Answers the pending confirmation of a run and drives it on, printing its
+/// events; the exit code of where the run stands then.
+int AnswerRun(const AnswerOptions& options, std::ostream& out,
+              std::ostream& err);
+
+/// Drives every unfinished run of the state directory (after a crash or a
+/// kill), printing their events; 0 when every run could be driven.
+int ResumeRuns(const EngineOptions& engine, std::ostream& out,
+               std::ostream& err);
+
+struct ListOptions {
+  std::vector<std::string> statuses;
+  std::string workflow;
+  int limit = 50;
+  EngineOptions engine;
+};
+
+/// Prints a table of runs, newest last: id, workflow, status, step, times.
+int ListRuns(const ListOptions& options, std::ostream& out, std::ostream& err);
+
+/// Prints a run and its journal, one event per line, secrets as ***.
+int ShowRun(const std::string& run_id, const EngineOptions& engine,
+            std::ostream& out, std::ostream& err);
+
+}  // namespace bssflow::app
+
+#endif  // BSSFLOW_APP_RUN_COMMAND_H_

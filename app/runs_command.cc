@@ -1,0 +1,94 @@
+// `bssflow runs` and `bssflow show`: reading the journal store.
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+
+#include "app/event_format.h"
+#include "app/run_command.h"
+
+namespace bssflow::app {
+
+namespace {
+
+std::string Pad(std::string text, size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+void PrintRunLine(const engine::RunRecord& run, std::ostream& out) {
+  out << Pad(run.id, 38) << Pad(run.workflow, 24)
+      << Pad(engine::RunStatusName(run.status), 23)
+      << Pad(run.current_step.empty() ? "-" : run.current_step, 24)
+      << FormatTimestamp(run.created_ms) << "\n";
+}
+
+}  // namespace
+
+int ListRuns(const ListOptions& options, std::ostream& out,
+             std::ostream& err) {
+  engine::RunFilter filter;
+  for (const std::string& name : options.statuses) {
+    std::optional<engine::RunStatus> status = engine::ParseRunStatus(name);
+    if (!status.has_value()) {
+      err << "bssflow runs: unknown status '" << name
+          << "'; one of pending, running, awaiting_confirmation, succeeded, "
+             "failed, cancelled\n";
+      return kRunUsage;
+    }
+    filter.statuses.push_back(*status);
+  }
+  filter.workflow = options.workflow;
+  filter.limit = std::max(1, options.limit);
+  auto engine = LocalEngine::Open(options.engine);
+  if (!engine.ok()) {
+    err << "bssflow runs: " << engine.status().message() << "\n";
+    return kRunUsage;
+  }
+  auto runs = engine.value()->store().ListRuns(filter);
+  if (!runs.ok()) {
+    err << "bssflow runs: " << runs.status().message() << "\n";
+    return kRunUsage;
+  }
+  out << Pad("RUN", 38) << Pad("WORKFLOW", 24) << Pad("STATUS", 23)
+      << Pad("STEP", 24) << "CREATED\n";
+  for (const engine::RunRecord& run : runs.value()) PrintRunLine(run, out);
+  if (runs.value().size() == static_cast<size_t>(filter.limit)) {
+    out << "(the first " << filter.limit << " runs; --limit shows more)\n";
+  }
+  return 0;
+}
+
+int ShowRun(const std::string& run_id, const EngineOptions& options,
+            std::ostream& out, std::ostream& err) {
+  auto engine = LocalEngine::Open(options);
+  if (!engine.ok()) {
+    err << "bssflow show: " << engine.status().message() << "\n";
+    return kRunUsage;
+  }
+  engine::JournalStore& store = engine.value()->store();
+  auto run = store.GetRun(run_id);
+  auto journal = run.ok() ? store.ReadJournal(run_id) : run.status();
+  if (!journal.ok()) {
+    err << "bssflow show: " << journal.status().message() << "\n";
+    return kRunUsage;
+  }
+  const engine::RunRecord& r = run.value();
+  out << "run       " << r.id << "\n"
+      << "workflow  " << r.workflow << " (definition "
+      << r.definition_hash.substr(0, 12) << ")\n"
+      << "status    " << engine::RunStatusName(r.status) << "\n";
+  if (!r.current_step.empty()) out << "step      " << r.current_step << "\n";
+  out << "inputs    " << MaskSealed(r.inputs).dump() << "\n"
+      << "created   " << FormatTimestamp(r.created_ms) << "\n"
+      << "updated   " << FormatTimestamp(r.updated_ms) << "\n\n";
+  for (const engine::Event& event : journal.value()) {
+    char sequence[16];
+    std::snprintf(sequence, sizeof sequence, "%4lld ",
+                  static_cast<long long>(event.sequence));
+    out << sequence << FormatClock(event.time_ms) << "  "
+        << DescribeEvent(event) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace bssflow::app
