@@ -62,20 +62,28 @@ class LocalEngine {
   template <typename T>
   T Await(boost::asio::awaitable<T> task) {
     std::optional<T> result;
-    boost::asio::co_spawn(
-        io_,
+    RunToCompletion(
         [&result, task = std::move(task)]() mutable
-        -> boost::asio::awaitable<void> { result.emplace(co_await std::move(task)); },
-        [](std::exception_ptr failure) {
-          if (failure) std::rethrow_exception(failure);
-        });
-    io_.restart();
-    io_.run();
+        -> boost::asio::awaitable<void> { result.emplace(co_await std::move(task)); });
     return std::move(*result);
+  }
+  void Await(boost::asio::awaitable<void> task) {
+    RunToCompletion([task = std::move(task)]() mutable
+                    -> boost::asio::awaitable<void> { co_await std::move(task); });
   }
 
  private:
   LocalEngine() = default;
+  /// Spawns `start()` on io_ and runs io_ until no work is left; an
+  /// exception escaping the coroutine is rethrown.
+  template <typename Start>
+  void RunToCompletion(Start start) {
+    boost::asio::co_spawn(io_, std::move(start), [](std::exception_ptr failure) {
+      if (failure) std::rethrow_exception(failure);
+    });
+    io_.restart();
+    io_.run();
+  }
   std::shared_ptr<const engine::Workflow> LoadStored(const std::string& hash,
                                                      const std::string& text);
 
