@@ -1,6 +1,7 @@
 // Domain functions for provisioning rules: contact checks, postal codes and
 // small string helpers.
 #include "dsl/functions.h"
+#include "dsl/nondeterminism.h"
 #include "dsl/postal_codes.h"
 #include "dsl/regex.h"
 
@@ -98,6 +99,20 @@ FunctionImpl PostalCodeValid(std::shared_ptr<const PostalCodeRules> rules) {
   };
 }
 
+// now() and uuid(): no arguments, never folded at planning time, answered
+// by the source installed for the evaluation (nondeterminism.h).
+FunctionDecl Nondeterministic(std::string name, std::string synopsis,
+                              std::string (*text)()) {
+  FunctionDecl d;
+  d.name = std::move(name);
+  d.min_args = d.max_args = 0;
+  d.result = ValueKind::kString;
+  d.pure = false;
+  d.synopsis = std::move(synopsis);
+  d.impl = [text](Args) { return Value::String(text()); };
+  return d;
+}
+
 FunctionDecl StringFunction(std::string name, bool receiver, ValueKind result,
                             std::string synopsis, FunctionImpl impl) {
   FunctionDecl d;
@@ -159,6 +174,12 @@ Status RegisterDomainFunctions(FunctionRegistry& r,
     return x.is_error() || x.is_null() ? *args[1] : x;
   };
   decls.push_back(std::move(fallback));
+  decls.push_back(Nondeterministic(
+      "now", "now() -> string (RFC 3339, UTC, e.g. \"2026-11-23T09:30:00.250Z\")",
+      [] { return FormatRfc3339(CurrentNondeterminism().NowMs()); }));
+  decls.push_back(Nondeterministic(
+      "uuid", "uuid() -> string (a version 4 UUID)",
+      [] { return CurrentNondeterminism().NewUuid(); }));
   for (FunctionDecl& d : decls) {
     if (Status s = r.Register(std::move(d)); !s.ok()) return s;
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "dsl/compiler.h"
+#include "dsl/nondeterminism.h"
 #include "engine/runner.h"
 
 namespace bssflow::engine {
@@ -90,6 +91,30 @@ struct StepHistory {
   const Event* failed = nullptr;
 };
 
+/// now() and uuid() of a run's steps (dsl/nondeterminism.h), decided by
+/// the journal so that every drive and replay of a step sees the same
+/// values: now() is the time journaled with the step's step_started event;
+/// the n-th uuid() a step evaluates is derived from the run id, the step id
+/// and n.
+class StepNondeterminism : public dsl::Nondeterminism {
+ public:
+  void Enter(const std::string& run_id, const std::string& step,
+             int64_t time_ms, int* uuid_count) {
+    run_id_ = &run_id;
+    step_ = &step;
+    time_ms_ = time_ms;
+    uuid_count_ = uuid_count;
+  }
+  int64_t NowMs() override { return time_ms_; }
+  std::string NewUuid() override;
+
+ private:
+  const std::string* run_id_ = nullptr;
+  const std::string* step_ = nullptr;
+  int64_t time_ms_ = 0;
+  int* uuid_count_ = nullptr;
+};
+
 class RunDriver {
  public:
   RunDriver(const RunnerDependencies& deps, RunRecord record,
@@ -157,6 +182,8 @@ class RunDriver {
                                     dsl::Value& out);
   StepError ExpressionError(const Step& step, const Position& position,
                             const std::string& text, const dsl::Error& error);
+  /// Points now() and uuid() at `step` for the evaluation that follows.
+  StepNondeterminism& NondeterminismOf(const Step& step);
 
   // ---- state
   /// Adds `event` to history_; `event` must not move afterwards.
@@ -192,6 +219,12 @@ class RunDriver {
   /// The clear texts of the secrets this drive has seen (call results'
   /// secret fields), for SealCopies.
   std::vector<std::string> secrets_;
+  StepNondeterminism nondeterminism_;
+  /// uuid() calls evaluated so far by each step in this drive.
+  std::map<std::string, int> uuid_counts_;
+  /// The start time of steps that evaluated something before their
+  /// step_started event was appended; Append journals that time with it.
+  std::map<std::string, int64_t> step_times_;
   /// The definition's text, read when an expression error needs positions.
   std::optional<std::string> definition_;
 };

@@ -1,7 +1,9 @@
 // A drive's state: evaluating conditions and templates against the run's
 // variables (failures become step errors positioned in the workflow file),
 // and appending to the journal.
+#include <cstdint>
 #include <exception>
+#include <string_view>
 #include <utility>
 
 #include "dsl/json_value.h"
@@ -30,7 +32,42 @@ dsl::Value MapOf(const std::vector<std::pair<std::string, dsl::Value>>& m) {
   return dsl::Value::Map(std::move(map));
 }
 
+// FNV-1a, 64 bits: a hash that is the same on every platform and build.
+uint64_t Fnv1a(std::string_view text, uint64_t hash = 0xcbf29ce484222325ull) {
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+uint64_t SplitMix64(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
 }  // namespace
+
+std::string StepNondeterminism::NewUuid() {
+  int n = (*uuid_count_)++;
+  uint64_t state = Fnv1a(std::to_string(n), Fnv1a(*step_, Fnv1a(*run_id_)));
+  uint64_t high = SplitMix64(state);
+  return dsl::FormatUuid(high, SplitMix64(state));
+}
+
+StepNondeterminism& RunDriver::NondeterminismOf(const Step& step) {
+  auto history = history_.find(step.id);
+  int64_t time_ms;
+  if (history != history_.end() && history->second.started != nullptr) {
+    time_ms = history->second.started->time_ms;
+  } else {
+    time_ms = step_times_.try_emplace(step.id, deps_.clock()).first->second;
+  }
+  nondeterminism_.Enter(record_.id, step.id, time_ms, &uuid_counts_[step.id]);
+  return nondeterminism_;
+}
 
 StepError RunDriver::ExpressionError(const Step& step, const Position& position,
                                      const std::string& text,
@@ -49,6 +86,7 @@ StepError RunDriver::ExpressionError(const Step& step, const Position& position,
 
 std::optional<StepError> RunDriver::Evaluate(const Step& step,
                                              const Condition& c, bool& out) {
+  dsl::ScopedNondeterminism scope(NondeterminismOf(step));
   dsl::Value v = c.program->Evaluate(activation_);
   if (v.is_error())
     return ExpressionError(step, c.position, c.text, v.error_value());
@@ -66,6 +104,7 @@ std::optional<StepError> RunDriver::Evaluate(const Step& step,
 std::optional<StepError> RunDriver::Evaluate(const Step& step,
                                              const TemplateValue& t,
                                              dsl::Value& out) {
+  dsl::ScopedNondeterminism scope(NondeterminismOf(step));
   out = t.compiled->Render(activation_);
   if (out.is_error())
     return ExpressionError(step, t.position, t.text, out.error_value());
@@ -144,6 +183,11 @@ Status RunDriver::Append(std::vector<Event> events, RunStatus status,
   for (Event& event : events) {
     event.sequence = ++sequence;
     event.time_ms = now;
+    // A step that evaluated now() before it was journaled keeps that time.
+    if (event.type == event_type::kStepStarted) {
+      auto chosen = step_times_.find(event.step);
+      if (chosen != step_times_.end()) event.time_ms = chosen->second;
+    }
     SealCopies(event);
   }
   Status s = AppendToStore(*deps_.store, record_.id, record_.last_sequence,

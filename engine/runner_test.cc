@@ -56,7 +56,7 @@ class RunnerTest : public ::testing::Test {
     deps.connectors = &connectors_;
     deps.actions = &catalog_;
     deps.secrets = secrets;
-    deps.clock = [] { return int64_t{1700000000000}; };
+    deps.clock = [this] { return now_ms_; };
     deps.random = [this] { return ++draws_ * 0x9E3779B97F4A7C15ull; };
     deps.executor = io_->get_executor();
     deps.workflows = [this](const std::string&, const std::string& text) {
@@ -150,6 +150,8 @@ class RunnerTest : public ::testing::Test {
   std::shared_ptr<FakeConnector> fake_;
   ConnectorSet connectors_;
   uint64_t draws_ = 0;
+  /// What the engine's clock says, in ms since the epoch.
+  int64_t now_ms_ = 1700000000000;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::string text_;
@@ -610,6 +612,74 @@ steps:
 outputs:
   tenant: "${ steps.create.tenant_id }"
 )";
+
+TEST_F(RunnerTest, NowIsTheJournaledStartOfTheStep) {
+  RunSummary run = Start(
+      "workflow: demo\n"
+      "steps:\n"
+      "  - id: before\n"
+      "    set: {at: '${ now() }'}\n"
+      "  - id: ask\n"
+      "    confirm: {message: Go on}\n"
+      "  - id: after\n"
+      "    set: {at: '${ now() }', same: '${ now() == now() }'}\n"
+      "outputs: {before: '${ vars.at }'}\n");
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  now_ms_ += 86'400'250;  // answered a day later
+  EXPECT_EQ(Answer(run.run_id, engine::Answer::kConfirm).status,
+            RunStatus::kSucceeded);
+  std::vector<Event> journal = Journal(run.run_id);
+  EXPECT_EQ(journal[2].data.dump(),
+            R"({"values":{"at":"2023-11-14T22:13:20.000Z"}})");
+  const Event& after_started = journal[8];
+  ASSERT_EQ(after_started.type + " " + after_started.step,
+            "step_started after");
+  EXPECT_EQ(after_started.time_ms, now_ms_);
+  EXPECT_EQ(journal[9].data.dump(),
+            R"({"values":{"at":"2023-11-15T22:13:20.250Z","same":true}})");
+}
+
+TEST_F(RunnerTest, UuidsAreDistinctAndTheSameWhenAStepIsDrivenAgain) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Hang(), FakeConnector::Ok(J("{}"))});
+  auto workflow = Load(
+      "workflow: demo\n"
+      "steps:\n"
+      "  - id: ids\n"
+      "    set: {a: '${ uuid() }', b: '${ uuid() }'}\n"
+      "  - id: account\n"
+      "    call: bss.get_account\n"
+      "    with: {request: '${ uuid() }', at: '${ now() }'}\n"
+      "outputs: {a: '${ vars.a }', b: '${ vars.b }'}\n");
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        co_await runner_->Start(workflow, text_, {}, "");
+      },
+      boost::asio::detached);
+  while (fake_->calls().empty() && io_->run_one() > 0) {
+  }
+  std::string id = fake_->calls()[0].ctx.run_id;
+  MakeRunner();  // a crash while the call is out
+  now_ms_ += 5000;
+  Result<RunSummary> resumed = Await(runner_->Resume(id));
+  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+  ASSERT_EQ(fake_->calls().size(), 2u);
+  // The call sent again carries the arguments it was first sent with.
+  EXPECT_EQ(Json(fake_->calls()[1].arguments),
+            Json(fake_->calls()[0].arguments));
+  nlohmann::json values = Journal(id)[2].data["values"];
+  std::string a = values["a"], b = values["b"];
+  EXPECT_NE(a, b);
+  std::string request = dsl::ValueToJson(fake_->calls()[0].arguments)["request"];
+  EXPECT_NE(request, a);
+  for (const std::string& uuid : {a, b, request}) {
+    ASSERT_EQ(uuid.size(), 36u) << uuid;
+    EXPECT_EQ(uuid[14], '4') << uuid;  // version 4
+  }
+  EXPECT_EQ(dsl::ValueToJson(fake_->calls()[1].arguments)["at"],
+            "2023-11-14T22:13:20.000Z");
+}
 
 TEST_F(RunnerTest, CrashAfterCallSentResumesWithTheSameKey) {
   fake_->Script("bss.get_account",
