@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <unordered_map>
 
 #include "engine/store.h"
 
@@ -43,13 +44,42 @@ CREATE TABLE IF NOT EXISTS events (
   PRIMARY KEY (run_id, sequence)) WITHOUT ROWID;
 )sql";
 
-// A prepared statement, finalized on destruction.
+// Prepared statements by their SQL, kept for the life of the connection:
+// preparing costs more than running the small statements of an append.
+// Used under the store's mutex only.
+class StatementCache {
+ public:
+  ~StatementCache() { Clear(); }
+  // Finalizes every statement; the connection cannot close before.
+  void Clear() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    statements_.clear();
+  }
+  // The statement for `sql`, prepared on first use; nullptr when it does
+  // not prepare (sqlite3_errmsg says why).
+  sqlite3_stmt* Get(sqlite3* db, const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
+                           &stmt, nullptr) != SQLITE_OK) {
+      return nullptr;
+    }
+    statements_.emplace(sql, stmt);
+    return stmt;
+  }
+
+ private:
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+// One use of a cached statement: reset, bindings cleared, when it ends, so
+// that no read transaction stays open and no bound text outlives the call.
 class Statement {
  public:
-  Statement(sqlite3* db, const std::string& sql) {
-    ok_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) == SQLITE_OK;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(StatementCache& cache, sqlite3* db, const std::string& sql)
+      : stmt_(cache.Get(db, sql)), ok_(stmt_ != nullptr) {}
+  ~Statement() { Reset(); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -71,6 +101,7 @@ class Statement {
   int Step() { return sqlite3_step(stmt_); }
   /// Makes the statement ready to run again with new bindings.
   void Reset() {
+    if (stmt_ == nullptr) return;
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
@@ -109,7 +140,10 @@ class SqliteStore final : public JournalStore {
  public:
   SqliteStore(sqlite3* db, std::string path)
       : db_(db), path_(std::move(path)) {}
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override {
+    cache_.Clear();
+    sqlite3_close(db_);
+  }
 
   Status Init(const SqliteOptions& options) {
     sqlite3_busy_timeout(db_, options.busy_timeout_ms);
@@ -125,7 +159,7 @@ class SqliteStore final : public JournalStore {
   Status PutDefinition(const std::string& hash, const std::string& name,
                        const std::string& text) override {
     std::lock_guard lock(mutex_);
-    Statement insert(db_,
+    Statement insert(cache_, db_,
                      "INSERT OR IGNORE INTO definitions (hash, name, text) "
                      "VALUES (?, ?, ?)");
     if (!insert.ok()) return Failure("saving a definition");
@@ -138,7 +172,7 @@ class SqliteStore final : public JournalStore {
 
   Result<std::string> GetDefinition(const std::string& hash) override {
     std::lock_guard lock(mutex_);
-    Statement select(db_, "SELECT text FROM definitions WHERE hash = ?");
+    Statement select(cache_, db_, "SELECT text FROM definitions WHERE hash = ?");
     if (!select.ok()) return Failure("reading a definition");
     int rc = select.Bind(1, hash).Step();
     if (rc == SQLITE_ROW) return select.Text(0);
@@ -149,9 +183,9 @@ class SqliteStore final : public JournalStore {
 
   Result<CreatedRun> CreateRun(const NewRun& run) override {
     std::lock_guard lock(mutex_);
-    if (Status s = Exec("BEGIN IMMEDIATE", "creating a run"); !s.ok()) return s;
+    if (Status s = Run("BEGIN IMMEDIATE", "creating a run"); !s.ok()) return s;
     Result<CreatedRun> result = CreateRunLocked(run);
-    if (Status s = Exec(result.ok() ? "COMMIT" : "ROLLBACK", "creating a run");
+    if (Status s = Run(result.ok() ? "COMMIT" : "ROLLBACK", "creating a run");
         !s.ok()) {
       return s;
     }
@@ -162,21 +196,21 @@ class SqliteStore final : public JournalStore {
                 const std::vector<Event>& events, RunStatus status,
                 const std::string& current_step, int64_t time_ms) override {
     std::lock_guard lock(mutex_);
-    if (Status s = Exec("BEGIN IMMEDIATE", "appending to a journal"); !s.ok())
+    if (Status s = Run("BEGIN IMMEDIATE", "appending to a journal"); !s.ok())
       return s;
     Status result = AppendLocked(run_id, expected_last_sequence, events, status,
                                  current_step, time_ms);
     if (!result.ok()) {
-      Exec("ROLLBACK", "appending to a journal");
+      Run("ROLLBACK", "appending to a journal");
       return result;
     }
-    return Exec("COMMIT", "appending to a journal");
+    return Run("COMMIT", "appending to a journal");
   }
 
   Result<RunRecord> GetRun(const std::string& run_id) override {
     std::lock_guard lock(mutex_);
     Statement select(
-        db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
+        cache_, db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
     if (!select.ok()) return Failure("reading a run");
     int rc = select.Bind(1, run_id).Step();
     if (rc == SQLITE_ROW) return ReadRun(select);
@@ -186,11 +220,11 @@ class SqliteStore final : public JournalStore {
 
   Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
     std::lock_guard lock(mutex_);
-    Statement exists(db_, "SELECT 1 FROM runs WHERE id = ?");
+    Statement exists(cache_, db_, "SELECT 1 FROM runs WHERE id = ?");
     if (!exists.ok() || exists.Bind(1, run_id).Step() != SQLITE_ROW) {
       return Status::Error("no run " + run_id);
     }
-    Statement select(db_,
+    Statement select(cache_, db_,
                      "SELECT sequence, type, step, data, time_ms FROM events "
                      "WHERE run_id = ? ORDER BY sequence");
     if (!select.ok()) return Failure("reading a journal");
@@ -221,7 +255,7 @@ class SqliteStore final : public JournalStore {
       sql += ")";
     }
     sql += " ORDER BY seq LIMIT ?";
-    Statement select(db_, sql);
+    Statement select(cache_, db_, sql);
     if (!select.ok()) return Failure("listing runs");
     int i = 1;
     if (!filter.after_id.empty()) select.Bind(i++, filter.after_id);
@@ -242,6 +276,15 @@ class SqliteStore final : public JournalStore {
                          " failed: " + sqlite3_errmsg(db_));
   }
 
+  // One statement without results, from the cache (BEGIN, COMMIT, ...).
+  Status Run(const std::string& sql, const std::string& doing) {
+    Statement statement(cache_, db_, sql);
+    if (!statement.ok() || statement.Step() != SQLITE_DONE) {
+      return Failure(doing);
+    }
+    return Status::Ok();
+  }
+
   Status Exec(const std::string& sql, const std::string& doing) {
     char* message = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) ==
@@ -256,7 +299,7 @@ class SqliteStore final : public JournalStore {
 
   Result<CreatedRun> CreateRunLocked(const NewRun& run) {
     if (!run.idempotency_key.empty()) {
-      Statement existing(db_, std::string("SELECT ") + kRunColumns +
+      Statement existing(cache_, db_, std::string("SELECT ") + kRunColumns +
                                   " FROM runs WHERE idempotency_key = ?");
       if (!existing.ok()) return Failure("creating a run");
       int rc = existing.Bind(1, run.idempotency_key).Step();
@@ -264,7 +307,7 @@ class SqliteStore final : public JournalStore {
       if (rc != SQLITE_DONE) return Failure("creating a run");
     }
     Statement insert(
-        db_,
+        cache_, db_,
         "INSERT INTO runs (id, workflow, definition_hash, status, inputs, "
         "idempotency_key, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, "
         "?)");
@@ -292,7 +335,7 @@ class SqliteStore final : public JournalStore {
   Status AppendLocked(const std::string& run_id, int64_t expected_last_sequence,
                       const std::vector<Event>& events, RunStatus status,
                       const std::string& current_step, int64_t time_ms) {
-    Statement select(db_, "SELECT last_sequence FROM runs WHERE id = ?");
+    Statement select(cache_, db_, "SELECT last_sequence FROM runs WHERE id = ?");
     if (!select.ok()) return Failure("appending to a journal");
     int rc = select.Bind(1, run_id).Step();
     if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
@@ -304,7 +347,7 @@ class SqliteStore final : public JournalStore {
                            std::to_string(expected_last_sequence));
     }
     Statement insert(
-        db_,
+        cache_, db_,
         "INSERT INTO events (run_id, sequence, type, step, data, time_ms) "
         "VALUES (?, ?, ?, ?, ?, ?)");
     if (!insert.ok()) return Failure("appending to a journal");
@@ -319,7 +362,7 @@ class SqliteStore final : public JournalStore {
         return Failure("appending to a journal");
     }
     Statement update(
-        db_,
+        cache_, db_,
         "UPDATE runs SET status = ?, current_step = ?, updated_ms = ?, "
         "last_sequence = ? WHERE id = ?");
     if (!update.ok()) return Failure("appending to a journal");
@@ -332,6 +375,7 @@ class SqliteStore final : public JournalStore {
   std::mutex mutex_;
   sqlite3* db_;
   std::string path_;
+  StatementCache cache_;
 };
 
 }  // namespace
