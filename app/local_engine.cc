@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <sstream>
 
@@ -89,6 +90,9 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
   deps.workflows = [self](const std::string& hash, const std::string& text) {
     return self->LoadStored(hash, text);
   };
+  deps.find_workflow = [self](const std::string& name) {
+    return self->FindWorkflow(name);
+  };
   deps.on_event = engine->options_.on_event;
   engine->runner_ = std::make_unique<engine::Runner>(std::move(deps));
   return engine;
@@ -99,6 +103,31 @@ std::shared_ptr<const engine::Workflow> LocalEngine::LoadStored(
   engine::LoadResult loaded =
       engine::LoadWorkflow("definition " + hash.substr(0, 12), text, context_);
   return loaded.workflow;
+}
+
+}  // namespace bssflow::app
+
+namespace bssflow::app {
+
+engine::NamedWorkflow LocalEngine::FindWorkflow(const std::string& name) {
+  if (!library_.has_value()) {
+    library_.emplace();
+    std::error_code error;
+    if (!options_.workflows_dir.empty()) {
+      for (const auto& entry : std::filesystem::directory_iterator(
+               options_.workflows_dir, error)) {
+        std::string extension = entry.path().extension().string();
+        if (extension != ".yaml" && extension != ".yml") continue;
+        engine::LoadResult loaded =
+            engine::LoadWorkflowFile(entry.path().string(), context_);
+        if (!loaded.ok()) continue;  // `bssflow validate` reports it
+        (*library_)[loaded.workflow->name] = {loaded.workflow,
+                                              loaded.source.text};
+      }
+    }
+  }
+  auto it = library_->find(name);
+  return it == library_->end() ? engine::NamedWorkflow() : it->second;
 }
 
 }  // namespace bssflow::app

@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <functional>
+#include <map>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -37,6 +38,10 @@ struct EngineOptions {
   /// step then fails with "no connector").
   std::shared_ptr<const engine::ConnectorSet> connectors;
   std::shared_ptr<const engine::ActionCatalog> actions;
+  /// Where `workflow` steps find the workflows they call, by their
+  /// `workflow:` name: the *.yaml files of this directory that load. Empty:
+  /// none (such a step then fails, unless its run was started earlier).
+  std::string workflows_dir;
   /// Called for every event a run appends (engine::RunnerDependencies).
   std::function<void(const std::string&, const engine::Event&)> on_event;
 };
@@ -86,12 +91,15 @@ class LocalEngine {
   }
   std::shared_ptr<const engine::Workflow> LoadStored(const std::string& hash,
                                                      const std::string& text);
+  /// The workflow called `name` in options_.workflows_dir (read once).
+  engine::NamedWorkflow FindWorkflow(const std::string& name);
 
   EngineOptions options_;
   engine::LoaderContext context_;
   std::unique_ptr<engine::JournalStore> store_;
   std::optional<engine::SecretBox> secrets_;
   std::unique_ptr<engine::Runner> runner_;
+  std::optional<std::map<std::string, engine::NamedWorkflow>> library_;
   /// Last, so that it goes first: runs still suspended in it end while the
   /// Runner and the store they refer to are alive.
   boost::asio::io_context io_;

@@ -1,6 +1,7 @@
 // The bssflow executable: command-line parsing only; each command lives in
 // its own file.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -86,6 +87,10 @@ int main(int argc, char** argv) {
 
   // ---- the commands that run workflows and read runs
   std::string state_dir;
+  std::string workflows_dir;
+  const std::string workflows_help =
+      "Directory of the workflows that `workflow` steps call, found by "
+      "their names";
   const std::string state_help =
       "Directory of the journal (journal.db) and the secret key (default: "
       "$BSSFLOW_STATE_DIR, else $XDG_STATE_HOME/bssflow, else "
@@ -116,6 +121,9 @@ int main(int argc, char** argv) {
                       "Who answers the prompts, for the journal (default: "
                       "$USER)");
   run_cmd->add_option("--state-dir", state_dir, state_help);
+  run_cmd->add_option("--workflows", workflows_dir,
+                      workflows_help + " (default: the workflow file's "
+                                       "directory)");
   run_cmd->footer(run_exit_codes +
                   "\nExample: bssflow run workflows/examples/"
                   "provision-tenant.yaml --input '{...}' --answer "
@@ -130,6 +138,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"confirm", "reject"}));
   answer_cmd->add_option("--by", answer.by, "Who answers (default: $USER)");
   answer_cmd->add_option("--state-dir", state_dir, state_help);
+  answer_cmd->add_option("--workflows", workflows_dir, workflows_help);
   answer_cmd->footer(run_exit_codes);
 
   CLI::App* resume_cmd = app.add_subcommand(
@@ -137,6 +146,7 @@ int main(int argc, char** argv) {
       "Drive every unfinished run on from its journal (after a crash or a "
       "kill)");
   resume_cmd->add_option("--state-dir", state_dir, state_help);
+  resume_cmd->add_option("--workflows", workflows_dir, workflows_help);
   resume_cmd->footer(
       "Completed calls are not repeated; a call sent but never answered is "
       "sent\nagain with the same idempotency key. Runs waiting for a "
@@ -179,7 +189,13 @@ int main(int argc, char** argv) {
 
   bssflow::app::EngineOptions engine;
   engine.state_dir = state_dir;
+  engine.workflows_dir = workflows_dir;
   if (run_cmd->parsed()) {
+    if (engine.workflows_dir.empty()) {
+      engine.workflows_dir =
+          std::filesystem::path(run.workflow_file).parent_path().string();
+      if (engine.workflows_dir.empty()) engine.workflows_dir = ".";
+    }
     if (!input_file.empty() && !ReadInput(input_file, run.input_json)) {
       std::cerr << "bssflow run: cannot read input file '" << input_file
                 << "'\n";

@@ -70,7 +70,11 @@ std::optional<Answer> ParseDecision(const std::string& text) {
 void CollectConfirmSteps(const engine::StepList& steps,
                          std::vector<std::string>& ids) {
   for (const engine::Step& step : steps) {
-    if (step.kind == engine::StepKind::kConfirm) ids.push_back(step.id);
+    // A workflow step asks its child's prompts as its own.
+    if (step.kind == engine::StepKind::kConfirm ||
+        step.kind == engine::StepKind::kWorkflow) {
+      ids.push_back(step.id);
+    }
     for (const engine::Branch& branch : step.branches)
       CollectConfirmSteps(branch.steps, ids);
     CollectConfirmSteps(step.reject_steps, ids);
@@ -98,7 +102,8 @@ Result<std::map<std::string, Answer>> ParseAnswers(
     if (std::find(confirm_steps.begin(), confirm_steps.end(), step) ==
         confirm_steps.end()) {
       std::string message = "--answer " + flag + ": workflow " + workflow.name +
-                            " has no confirm step '" + step + "'";
+                            " has no step '" + step +
+                            "' that asks for a confirmation";
       std::string guess = dsl::ClosestMatch(step, confirm_steps);
       if (!guess.empty()) message += "; did you mean '" + guess + "'?";
       return Status::Error(message);

@@ -189,7 +189,7 @@ TEST_F(RunCommandTest, BadInputsAndAnswersAreRefusedBeforeAnyRun) {
        "'ask=ok'\n"},
       {"{\"name\": \"x\"}", {"aks=confirm"},
        "bssflow run: --answer aks=confirm: workflow demo.greeting has no "
-       "confirm step 'aks'; did you mean 'ask'?\n"},
+       "step 'aks' that asks for a confirmation; did you mean 'ask'?\n"},
   };
   for (const Case& c : cases) {
     RunOptions options = Options(c.input);

@@ -75,6 +75,14 @@ class MemoryStore final : public JournalStore {
     return it->second.run;
   }
 
+  Result<std::optional<RunRecord>> FindRunByKey(
+      const std::string& idempotency_key) override {
+    std::lock_guard lock(mutex_);
+    auto key = by_key_.find(idempotency_key);
+    if (key == by_key_.end()) return std::optional<RunRecord>();
+    return std::optional<RunRecord>(runs_.at(key->second).run);
+  }
+
   Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
     std::lock_guard lock(mutex_);
     auto it = runs_.find(run_id);

@@ -91,6 +91,18 @@ Status Runner::CheckInputs(const Workflow& workflow,
 boost::asio::awaitable<Result<RunSummary>> Runner::Start(
     std::shared_ptr<const Workflow> workflow, std::string definition_text,
     nlohmann::json inputs, std::string idempotency_key) {
+  if (idempotency_key.rfind(kChildRunKeyPrefix, 0) == 0) {
+    co_return Status::Error("idempotency keys starting with '" +
+                            std::string(kChildRunKeyPrefix) +
+                            "' are reserved for the runs of workflow steps");
+  }
+  co_return co_await StartRun(std::move(workflow), std::move(definition_text),
+                              std::move(inputs), std::move(idempotency_key));
+}
+
+boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
+    std::shared_ptr<const Workflow> workflow, std::string definition_text,
+    nlohmann::json inputs, std::string idempotency_key) {
   if (inputs.is_null()) inputs = nlohmann::json::object();
   if (Status checked = CheckInputs(*workflow, inputs); !checked.ok())
     co_return checked;
@@ -169,6 +181,9 @@ Runner::ResumeUnfinished() {
   Result<std::vector<RunRecord>> unfinished =
       ListAll(*deps_.store, {RunStatus::kPending, RunStatus::kRunning});
   if (!unfinished.ok()) co_return unfinished.status();
+  std::erase_if(unfinished.value(), [](const RunRecord& run) {
+    return run.idempotency_key.rfind(kChildRunKeyPrefix, 0) == 0;
+  });
   const size_t count = unfinished.value().size();
   auto results = std::make_shared<std::vector<Resumed>>(count);
   auto remaining = std::make_shared<size_t>(count);
@@ -224,6 +239,18 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
   co_return co_await Resume(run_id);
 }
 
+std::string Runner::ParkedChild(const RunRecord& run) {
+  if (run.status != RunStatus::kAwaitingConfirmation) return "";
+  Result<std::vector<Event>> journal = deps_.store->ReadJournal(run.id);
+  if (!journal.ok()) return "";
+  for (auto it = journal.value().rbegin(); it != journal.value().rend(); ++it) {
+    if (it->type == event_type::kConfirmationRequested) {
+      return it->data.value("child_run", "");
+    }
+  }
+  return "";
+}
+
 boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   if (auto it = active_.find(run_id); it != active_.end()) {
     it->second->RequestCancel();
@@ -245,8 +272,17 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   Status appended =
       AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
                     RunStatus::kCancelled, "", event.time_ms);
-  if (appended.ok() && deps_.on_event) deps_.on_event(run_id, event);
-  co_return appended;
+  if (!appended.ok()) co_return appended;
+  if (deps_.on_event) deps_.on_event(run_id, event);
+  // A run parked on its child's prompt takes the child with it.
+  std::string child = ParkedChild(run);
+  if (!child.empty()) {
+    Result<RunRecord> child_run = deps_.store->GetRun(child);
+    if (child_run.ok() && !IsFinal(child_run.value().status)) {
+      co_return co_await Cancel(child);
+    }
+  }
+  co_return Status::Ok();
 }
 
 boost::asio::awaitable<Result<RunSummary>> Runner::Drive(
@@ -270,7 +306,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::Drive(
       if (run.registry != nullptr) run.registry->erase(id);
     }
   } deregister{active, id};
-  RunDriver driver(deps_, std::move(record), std::move(workflow),
+  RunDriver driver(*this, deps_, std::move(record), std::move(workflow),
                    std::move(journal.value()), active);
   Result<RunStatus> status = co_await driver.Drive();
   if (!status.ok()) co_return status.status();

@@ -41,6 +41,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -63,6 +64,16 @@ struct RunSummary {
 
 /// A confirmation answer.
 enum class Answer { kConfirm, kReject };
+
+/// A workflow as loaded now, with the text it was loaded from.
+struct NamedWorkflow {
+  std::shared_ptr<const Workflow> workflow;  // null: no such workflow
+  std::string text;
+};
+
+/// Idempotency keys of the runs that `workflow` steps start begin with this
+/// prefix (then "<parent run id>/<step id>"); callers of Start cannot use it.
+inline constexpr std::string_view kChildRunKeyPrefix = "child-of:";
 
 /// What a Runner needs. References and pointers must outlive the Runner.
 struct RunnerDependencies {
@@ -87,6 +98,9 @@ struct RunnerDependencies {
   std::function<std::shared_ptr<const Workflow>(const std::string& hash,
                                                 const std::string& text)>
       workflows;
+  /// The current version of a workflow by name, for `workflow` steps; may be
+  /// empty (then every `workflow` step fails with "not_found").
+  std::function<NamedWorkflow(const std::string& name)> find_workflow;
   /// Called on the executor after events of a run were appended, once per
   /// event and in order (to print a run as it goes, or to log it). Events
   /// hold secrets sealed only. Must not call back into the Runner. May be
@@ -114,7 +128,8 @@ class Runner {
   /// declared inputs: an unknown, missing or mistyped input is an error and
   /// no run is created) and drives it until it finishes or parks. With a
   /// non-empty `idempotency_key` that already names a run, returns that run
-  /// as it stands and drives nothing.
+  /// as it stands and drives nothing. Keys starting with kChildRunKeyPrefix
+  /// are refused.
   boost::asio::awaitable<Result<RunSummary>> Start(
       std::shared_ptr<const Workflow> workflow, std::string definition_text,
       nlohmann::json inputs, std::string idempotency_key);
@@ -135,7 +150,8 @@ class Runner {
   /// Drives every unfinished run of the store at once: the pending and
   /// running ones, which a crash, a kill or a shutdown interrupted. Each goes
   /// on from its journal, on the definition it started with; runs parked on
-  /// a confirmation stay parked. Returns when every drive has finished or
+  /// a confirmation stay parked. Runs started by `workflow` steps are driven
+  /// by their parent, not here. Returns when every drive has finished or
   /// parked, in the order the store lists the runs; an error when the store
   /// cannot list them.
   boost::asio::awaitable<Result<std::vector<Resumed>>> ResumeUnfinished();
@@ -150,7 +166,8 @@ class Runner {
   /// wait (an abandoned call is cancelled) and finishes as cancelled; any
   /// other unfinished run is finished as cancelled at once. Cancelling a
   /// cancelled run is not an error; cancelling one that finished otherwise
-  /// is.
+  /// is. A run parked on the prompt of a `workflow` step's run cancels that
+  /// run too.
   boost::asio::awaitable<Status> Cancel(std::string run_id);
 
   /// Whether `inputs` suit `workflow`: a JSON object with every required
@@ -163,9 +180,17 @@ class Runner {
   size_t active_runs() const { return active_.size(); }
 
  private:
+  friend class RunDriver;  // starts the runs of `workflow` steps
+
+  /// Start without the check of the key's prefix.
+  boost::asio::awaitable<Result<RunSummary>> StartRun(
+      std::shared_ptr<const Workflow> workflow, std::string definition_text,
+      nlohmann::json inputs, std::string idempotency_key);
   boost::asio::awaitable<Result<RunSummary>> Drive(
       RunRecord record, std::shared_ptr<const Workflow> workflow);
   Result<std::shared_ptr<const Workflow>> WorkflowOf(const RunRecord& record);
+  /// The child run whose prompt `run` is parked on, or "".
+  std::string ParkedChild(const RunRecord& run);
 
   RunnerDependencies deps_;
   /// Runs being driven, by id; the drive's coroutine owns the ActiveRun.

@@ -88,6 +88,7 @@ std::vector<std::string> PayloadPaths(const std::string& type) {
   if (type == event_type::kCheckFailed) return {"messages"};
   if (type == event_type::kStepFailed) return {"error.message"};
   if (type == event_type::kRunFinished) return {"outputs", "error.message"};
+  if (type == event_type::kStepSucceeded) return {"result"};
   return {};
 }
 
@@ -364,17 +365,22 @@ void RunDriver::SealCopies(Event& event) const {
 }
 
 Result<nlohmann::json> RunDriver::OpenCopies(const Event& event) const {
-  if (deps_.secrets == nullptr) return event.data;
+  return OpenEventCopies(deps_.secrets, record_.id, event);
+}
+
+Result<nlohmann::json> OpenEventCopies(const SecretBox* secrets,
+                                       const std::string& run_id,
+                                       const Event& event) {
+  if (secrets == nullptr) return event.data;
   Result<dsl::Value> data = dsl::ValueFromJson(event.data);
   if (!data.ok()) return data.status();
-  Result<dsl::Value> opened =
-      OpenFields(data.value(), *deps_.secrets,
-                 record_.id + "/" + event.step + "/" + event.type);
+  Result<dsl::Value> opened = OpenFields(
+      data.value(), *secrets, run_id + "/" + event.step + "/" + event.type);
   if (!opened.ok()) {
-    return Status::Error("run " + record_.id + ", step '" + event.step +
+    return Status::Error("run " + run_id + ", step '" + event.step +
                          "': " + opened.status().message());
   }
-  return ToJson(opened.value());
+  return nlohmann::json(dsl::ValueToJson(opened.value()));
 }
 
 }  // namespace bssflow::engine

@@ -76,10 +76,11 @@ Position PositionInScalar(const std::string& file_text,
   return inside;
 }
 
-RunDriver::RunDriver(const RunnerDependencies& deps, RunRecord record,
-                     std::shared_ptr<const Workflow> workflow,
+RunDriver::RunDriver(Runner& runner, const RunnerDependencies& deps,
+                     RunRecord record, std::shared_ptr<const Workflow> workflow,
                      std::vector<Event> journal, ActiveRun& active)
-    : deps_(deps),
+    : runner_(runner),
+      deps_(deps),
       record_(std::move(record)),
       workflow_(std::move(workflow)),
       journal_(std::move(journal)),
@@ -286,7 +287,7 @@ boost::asio::awaitable<Flow> RunDriver::RunStepBody(const Step& step,
     case StepKind::kFail:
       co_return RunFail(step, h);
     case StepKind::kWorkflow:
-      co_return RunWorkflowStep(step, h);
+      co_return co_await RunWorkflowStep(step, h);
   }
   co_return Flow::Next();
 }
@@ -306,6 +307,15 @@ Flow RunDriver::ReplayLeaf(const Step& step, const StepHistory& h) {
     Status s = RestoreVariables(
         step.id, set.value().value("values", nlohmann::json::object()));
     if (!s.ok()) return Flow::Broken(s);
+  }
+  if (step.kind == StepKind::kWorkflow && h.succeeded != nullptr) {
+    Result<nlohmann::json> finished = OpenCopies(*h.succeeded);
+    if (!finished.ok()) return Flow::Broken(finished.status());
+    NoteSecrets(h.succeeded->data, finished.value());
+    Result<dsl::Value> result = FromJson(finished.value().value(
+        "result", nlohmann::json::object()));
+    if (!result.ok()) return Flow::Broken(result.status());
+    SetStepResult(step.id, std::move(result.value()));
   }
   for (const Event* call : h.calls) {
     if (call->type != event_type::kCallSucceeded) continue;
@@ -478,13 +488,5 @@ Flow RunDriver::RunFail(const Step& step, StepHistory& h) {
                          nullptr);
 }
 
-Flow RunDriver::RunWorkflowStep(const Step& step, StepHistory& h) {
-  return FinishComposite(
-      step, h,
-      Flow::Failed({step.id, "fatal", "unsupported",
-                    "step '" + step.id + "' calls workflow '" + step.target +
-                        "': calling other workflows is not supported yet"}),
-      nullptr);
-}
 
 }  // namespace bssflow::engine

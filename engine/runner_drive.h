@@ -117,7 +117,7 @@ class StepNondeterminism : public dsl::Nondeterminism {
 
 class RunDriver {
  public:
-  RunDriver(const RunnerDependencies& deps, RunRecord record,
+  RunDriver(Runner& runner, const RunnerDependencies& deps, RunRecord record,
             std::shared_ptr<const Workflow> workflow,
             std::vector<Event> journal, ActiveRun& active);
 
@@ -134,7 +134,22 @@ class RunDriver {
   boost::asio::awaitable<Flow> RunSwitch(const Step& step, StepHistory& h);
   boost::asio::awaitable<Flow> RunConfirm(const Step& step, StepHistory& h);
   Flow RunFail(const Step& step, StepHistory& h);
-  Flow RunWorkflowStep(const Step& step, StepHistory& h);
+  // ---- runner_workflow.cc: workflow steps
+  boost::asio::awaitable<Flow> RunWorkflowStep(const Step& step,
+                                               StepHistory& h);
+  /// Finds the run an earlier drive of the step started, or starts it. An
+  /// error is the store's; when the called workflow is missing or `inputs`
+  /// do not fit it, the step fails: `failed` is set to how.
+  boost::asio::awaitable<Result<RunSummary>> StartChild(
+      const Step& step, const dsl::Value& inputs, std::optional<Flow>& failed);
+  StepHistory& StepHistoryOf(const Step& step) { return history_[step.id]; }
+  /// Forwards the parent's answer to the child's prompt, or journals the
+  /// child's prompt as the parent's and parks; nullopt: forwarded, go on.
+  boost::asio::awaitable<std::optional<Flow>> RelayConfirmation(
+      const Step& step, StepHistory& h, Result<RunSummary>& child);
+  /// The step's outcome from the child's run_finished event.
+  Flow FinishWorkflowStep(const Step& step, const StepHistory& h,
+                          const std::string& child_id);
   Flow ReplayLeaf(const Step& step, const StepHistory& h);
   /// Journals the end of a composite step (switch, confirm) once.
   Flow FinishComposite(const Step& step, const StepHistory& h, Flow flow,
@@ -199,6 +214,7 @@ class RunDriver {
   void BindError(dsl::Value error);
   bool Cancelled() const { return active_.cancel_requested; }
 
+  Runner& runner_;
   const RunnerDependencies& deps_;
   RunRecord record_;
   std::shared_ptr<const Workflow> workflow_;
@@ -228,6 +244,11 @@ class RunDriver {
   /// The definition's text, read when an expression error needs positions.
   std::optional<std::string> definition_;
 };
+
+/// `event`'s payload with the values sealed in run `run_id` opened.
+Result<nlohmann::json> OpenEventCopies(const SecretBox* secrets,
+                                       const std::string& run_id,
+                                       const Event& event);
 
 /// JournalStore::Append, with an exception escaping the store (e.g. a JSON
 /// encoder refusing a string that is not UTF-8) turned into an error.

@@ -15,148 +15,16 @@
 #include "dsl/testing/shipped_data.h"
 #include "engine/loader.h"
 #include "engine/testing/fake_connector.h"
+#include "engine/testing/runner_fixture.h"
 
 namespace bssflow::engine {
 namespace {
 
 using testing::FakeConnector;
 
-dsl::Value J(const char* json) {
-  return dsl::ValueFromJson(nlohmann::json::parse(json)).value();
-}
-
-std::string Json(const dsl::Value& v) { return dsl::ValueToJson(v).dump(); }
-
-class RunnerTest : public ::testing::Test {
- protected:
-  RunnerTest() {
-    context_.functions = dsl::testing::ShippedRegistry();
-    EXPECT_TRUE(catalog_
-                    .Add({"partner_center.create_customer",
-                          {{"domain", true, ""}},
-                          {"credentials.password"},
-                          ""})
-                    .ok());
-    store_ = MakeMemoryStore();
-    fake_ = std::make_shared<FakeConnector>();
-    for (const char* name : {"bss", "partner_center", "notify"})
-      EXPECT_TRUE(connectors_.Add(name, fake_).ok());
-    MakeRunner();
-  }
-
-  // A fresh engine on the same store: a new executor and a new Runner, as
-  // after a restart. The old executor is destroyed first, with whatever
-  // coroutines were suspended on it (a crash).
-  void MakeRunner(const SecretBox* secrets = nullptr) {
-    io_.reset();
-    runner_.reset();
-    io_ = std::make_unique<boost::asio::io_context>();
-    RunnerDependencies deps;
-    deps.store = store_.get();
-    deps.connectors = &connectors_;
-    deps.actions = &catalog_;
-    deps.secrets = secrets;
-    deps.clock = [this] { return now_ms_; };
-    deps.random = [this] { return ++draws_ * 0x9E3779B97F4A7C15ull; };
-    deps.executor = io_->get_executor();
-    deps.workflows = [this](const std::string&, const std::string& text) {
-      return LoadWorkflow("wf.yaml", text, context_).workflow;
-    };
-    runner_ = std::make_unique<Runner>(std::move(deps));
-  }
-
-  std::shared_ptr<const Workflow> Load(const std::string& yaml) {
-    LoadResult result = LoadWorkflow("wf.yaml", yaml, context_);
-    EXPECT_TRUE(result.ok())
-        << dsl::RenderAll(result.source, result.diagnostics);
-    text_ = yaml;
-    return result.workflow;
-  }
-
-  // Runs `op` on the test's io_context until nothing is left to do.
-  template <typename T>
-  T Await(boost::asio::awaitable<T> op) {
-    std::optional<T> out;
-    boost::asio::co_spawn(
-        *io_,
-        [&out, op = std::move(op)]() mutable -> boost::asio::awaitable<void> {
-          out.emplace(co_await std::move(op));
-        },
-        [](std::exception_ptr e) {
-          if (e) std::rethrow_exception(e);
-        });
-    io_->run();
-    io_->restart();
-    EXPECT_TRUE(out.has_value());
-    return std::move(*out);
-  }
-
-  // Runs `op` until it completes, then what is ready without waiting: for
-  // when another run stays suspended (a hanging call).
-  template <typename T>
-  T AwaitBeside(boost::asio::awaitable<T> op) {
-    std::optional<T> out;
-    boost::asio::co_spawn(
-        *io_,
-        [&out, op = std::move(op)]() mutable -> boost::asio::awaitable<void> {
-          out.emplace(co_await std::move(op));
-        },
-        boost::asio::detached);
-    while (!out.has_value() && io_->run_one() > 0) {
-    }
-    io_->poll();
-    io_->restart();
-    EXPECT_TRUE(out.has_value());
-    return std::move(*out);
-  }
-
-  RunSummary Start(const std::string& yaml,
-                   nlohmann::json inputs = nlohmann::json::object(),
-                   const std::string& key = "") {
-    auto workflow = Load(yaml);
-    Result<RunSummary> run =
-        Await(runner_->Start(workflow, text_, std::move(inputs), key));
-    EXPECT_TRUE(run.ok()) << run.status().message();
-    return run.ok() ? run.value() : RunSummary();
-  }
-
-  RunSummary Answer(const std::string& id, engine::Answer answer) {
-    Result<RunSummary> run =
-        Await(runner_->AnswerConfirmation(id, answer, "alice"));
-    EXPECT_TRUE(run.ok()) << run.status().message();
-    return run.ok() ? run.value() : RunSummary();
-  }
-
-  std::vector<Event> Journal(const std::string& id) {
-    return store_->ReadJournal(id).value();
-  }
-
-  // "type step" of each event, in order.
-  std::vector<std::string> Types(const std::string& id) {
-    std::vector<std::string> types;
-    for (const Event& e : Journal(id))
-      types.push_back(e.step.empty() ? e.type : e.type + " " + e.step);
-    return types;
-  }
-
-  const Event& Last(const std::string& id) {
-    journal_ = Journal(id);
-    return journal_.back();
-  }
-
-  LoaderContext context_;
-  ActionCatalog catalog_;
-  std::unique_ptr<JournalStore> store_;
-  std::shared_ptr<FakeConnector> fake_;
-  ConnectorSet connectors_;
-  uint64_t draws_ = 0;
-  /// What the engine's clock says, in ms since the epoch.
-  int64_t now_ms_ = 1700000000000;
-  std::unique_ptr<Runner> runner_;
-  std::unique_ptr<boost::asio::io_context> io_;
-  std::string text_;
-  std::vector<Event> journal_;
-};
+class RunnerTest : public testing::RunnerFixture {};
+using testing::J;
+using testing::Json;
 
 constexpr const char* kLinear = R"(workflow: test.linear
 inputs:
@@ -554,7 +422,7 @@ steps:
             R"("wf.yaml:7:39: no such key: \"phone\"","step":"names"})");
 }
 
-TEST_F(RunnerTest, SkippedStepAndUnsupportedWorkflowStep) {
+TEST_F(RunnerTest, SkippedStepAndWorkflowStepOfAnUnknownWorkflow) {
   RunSummary run = Start(R"(workflow: test.skip
 steps:
   - id: maybe
@@ -569,8 +437,8 @@ steps:
   EXPECT_EQ(journal[1].type, "step_succeeded");
   EXPECT_EQ(journal[1].data.dump(), R"({"skipped":true})");
   EXPECT_EQ(Last(run.run_id).data["error"]["message"],
-            "step 'sub' calls workflow 'test.other': calling other workflows "
-            "is not supported yet");
+            "step 'sub' cannot run workflow 'test.other': workflow "
+            "'test.other' is not loaded");
 }
 
 TEST_F(RunnerTest, NotifySendsThroughTheNotifyConnector) {

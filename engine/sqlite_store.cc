@@ -218,6 +218,19 @@ class SqliteStore final : public JournalStore {
     return Failure("reading a run");
   }
 
+  Result<std::optional<RunRecord>> FindRunByKey(
+      const std::string& idempotency_key) override {
+    std::lock_guard lock(mutex_);
+    Statement select(cache_, db_,
+                     std::string("SELECT ") + kRunColumns +
+                         " FROM runs WHERE idempotency_key = ?");
+    if (!select.ok()) return Failure("finding a run");
+    int rc = select.Bind(1, idempotency_key).Step();
+    if (rc == SQLITE_ROW) return std::optional<RunRecord>(ReadRun(select));
+    if (rc == SQLITE_DONE) return std::optional<RunRecord>();
+    return Failure("finding a run");
+  }
+
   Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
     std::lock_guard lock(mutex_);
     Statement exists(cache_, db_, "SELECT 1 FROM runs WHERE id = ?");

@@ -74,6 +74,9 @@ class JournalStore {
 
   /// The run; an error when it is unknown.
   virtual Result<RunRecord> GetRun(const std::string& run_id) = 0;
+  /// The run an idempotency key names, or nullopt when it names none.
+  virtual Result<std::optional<RunRecord>> FindRunByKey(
+      const std::string& idempotency_key) = 0;
   /// The run's journal, in sequence order.
   virtual Result<std::vector<Event>> ReadJournal(const std::string& run_id) = 0;
   /// Runs matching `filter`, oldest first.

@@ -1,0 +1,185 @@
+// `workflow` steps: a step that runs another workflow as a run of its own
+// (a child run), and takes the child's outputs as its result.
+//
+// The child run's idempotency key is kChildRunKeyPrefix + "<run>/<step>",
+// so a parent driven again after a crash finds the child it started instead
+// of starting a second one. The child has its own journal and stays on the
+// version it started with; it is driven by its parent only (never by
+// ResumeUnfinished). When the child parks on a confirmation, the parent
+// journals the child's prompt as its own confirmation_requested
+// {child_run, child_step} and parks too, so whoever answers the parent
+// answers the child: the parent's confirmation_answered is forwarded to the
+// child when the parent is driven again.
+//
+// The parent journals: step_started {workflow}, then any number of
+// confirmation_requested / confirmation_answered pairs, then
+// step_succeeded {child_run, result} or step_failed {error}.
+#include <string>
+#include <utility>
+
+#include "dsl/json_value.h"
+#include "engine/runner_drive.h"
+
+namespace bssflow::engine {
+
+namespace {
+
+const Event* LastOfType(const std::vector<Event>& journal, const char* type) {
+  for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
+    if (it->type == type) return &*it;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<RunSummary>> RunDriver::StartChild(
+    const Step& step, const dsl::Value& inputs, std::optional<Flow>& failed) {
+  std::string key =
+      std::string(kChildRunKeyPrefix) + record_.id + "/" + step.id;
+  // A child started by an earlier drive goes on on its own version, even
+  // when its workflow is no longer loaded.
+  Result<std::optional<RunRecord>> existing = deps_.store->FindRunByKey(key);
+  if (!existing.ok()) co_return existing.status();
+  if (existing.value().has_value()) {
+    co_return RunSummary{existing.value()->id, existing.value()->status};
+  }
+  NamedWorkflow named;
+  if (deps_.find_workflow) named = deps_.find_workflow(step.target);
+  nlohmann::json json = nlohmann::json(dsl::ValueToJson(inputs));
+  Status usable =
+      named.workflow == nullptr
+          ? Status::Error("workflow '" + step.target + "' is not loaded")
+          : Runner::CheckInputs(*named.workflow, json);
+  if (!usable.ok()) {
+    // A failure of this step, which on_error may handle; the store is fine.
+    failed = FinishComposite(
+        step, StepHistoryOf(step),
+        Flow::Failed({step.id, "not_found", "workflow",
+                      "step '" + step.id + "' cannot run workflow '" +
+                          step.target + "': " + usable.message()}),
+        nullptr);
+    co_return RunSummary();
+  }
+  co_return co_await runner_.StartRun(named.workflow, std::move(named.text),
+                                      std::move(json), std::move(key));
+}
+
+boost::asio::awaitable<Flow> RunDriver::RunWorkflowStep(const Step& step,
+                                                        StepHistory& h) {
+  dsl::Value inputs;
+  if (auto error = Evaluate(step, step.arguments, inputs)) {
+    co_return FinishComposite(step, h, Flow::Failed(std::move(*error)),
+                              nullptr);
+  }
+  if (h.started == nullptr) {
+    Status s = Append({MakeEvent(event_type::kStepStarted, step.id,
+                                 {{"workflow", step.target}})},
+                      RunStatus::kRunning, step.id);
+    if (!s.ok()) co_return Flow::Broken(s);
+  }
+  std::optional<Flow> failed;
+  Result<RunSummary> child = co_await StartChild(step, inputs, failed);
+  if (failed.has_value()) co_return *failed;
+  while (true) {
+    // The store failed, or the child's definition no longer loads: the run
+    // stops where it is, to be driven again.
+    if (!child.ok()) co_return Flow::Broken(child.status());
+    if (Cancelled()) co_return Flow::Of(Flow::Kind::kCancelled);
+    RunStatus status = child.value().status;
+    if (status == RunStatus::kPending || status == RunStatus::kRunning) {
+      child = co_await runner_.Resume(child.value().run_id);
+      continue;
+    }
+    if (status != RunStatus::kAwaitingConfirmation) break;
+    std::optional<Flow> parked = co_await RelayConfirmation(step, h, child);
+    if (parked.has_value()) co_return *parked;
+  }
+  co_return FinishWorkflowStep(step, h, child.value().run_id);
+}
+
+boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
+    const Step& step, StepHistory& h, Result<RunSummary>& child) {
+  const std::string child_id = child.value().run_id;
+  Result<RunRecord> record = deps_.store->GetRun(child_id);
+  if (!record.ok()) co_return Flow::Broken(record.status());
+  const std::string& child_step = record.value().current_step;
+  const Event* asked = h.confirmation_requested;
+  const Event* answered = h.confirmation_answered;
+  bool asked_this = asked != nullptr &&
+                    asked->data.value("child_run", "") == child_id &&
+                    asked->data.value("child_step", "") == child_step;
+  if (asked_this && answered != nullptr &&
+      answered->sequence > asked->sequence) {
+    Answer answer = answered->data.value("answer", "") == "confirm"
+                        ? Answer::kConfirm
+                        : Answer::kReject;
+    child = co_await runner_.AnswerConfirmation(child_id, answer,
+                                                answered->data.value("by", ""));
+    co_return std::nullopt;
+  }
+  if (asked_this) co_return Flow::Of(Flow::Kind::kParked);
+  Result<std::vector<Event>> journal = deps_.store->ReadJournal(child_id);
+  if (!journal.ok()) co_return Flow::Broken(journal.status());
+  const Event* prompt =
+      LastOfType(journal.value(), event_type::kConfirmationRequested);
+  if (prompt == nullptr) {
+    co_return Flow::Broken(Status::Error(
+        "run " + child_id + " awaits a confirmation but asked none"));
+  }
+  Result<nlohmann::json> opened =
+      OpenEventCopies(deps_.secrets, child_id, *prompt);
+  if (!opened.ok()) co_return Flow::Broken(opened.status());
+  NoteSecrets(prompt->data, opened.value());
+  Status s = Append(
+      {MakeEvent(event_type::kConfirmationRequested, step.id,
+                 {{"message", opened.value().value("message", nlohmann::json())},
+                  {"child_run", child_id},
+                  {"child_step", child_step}})},
+      RunStatus::kAwaitingConfirmation, step.id);
+  co_return s.ok() ? Flow::Of(Flow::Kind::kParked) : Flow::Broken(s);
+}
+
+Flow RunDriver::FinishWorkflowStep(const Step& step, const StepHistory& h,
+                                   const std::string& child_id) {
+  Result<std::vector<Event>> journal = deps_.store->ReadJournal(child_id);
+  if (!journal.ok()) return Flow::Broken(journal.status());
+  const Event* finished = LastOfType(journal.value(), event_type::kRunFinished);
+  if (finished == nullptr) {
+    return Flow::Broken(
+        Status::Error("run " + child_id + " is final but has no run_finished"));
+  }
+  Result<nlohmann::json> opened =
+      OpenEventCopies(deps_.secrets, child_id, *finished);
+  if (!opened.ok()) return Flow::Broken(opened.status());
+  NoteSecrets(finished->data, opened.value());
+  const nlohmann::json& end = opened.value();
+  std::string status = end.value("status", "");
+  if (status == "failed") {
+    StepError error = StepError::FromJson(end.value("error", nlohmann::json()));
+    return FinishComposite(
+        step, h,
+        Flow::Failed({step.id, error.kind, error.code,
+                      "workflow " + step.target + " failed at step '" +
+                          error.step + "': " + error.message}),
+        nullptr);
+  }
+  if (status == "cancelled") {
+    return FinishComposite(step, h,
+                           Flow::Failed({step.id, "cancelled", "",
+                                         "workflow " + step.target +
+                                             " was cancelled"}),
+                           nullptr);
+  }
+  nlohmann::json result = end.value("outputs", nlohmann::json::object());
+  if (end.value("outcome", "") == "rejected") {
+    result = {{"outcome", "rejected"}};
+  }
+  Result<dsl::Value> value = dsl::ValueFromJson(result);
+  if (!value.ok()) return Flow::Broken(value.status());
+  Flow flow = FinishComposite(step, h, Flow::Next(), result);
+  if (flow.kind == Flow::Kind::kNext) SetStepResult(step.id, value.value());
+  return flow;
+}
+
+}  // namespace bssflow::engine
