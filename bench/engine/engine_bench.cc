@@ -392,6 +392,10 @@ class RecordingStore final : public JournalStore {
   Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) override {
     return inner_.ListRuns(filter);
   }
+  Result<std::optional<RunRecord>> FindRunByKey(
+      const std::string& key) override {
+    return inner_.FindRunByKey(key);
+  }
 
  private:
   JournalStore& inner_;
