@@ -166,7 +166,10 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
     if (last->type == event_type::kCallFailed)
       failed = ErrorFromJson(last->data["error"]);
     if (failed.has_value()) {
-      if (!co_await Sleep(Backoff(step.retry, attempt, *failed)))
+      // Awaited in a statement of its own: GCC 12 miscompiles a co_await in
+      // an if condition when the suspended frame is destroyed.
+      bool slept = co_await Sleep(Backoff(step.retry, attempt, *failed));
+      if (!slept)
         co_return Flow::Of(Flow::Kind::kCancelled);
       ++attempt;
     }
@@ -215,7 +218,8 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
     Status s = Append(std::move(events), RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
     if (!retry) co_return Flow::Failed(std::move(failure));
-    if (!co_await Sleep(Backoff(step.retry, attempt, error)))
+    bool slept = co_await Sleep(Backoff(step.retry, attempt, error));
+    if (!slept)
       co_return Flow::Of(Flow::Kind::kCancelled);
     ++attempt;
     s = Append({MakeEvent(event_type::kCallSent, step.id,

@@ -1,0 +1,166 @@
+#include "net/url.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <cctype>
+#include <charconv>
+
+namespace bssflow::net {
+
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Status UrlError(std::string_view text, std::string_view problem) {
+  return Status::Error("invalid URL \"" + std::string(text) +
+                       "\": " + std::string(problem));
+}
+
+bool IsHostChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ||
+         c == '_';
+}
+
+// "'c'" for printable characters, "byte 0xNN" for the others.
+std::string Describe(char c) {
+  auto byte = static_cast<unsigned char>(c);
+  if (byte > 0x20 && byte < 0x7f) return std::string("'") + c + "'";
+  if (c == ' ') return "' ' (a space)";
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string("byte 0x") + kHex[byte >> 4] + kHex[byte & 15];
+}
+
+Result<uint16_t> ParsePort(std::string_view text, std::string_view port) {
+  unsigned value = 0;
+  auto [end, ec] =
+      std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() ||
+      value == 0 || value > 65535) {
+    return UrlError(text, "invalid port \"" + std::string(port) +
+                              "\" (expected a number from 1 to 65535)");
+  }
+  return static_cast<uint16_t>(value);
+}
+
+// Splits "host[:port]" or "[v6]:port" into url.host and url.port.
+Status ParseAuthority(std::string_view text, std::string_view authority,
+                      Url& url) {
+  if (authority.find('@') != std::string_view::npos) {
+    return UrlError(text,
+                    "user information (\"user:password@\") is not allowed; "
+                    "send credentials in a header");
+  }
+  std::string_view host = authority;
+  std::string_view port;
+  bool has_port = false;
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos)
+      return UrlError(text, "missing ']' after the IPv6 address");
+    host = authority.substr(1, close - 1);
+    std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':')
+      return UrlError(text, "expected ':' or '/' after the IPv6 address");
+    has_port = !rest.empty();
+    if (has_port) port = rest.substr(1);
+    boost::system::error_code ec;
+    boost::asio::ip::make_address_v6(std::string(host), ec);
+    if (ec) {
+      return UrlError(text,
+                      "\"" + std::string(host) + "\" is not an IPv6 address");
+    }
+  } else {
+    size_t colon = authority.rfind(':');
+    if (colon != std::string_view::npos) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+      has_port = true;
+    }
+    for (char c : host) {
+      if (!IsHostChar(c))
+        return UrlError(text, "invalid character " + Describe(c) + " in host");
+    }
+  }
+  if (host.empty()) return UrlError(text, "missing host");
+  url.host = Lower(host);
+  url.port = url.tls() ? 443 : 80;
+  if (has_port) {
+    Result<uint16_t> parsed = ParsePort(text, port);
+    if (!parsed.ok()) return parsed.status();
+    url.port = parsed.value();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string Url::Origin() const {
+  std::string bracketed =
+      host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return scheme + "://" + bracketed + ":" + std::to_string(port);
+}
+
+std::string Url::HostHeader() const {
+  std::string out =
+      host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (port != (tls() ? 443 : 80)) out += ":" + std::to_string(port);
+  return out;
+}
+
+std::string Url::ToString() const { return Origin() + target; }
+
+Result<Url> ParseUrl(std::string_view text) {
+  size_t sep = text.find("://");
+  if (sep == std::string_view::npos) {
+    return UrlError(text, "expected an absolute URL such as https://host/path");
+  }
+  Url url;
+  url.scheme = Lower(text.substr(0, sep));
+  if (url.scheme != "http" && url.scheme != "https") {
+    return UrlError(text, "unsupported scheme \"" + url.scheme +
+                              "\" (expected http or https)");
+  }
+  std::string_view rest = text.substr(sep + 3);
+  size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  Status status = ParseAuthority(text, authority, url);
+  if (!status.ok()) return status;
+
+  std::string_view target =
+      end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  target = target.substr(0, target.find('#'));
+  for (char c : target) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f) {
+      return UrlError(text, "invalid character " + Describe(c) +
+                                " in path or query (percent-encode it)");
+    }
+  }
+  url.target = std::string(target);
+  if (url.target.empty() || url.target.front() == '?')
+    url.target.insert(0, "/");
+  return url;
+}
+
+bool IsIpLiteral(std::string_view host) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(std::string(host), ec);
+  return !ec;
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  std::string lower = Lower(host);
+  if (lower == "localhost" ||
+      (lower.size() > 10 && lower.ends_with(".localhost"))) {
+    return true;
+  }
+  boost::system::error_code ec;
+  boost::asio::ip::address address = boost::asio::ip::make_address(lower, ec);
+  return !ec && address.is_loopback();
+}
+
+}  // namespace bssflow::net

@@ -1,0 +1,54 @@
+// URLs the HTTP client accepts: absolute http:// and https:// URLs, parsed
+// once into the parts a connection needs (scheme, host, port, target).
+#ifndef BSSFLOW_NET_URL_H_
+#define BSSFLOW_NET_URL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace bssflow::net {
+
+/// An absolute http or https URL, split for the client.
+struct Url {
+  /// "http" or "https" (lower case, whatever the input's case).
+  std::string scheme;
+  /// The host as written, lower-cased, without the brackets of an IPv6
+  /// literal: "example.com", "127.0.0.1", "::1".
+  std::string host;
+  /// The explicit port, or 80 (http) / 443 (https).
+  uint16_t port = 0;
+  /// Path and query as sent on the request line; "/" when the URL has no
+  /// path. Never contains a fragment.
+  std::string target;
+
+  /// True for https.
+  bool tls() const { return scheme == "https"; }
+  /// "scheme://host:port", the key of a connection pool; IPv6 hosts are
+  /// bracketed.
+  std::string Origin() const;
+  /// The Host header value: the host (bracketed when IPv6), plus ":port"
+  /// when the port is not the scheme's default.
+  std::string HostHeader() const;
+  /// The whole URL again, normalised: Origin() + target.
+  std::string ToString() const;
+};
+
+/// Parses `text` as an absolute http(s) URL. Errors name the URL and the
+/// problem, e.g. `invalid URL "ftp://x": unsupported scheme "ftp" (expected
+/// http or https)`. User information ("user:pass@") is refused so that
+/// credentials never travel inside URLs (and logs).
+Result<Url> ParseUrl(std::string_view text);
+
+/// True for hosts that can only be this machine: "localhost" (and names
+/// ending in ".localhost"), 127.0.0.0/8 and ::1.
+bool IsLoopbackHost(std::string_view host);
+
+/// True when `host` is an IPv4 or IPv6 address literal (no brackets).
+bool IsIpLiteral(std::string_view host);
+
+}  // namespace bssflow::net
+
+#endif  // BSSFLOW_NET_URL_H_
