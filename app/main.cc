@@ -11,6 +11,7 @@
 
 #include "app/eval_command.h"
 #include "app/run_command.h"
+#include "app/sim_command.h"
 #include "app/validate_command.h"
 #include "dsl/merge_fields.h"
 #include "dsl/postal_codes.h"
@@ -173,6 +174,23 @@ int main(int argc, char** argv) {
   show_cmd->add_option("--state-dir", state_dir, state_help);
   show_cmd->footer("Secrets appear as ***.");
 
+  bssflow::app::SimOptions sim;
+  CLI::App* sim_cmd = app.add_subcommand(
+      "sim", "Serve the Partner Center and BSS simulators until Ctrl-C");
+  sim_cmd->add_option("--host", sim.host, "Address to listen on")
+      ->default_val("127.0.0.1");
+  sim_cmd
+      ->add_option("--partner-center-port", sim.partner_center_port,
+                   "Port of the Partner Center simulator (0: any)")
+      ->default_val(8081);
+  sim_cmd->add_option("--bss-port", sim.bss_port,
+                      "Port of the BSS simulator (0: any)")
+      ->default_val(8082);
+  sim_cmd->footer(
+      "The simulators keep their state in memory, with the demo data of "
+      "docs/simulators/;\n/_sim/state, /_sim/faults and /_sim/reset inspect "
+      "and steer them.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -211,6 +229,9 @@ int main(int argc, char** argv) {
   }
   if (resume_cmd->parsed()) {
     return bssflow::app::ResumeRuns(engine, std::cout, std::cerr);
+  }
+  if (sim_cmd->parsed()) {
+    return bssflow::app::RunSimulators(sim, std::cout, std::cerr);
   }
   if (runs_cmd->parsed()) {
     list.engine = engine;
