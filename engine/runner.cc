@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "dsl/json_value.h"
+#include "dsl/nondeterminism.h"
 #include "dsl/source.h"
 #include "engine/runner_drive.h"
 
@@ -17,17 +18,7 @@ namespace bssflow::engine {
 
 std::string NewUuid(const std::function<uint64_t()>& random) {
   uint64_t high = random();
-  uint64_t low = random();
-  high = (high & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
-  low = (low & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // variant
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xFFFF),
-                static_cast<unsigned>(high & 0xFFFF),
-                static_cast<unsigned>(low >> 48),
-                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFull));
-  return text;
+  return dsl::FormatUuid(high, random());
 }
 
 Runner::Runner(RunnerDependencies deps) : deps_(std::move(deps)) {}
