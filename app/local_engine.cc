@@ -109,6 +109,13 @@ std::shared_ptr<const engine::Workflow> LocalEngine::LoadStored(
 
 namespace bssflow::app {
 
+Result<engine::ActionCatalog> LocalEngine::LibraryCatalog() {
+  FindWorkflow("");  // reads the directory
+  std::vector<std::shared_ptr<const engine::Workflow>> workflows;
+  for (const auto& [name, named] : *library_) workflows.push_back(named.workflow);
+  return engine::WorkflowCatalog(workflows);
+}
+
 engine::NamedWorkflow LocalEngine::FindWorkflow(const std::string& name) {
   if (!library_.has_value()) {
     library_.emplace();

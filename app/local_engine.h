@@ -62,6 +62,10 @@ class LocalEngine {
   const engine::LoaderContext& loader_context() const { return context_; }
   const std::string& state_dir() const { return options_.state_dir; }
 
+  /// The workflows of options_.workflows_dir as a catalog for
+  /// LoaderContext::workflows; an error when two share a name.
+  Result<engine::ActionCatalog> LibraryCatalog();
+
   /// Runs `task` on the engine's io_context until it completes (and every
   /// run it started has finished or parked); its result.
   template <typename T>

@@ -167,8 +167,15 @@ int RunWorkflow(const RunOptions& options, std::istream& in, std::ostream& out,
   auto engine = OpenEngine(Printing(options.engine, out), "run", err);
   if (!engine.ok()) return kRunUsage;
   LocalEngine& local = *engine.value();
+  Result<engine::ActionCatalog> library = local.LibraryCatalog();
+  if (!library.ok()) {
+    err << "bssflow run: " << library.status().message() << "\n";
+    return kRunUsage;
+  }
+  engine::LoaderContext context = local.loader_context();
+  context.workflows = &library.value();
   engine::LoadResult loaded =
-      engine::LoadWorkflowFile(options.workflow_file, local.loader_context());
+      engine::LoadWorkflowFile(options.workflow_file, context);
   if (!loaded.ok()) {
     err << dsl::RenderAll(loaded.source, loaded.diagnostics);
     return kRunFailed;

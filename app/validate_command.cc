@@ -12,6 +12,19 @@ int RunValidate(const ValidateOptions& options, std::ostream& out,
   std::optional<engine::LoaderContext> context =
       MakeLoaderContext(options.data, "validate", err);
   if (!context.has_value()) return kExitUsage;
+  // The files are checked against each other: a `workflow:` step must name
+  // one of them (those that load by themselves) and fit its inputs.
+  std::vector<std::shared_ptr<const engine::Workflow>> loaded;
+  for (const std::string& file : options.files) {
+    engine::LoadResult first = engine::LoadWorkflowFile(file, *context);
+    if (first.ok()) loaded.push_back(first.workflow);
+  }
+  Result<engine::ActionCatalog> workflows = engine::WorkflowCatalog(loaded);
+  if (!workflows.ok()) {
+    err << "bssflow validate: " << workflows.status().message() << "\n";
+    return kExitExpressionError;
+  }
+  context->workflows = &workflows.value();
   int status = kExitOk;
   for (const std::string& file : options.files) {
     engine::LoadResult result = engine::LoadWorkflowFile(file, *context);

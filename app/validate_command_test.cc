@@ -85,5 +85,41 @@ TEST(ValidateCommandTest, EveryProblemOfEveryFileIsPrinted) {
           "                                         ^\n");
 }
 
+
+TEST(ValidateCommandTest, WorkflowStepsAreCheckedAgainstTheOtherFiles) {
+  std::string callee = WriteFile("callee.yaml",
+                                 "workflow: demo.callee\n"
+                                 "inputs:\n"
+                                 "  domain: string\n"
+                                 "steps:\n"
+                                 "  - id: a\n"
+                                 "    set: {x: 1}\n");
+  std::string caller = WriteFile("caller.yaml",
+                                 "workflow: demo.caller\n"
+                                 "steps:\n"
+                                 "  - id: one\n"
+                                 "    workflow: demo.calee\n"
+                                 "  - id: two\n"
+                                 "    workflow: demo.callee\n"
+                                 "    with: {domian: x}\n");
+  Outcome o = Validate({callee, caller});
+  EXPECT_EQ(o.code, kExitExpressionError);
+  EXPECT_EQ(o.out, callee + ": ok (workflow demo.callee, version 1, 1 "
+                            "top-level step)\n");
+  EXPECT_EQ(o.err,
+            caller + ":4:15: unknown workflow 'demo.calee'; did you mean "
+                     "'demo.callee'?\n"
+                     "        workflow: demo.calee\n"
+                     "                  ^\n" +
+                caller + ":6:15: workflow 'demo.callee' needs the input "
+                         "'domain'\n"
+                         "        workflow: demo.callee\n"
+                         "                  ^\n" +
+                caller + ":7:12: unknown field 'domian' in the inputs of "
+                         "'demo.callee'; did you mean 'domain'?\n"
+                         "        with: {domian: x}\n"
+                         "               ^\n");
+}
+
 }  // namespace
 }  // namespace bssflow::app

@@ -3,7 +3,7 @@
 namespace bssflow::engine {
 
 Status ActionCatalog::Add(ActionSpec spec) {
-  if (spec.name.find('.') == std::string::npos) {
+  if (qualified_names_ && spec.name.find('.') == std::string::npos) {
     return Status::Error("action '" + spec.name +
                          "' must be named connector.action");
   }

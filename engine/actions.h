@@ -35,12 +35,18 @@ struct ActionSpec {
 /// Immutable once built; safe to share between threads.
 class ActionCatalog {
  public:
+  /// With `qualified_names`, every name must be "connector.action"; without
+  /// it (a catalog of workflows, loader.h's WorkflowCatalog) any name goes.
+  explicit ActionCatalog(bool qualified_names = true)
+      : qualified_names_(qualified_names) {}
+
   /// Adds `spec`; a second action of the same name is an error.
   Status Add(ActionSpec spec);
   const ActionSpec* Find(std::string_view name) const;
   std::vector<std::string> Names() const;
 
  private:
+  bool qualified_names_;
   std::map<std::string, ActionSpec, std::less<>> actions_;
 };
 

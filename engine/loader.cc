@@ -571,16 +571,21 @@ void Loader::ReadKind(const YAML::Node& node, const YAML::Node& body,
 
 void Loader::ReadCall(const YAML::Node& node, const YAML::Node& body,
                       Step& step) {
-  const char* what = step.kind == StepKind::kCall ? "'call'" : "'workflow'";
+  const bool call = step.kind == StepKind::kCall;
+  const char* what = call ? "'call'" : "'workflow'";
   if (!ExpectText(body, what)) return;
   step.target = body.Scalar();
+  // A called workflow is checked like an action: its inputs are the
+  // arguments `with` must fit.
+  const ActionCatalog* catalog = call ? context_.actions : context_.workflows;
+  const std::string noun = call ? "action" : "workflow";
+  const std::string fields = call ? "argument" : "input";
   const ActionSpec* action = nullptr;
-  if (step.kind == StepKind::kCall && context_.actions != nullptr) {
-    action = context_.actions->Find(step.target);
+  if (catalog != nullptr) {
+    action = catalog->Find(step.target);
     if (action == nullptr) {
-      std::string message = "unknown action '" + step.target + "'";
-      std::string guess =
-          dsl::ClosestMatch(step.target, context_.actions->Names());
+      std::string message = "unknown " + noun + " '" + step.target + "'";
+      std::string guess = dsl::ClosestMatch(step.target, catalog->Names());
       if (!guess.empty()) message += "; did you mean '" + guess + "'?";
       Report(body, message);
     }
@@ -591,12 +596,12 @@ void Loader::ReadCall(const YAML::Node& node, const YAML::Node& body,
     for (const ActionArgument& a : action->arguments) names.push_back(a.name);
     if (node["with"] && node["with"].IsMap())
       CheckFields(node["with"], names,
-                  "the arguments of '" + step.target + "'");
+                  "the " + fields + "s of '" + step.target + "'");
     for (const ActionArgument& a : action->arguments) {
       bool given = node["with"] && node["with"].IsMap() && node["with"][a.name];
       if (a.required && !given) {
-        Report(body, "action '" + step.target + "' needs the argument '" +
-                         a.name + "'");
+        Report(body, noun + " '" + step.target + "' needs the " + fields +
+                         " '" + a.name + "'");
       }
     }
   }
@@ -832,6 +837,25 @@ LoadResult LoadWorkflowFile(const std::string& path,
   std::stringstream text;
   text << in.rdbuf();
   return LoadWorkflow(path, text.str(), context);
+}
+
+Result<ActionCatalog> WorkflowCatalog(
+    const std::vector<std::shared_ptr<const Workflow>>& workflows) {
+  ActionCatalog catalog(/*qualified_names=*/false);
+  for (const auto& workflow : workflows) {
+    ActionSpec spec;
+    spec.name = workflow->name;
+    spec.description = workflow->summary;
+    for (const Input& input : workflow->inputs) {
+      spec.arguments.push_back({input.name, input.required, input.description});
+    }
+    Status added = catalog.Add(std::move(spec));
+    if (!added.ok()) {
+      return Status::Error("two workflow files are named '" + workflow->name +
+                           "'");
+    }
+  }
+  return catalog;
 }
 
 }  // namespace bssflow::engine

@@ -31,8 +31,17 @@ struct LoaderContext {
   std::shared_ptr<const dsl::MergeFieldMap> merge_fields;
   /// Connector actions; null: `call:` targets are not checked.
   const ActionCatalog* actions = nullptr;
+  /// The workflows `workflow:` steps may call, each as an "action" whose
+  /// arguments are its inputs (WorkflowCatalog); null: not checked.
+  const ActionCatalog* workflows = nullptr;
   dsl::Limits limits;
 };
+
+/// A catalog of `workflows` for LoaderContext::workflows: one entry per
+/// workflow, named by its `workflow:` name, its inputs as arguments. An
+/// error when two have the same name.
+Result<ActionCatalog> WorkflowCatalog(
+    const std::vector<std::shared_ptr<const Workflow>>& workflows);
 
 struct LoadResult {
   /// Null when there are diagnostics.

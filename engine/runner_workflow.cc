@@ -114,8 +114,10 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
     Answer answer = answered->data.value("answer", "") == "confirm"
                         ? Answer::kConfirm
                         : Answer::kReject;
-    child = co_await runner_.AnswerConfirmation(child_id, answer,
-                                                answered->data.value("by", ""));
+    // A named local, not a temporary in the co_await expression: GCC 12
+    // can destroy such temporaries twice.
+    std::string by = answered->data.value("by", "");
+    child = co_await runner_.AnswerConfirmation(child_id, answer, by);
     co_return std::nullopt;
   }
   if (asked_this) co_return Flow::Of(Flow::Kind::kParked);

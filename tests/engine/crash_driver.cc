@@ -105,9 +105,9 @@ int Drive(bssflow::app::LocalEngine& engine, int runs) {
           [&, i]() -> asio::awaitable<void> {
             nlohmann::json inputs = nlohmann::json::object();
             inputs["n"] = i;
+            std::string key = "crash-" + std::to_string(i);
             auto run = co_await runner.Start(loaded.workflow, loaded.source.text,
-                                             std::move(inputs),
-                                             "crash-" + std::to_string(i));
+                                             std::move(inputs), key);
             if (!run.ok()) {
               std::cerr << "crash_driver: " << run.status().message() << "\n";
               ++failures;
