@@ -28,7 +28,9 @@ std::string DescribeError(const nlohmann::json& error) {
   std::string code = error.value("code", "");
   std::string text = kind + ": " + error.value("message", "");
   // A check's code only repeats its kind; a service's code is worth showing.
-  if (!code.empty() && kind != "check_failed") text += " (code " + code + ")";
+  if (!code.empty() && code != kind && kind != "check_failed") {
+    text += " (code " + code + ")";
+  }
   return text;
 }
 

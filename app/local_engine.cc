@@ -63,6 +63,15 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
     return Status::Error(message);
   }
   engine->context_ = *context;
+  if (options.make_connectors) {
+    auto connectors = std::make_shared<engine::ConnectorSet>();
+    auto actions = std::make_shared<engine::ActionCatalog>();
+    Status made = options.make_connectors(engine->io_.get_executor(),
+                                          *connectors, *actions);
+    if (!made.ok()) return made;
+    options.connectors = std::move(connectors);
+    options.actions = std::move(actions);
+  }
   engine->context_.actions = options.actions.get();
   if (Status made = MakeDirectories(options.state_dir); !made.ok()) return made;
   auto store = engine::OpenSqliteStore(options.state_dir + "/journal.db");
@@ -96,6 +105,13 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
   deps.on_event = engine->options_.on_event;
   engine->runner_ = std::make_unique<engine::Runner>(std::move(deps));
   return engine;
+}
+
+LocalEngine::~LocalEngine() {
+  // The connectors' sockets live on io_, which goes last: they go first.
+  runner_.reset();
+  options_.connectors.reset();
+  options_.make_connectors = nullptr;
 }
 
 std::shared_ptr<const engine::Workflow> LocalEngine::LoadStored(

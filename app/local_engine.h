@@ -38,6 +38,13 @@ struct EngineOptions {
   /// step then fails with "no connector").
   std::shared_ptr<const engine::ConnectorSet> connectors;
   std::shared_ptr<const engine::ActionCatalog> actions;
+  /// Makes the connectors on the engine's executor (connectors keep sockets
+  /// on it), adding them and their manifests to the two sets; called once
+  /// by Open, and then `connectors` and `actions` are those sets. Kept
+  /// until the engine goes, with whatever it holds (embedded simulators).
+  std::function<Status(boost::asio::any_io_executor, engine::ConnectorSet&,
+                       engine::ActionCatalog&)>
+      make_connectors;
   /// Where `workflow` steps find the workflows they call, by their
   /// `workflow:` name: the *.yaml files of this directory that load. Empty:
   /// none (such a step then fails, unless its run was started earlier).
@@ -46,7 +53,8 @@ struct EngineOptions {
   std::function<void(const std::string&, const engine::Event&)> on_event;
 };
 
-/// Owns everything a Runner needs; used from one thread.
+/// Owns everything a Runner needs; used from one thread. Destroy it only
+/// when no Await is running (no run is in flight then).
 class LocalEngine {
  public:
   /// Opens the state directory's store and key, and reads the data files;
@@ -55,7 +63,7 @@ class LocalEngine {
 
   LocalEngine(const LocalEngine&) = delete;
   LocalEngine& operator=(const LocalEngine&) = delete;
-  ~LocalEngine() = default;
+  ~LocalEngine();
 
   engine::Runner& runner() { return *runner_; }
   engine::JournalStore& store() { return *store_; }

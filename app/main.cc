@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "app/embedded_connectors.h"
 #include "app/eval_command.h"
 #include "app/run_command.h"
 #include "app/sim_command.h"
@@ -220,15 +221,16 @@ int main(int argc, char** argv) {
       return bssflow::app::kRunUsage;
     }
     run.interactive = input_file != "-" && ::isatty(STDIN_FILENO) != 0;
-    run.engine = engine;
+    run.engine = bssflow::app::WithEmbeddedSimulators(engine);
     return bssflow::app::RunWorkflow(run, std::cin, std::cout, std::cerr);
   }
   if (answer_cmd->parsed()) {
-    answer.engine = engine;
+    answer.engine = bssflow::app::WithEmbeddedSimulators(engine);
     return bssflow::app::AnswerRun(answer, std::cout, std::cerr);
   }
   if (resume_cmd->parsed()) {
-    return bssflow::app::ResumeRuns(engine, std::cout, std::cerr);
+    return bssflow::app::ResumeRuns(
+        bssflow::app::WithEmbeddedSimulators(engine), std::cout, std::cerr);
   }
   if (sim_cmd->parsed()) {
     return bssflow::app::RunSimulators(sim, std::cout, std::cerr);

@@ -1,0 +1,21 @@
+// The connectors of a fresh checkout: the Partner Center and BSS simulators
+// served on loopback ports, and the partner_center and bss connectors
+// configured against them with the simulators' demo credentials. What
+// `bssflow run` uses when no endpoints are configured, so that a workflow
+// runs end to end on one machine with nothing else installed.
+#ifndef BSSFLOW_APP_EMBEDDED_CONNECTORS_H_
+#define BSSFLOW_APP_EMBEDDED_CONNECTORS_H_
+
+#include "app/local_engine.h"
+
+namespace bssflow::app {
+
+/// `options` with make_connectors set to start the simulators (on a thread
+/// of their own, for as long as the engine lives) and to make the two
+/// connectors against them. A simulator that cannot listen is an error of
+/// LocalEngine::Open.
+EngineOptions WithEmbeddedSimulators(EngineOptions options);
+
+}  // namespace bssflow::app
+
+#endif  // BSSFLOW_APP_EMBEDDED_CONNECTORS_H_
