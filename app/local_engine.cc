@@ -63,16 +63,6 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
     return Status::Error(message);
   }
   engine->context_ = *context;
-  if (options.make_connectors) {
-    auto connectors = std::make_shared<engine::ConnectorSet>();
-    auto actions = std::make_shared<engine::ActionCatalog>();
-    Status made = options.make_connectors(engine->io_.get_executor(),
-                                          *connectors, *actions);
-    if (!made.ok()) return made;
-    options.connectors = std::move(connectors);
-    options.actions = std::move(actions);
-  }
-  engine->context_.actions = options.actions.get();
   if (Status made = MakeDirectories(options.state_dir); !made.ok()) return made;
   auto store = engine::OpenSqliteStore(options.state_dir + "/journal.db");
   if (!store.ok()) return store.status();
@@ -80,10 +70,23 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
   auto key = engine::SecretKey::FromEnvironmentOrDataDir(options.state_dir);
   if (!key.ok()) return key.status();
   engine->secrets_.emplace(std::move(key.value()));
+  // From here the engine owns the options: connectors made on its io_
+  // go before io_ does, whichever way Open returns (~LocalEngine).
   engine->options_ = std::move(options);
-  if (engine->options_.connectors == nullptr) {
-    engine->options_.connectors = std::make_shared<engine::ConnectorSet>();
+  EngineOptions& kept = engine->options_;
+  if (kept.make_connectors) {
+    auto connectors = std::make_shared<engine::ConnectorSet>();
+    auto actions = std::make_shared<engine::ActionCatalog>();
+    Status made =
+        kept.make_connectors(engine->io_.get_executor(), *connectors, *actions);
+    if (!made.ok()) return made;
+    kept.connectors = std::move(connectors);
+    kept.actions = std::move(actions);
   }
+  if (kept.connectors == nullptr) {
+    kept.connectors = std::make_shared<engine::ConnectorSet>();
+  }
+  engine->context_.actions = kept.actions.get();
 
   engine::RunnerDependencies deps;
   deps.store = engine->store_.get();
