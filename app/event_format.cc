@@ -23,10 +23,18 @@ std::string Text(const nlohmann::json& json) {
   return json.is_string() ? json.get<std::string>() : Compact(json);
 }
 
+// A member as text, whatever its type; `fallback` when it is missing.
+std::string Field(const nlohmann::json& object, const char* key,
+                  const char* fallback) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it == object.end() ? fallback : Text(*it);
+}
+
 std::string DescribeError(const nlohmann::json& error) {
-  std::string kind = error.value("kind", "error");
-  std::string code = error.value("code", "");
-  std::string text = kind + ": " + error.value("message", "");
+  std::string kind = Field(error, "kind", "error");
+  std::string code = Field(error, "code", "");
+  std::string text = kind + ": " + Field(error, "message", "");
   // A check's code only repeats its kind; a service's code is worth showing.
   if (!code.empty() && code != kind && kind != "check_failed") {
     text += " (code " + code + ")";
@@ -36,7 +44,7 @@ std::string DescribeError(const nlohmann::json& error) {
 
 std::string DescribeCall(const engine::Event& event) {
   const nlohmann::json& d = event.data;
-  std::string text = "call " + d.value("action", "?") + " (attempt " +
+  std::string text = "call " + Field(d, "action", "?") + " (attempt " +
                      std::to_string(d.value("attempt", 1));
   if (d.value("resent", false)) text += ", resent after a restart";
   text += ")";
@@ -61,9 +69,9 @@ std::string DescribeChecks(const nlohmann::json& messages) {
 }
 
 std::string DescribeFinish(const nlohmann::json& d) {
-  std::string text = "run finished: " + d.value("status", "?");
-  if (d.value("outcome", "") == "rejected") {
-    text += " (rejected at step " + d.value("step", "?") + ")";
+  std::string text = "run finished: " + Field(d, "status", "?");
+  if (Field(d, "outcome", "") == "rejected") {
+    text += " (rejected at step " + Field(d, "step", "?") + ")";
   }
   if (d.contains("error")) text += " (" + DescribeError(d["error"]) + ")";
   if (d.contains("outputs") && !d["outputs"].empty()) {
@@ -105,11 +113,11 @@ std::string DescribeBody(const engine::Event& event) {
     return "asks for confirmation: " + Text(d.value("message", nlohmann::json()));
   }
   if (type == et::kConfirmationAnswered) {
-    std::string by = d.value("by", "");
-    return "answered " + d.value("answer", "?") + (by.empty() ? "" : " by " + by);
+    std::string by = Field(d, "by", "");
+    return "answered " + Field(d, "answer", "?") + (by.empty() ? "" : " by " + by);
   }
   if (type == et::kNotificationSent) {
-    return "notification '" + d.value("template", "") + "' sent to " +
+    return "notification '" + Field(d, "template", "") + "' sent to " +
            Text(d.value("to", nlohmann::json()));
   }
   if (type == et::kStepSucceeded || type == et::kStepFailed) {
@@ -135,11 +143,15 @@ nlohmann::json MaskSealed(const nlohmann::json& json) {
   return json;
 }
 
-std::string DescribeEvent(const engine::Event& event) {
+std::string DescribeEvent(const engine::Event& sealed) {
+  // Sealed secrets read as ***, wherever they are (even in an error
+  // message), and never as the object that holds them.
+  engine::Event event = sealed;
+  event.data = MaskSealed(sealed.data);
   if (event.type == et::kRunStarted) {
     const nlohmann::json& d = event.data;
-    std::string hash = d.value("definition_hash", "");
-    return "run started: workflow " + d.value("workflow", "?") + " version " +
+    std::string hash = Field(d, "definition_hash", "");
+    return "run started: workflow " + Field(d, "workflow", "?") + " version " +
            Text(d.value("version", nlohmann::json())) + " (definition " +
            hash.substr(0, 12) + ")";
   }

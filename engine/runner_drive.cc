@@ -273,8 +273,11 @@ boost::asio::awaitable<Flow> RunDriver::RunStepBody(const Step& step,
       nlohmann::json sent = {{"template", step.notification_template},
                              {"to", ToJson(to)},
                              {"cc", ToJson(cc)}};
-      co_return co_await RunCall(step, h, "notify.send",
-                                 dsl::Value::Map(std::move(args)), sent);
+      // Named, not built in the co_await expression (GCC 12 can destroy
+      // such temporaries twice).
+      const std::string action = "notify.send";
+      const dsl::Value arguments = dsl::Value::Map(std::move(args));
+      co_return co_await RunCall(step, h, action, arguments, sent);
     }
     case StepKind::kCheck:
       co_return RunCheck(step, h);

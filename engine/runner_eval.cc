@@ -52,7 +52,9 @@ uint64_t SplitMix64(uint64_t& state) {
 
 std::string StepNondeterminism::NewUuid() {
   int n = (*uuid_count_)++;
-  uint64_t state = Fnv1a(std::to_string(n), Fnv1a(*step_, Fnv1a(*run_id_)));
+  // Separated, so that ("user1", 0) and ("user", 10) differ.
+  uint64_t state = Fnv1a(
+      std::to_string(n), Fnv1a("/", Fnv1a(*step_, Fnv1a("/", Fnv1a(*run_id_)))));
   uint64_t high = SplitMix64(state);
   return dsl::FormatUuid(high, SplitMix64(state));
 }

@@ -12,8 +12,10 @@
 // child when the parent is driven again.
 //
 // The parent journals: step_started {workflow}, then any number of
-// confirmation_requested / confirmation_answered pairs, then
-// step_succeeded {child_run, result} or step_failed {error}.
+// confirmation_requested {message, child_run, child_step, child_sequence} /
+// confirmation_answered pairs, then step_succeeded {result} or step_failed
+// {error}. A called workflow the engine has not loaded stops the run (a
+// Status, like a store failure) rather than failing it.
 #include <string>
 #include <utility>
 
@@ -46,16 +48,21 @@ boost::asio::awaitable<Result<RunSummary>> RunDriver::StartChild(
   }
   NamedWorkflow named;
   if (deps_.find_workflow) named = deps_.find_workflow(step.target);
+  if (named.workflow == nullptr) {
+    // The engine was not given the workflow (a setup problem, not the
+    // run's): the run stops here and goes on once it is.
+    co_return Status::Error("step '" + step.id + "' calls workflow '" +
+                            step.target +
+                            "', which this engine has not loaded (bssflow "
+                            "run, answer and resume take --workflows DIR)");
+  }
   nlohmann::json json = nlohmann::json(dsl::ValueToJson(inputs));
-  Status usable =
-      named.workflow == nullptr
-          ? Status::Error("workflow '" + step.target + "' is not loaded")
-          : Runner::CheckInputs(*named.workflow, json);
+  Status usable = Runner::CheckInputs(*named.workflow, json);
   if (!usable.ok()) {
     // A failure of this step, which on_error may handle; the store is fine.
     failed = FinishComposite(
         step, StepHistoryOf(step),
-        Flow::Failed({step.id, "not_found", "workflow",
+        Flow::Failed({step.id, "invalid", "workflow",
                       "step '" + step.id + "' cannot run workflow '" +
                           step.target + "': " + usable.message()}),
         nullptr);
@@ -104,11 +111,23 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
   Result<RunRecord> record = deps_.store->GetRun(child_id);
   if (!record.ok()) co_return Flow::Broken(record.status());
   const std::string& child_step = record.value().current_step;
+  Result<std::vector<Event>> journal = deps_.store->ReadJournal(child_id);
+  if (!journal.ok()) co_return Flow::Broken(journal.status());
+  const Event* prompt =
+      LastOfType(journal.value(), event_type::kConfirmationRequested);
+  if (prompt == nullptr) {
+    co_return Flow::Broken(Status::Error(
+        "run " + child_id + " awaits a confirmation but asked none"));
+  }
+  // The child's prompt is known by its sequence, not by its step: a child
+  // parked at a `workflow` step of its own asks every prompt of its child
+  // from that one step.
   const Event* asked = h.confirmation_requested;
   const Event* answered = h.confirmation_answered;
   bool asked_this = asked != nullptr &&
                     asked->data.value("child_run", "") == child_id &&
-                    asked->data.value("child_step", "") == child_step;
+                    asked->data.value("child_sequence", int64_t{0}) ==
+                        prompt->sequence;
   if (asked_this && answered != nullptr &&
       answered->sequence > asked->sequence) {
     Answer answer = answered->data.value("answer", "") == "confirm"
@@ -121,14 +140,6 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
     co_return std::nullopt;
   }
   if (asked_this) co_return Flow::Of(Flow::Kind::kParked);
-  Result<std::vector<Event>> journal = deps_.store->ReadJournal(child_id);
-  if (!journal.ok()) co_return Flow::Broken(journal.status());
-  const Event* prompt =
-      LastOfType(journal.value(), event_type::kConfirmationRequested);
-  if (prompt == nullptr) {
-    co_return Flow::Broken(Status::Error(
-        "run " + child_id + " awaits a confirmation but asked none"));
-  }
   Result<nlohmann::json> opened =
       OpenEventCopies(deps_.secrets, child_id, *prompt);
   if (!opened.ok()) co_return Flow::Broken(opened.status());
@@ -137,7 +148,8 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
       {MakeEvent(event_type::kConfirmationRequested, step.id,
                  {{"message", opened.value().value("message", nlohmann::json())},
                   {"child_run", child_id},
-                  {"child_step", child_step}})},
+                  {"child_step", child_step},
+                  {"child_sequence", prompt->sequence}})},
       RunStatus::kAwaitingConfirmation, step.id);
   co_return s.ok() ? Flow::Of(Flow::Kind::kParked) : Flow::Broken(s);
 }

@@ -66,8 +66,9 @@ TEST_F(WorkflowStepTest, ChildPromptIsTheParentsAndTheAnswerReachesTheChild) {
             RunStatus::kAwaitingConfirmation);
   const Event& asked = Last(parent.run_id);
   EXPECT_EQ(asked.type + " " + asked.step, "confirmation_requested link");
-  EXPECT_EQ(asked.data.dump(), R"({"child_run":")" + child +
-                                   R"(","child_step":"ask","message":"Link to Contoso?"})");
+  EXPECT_EQ(asked.data.dump(),
+            R"({"child_run":")" + child +
+                R"(","child_sequence":7,"child_step":"ask","message":"Link to Contoso?"})");
   EXPECT_EQ(store_->GetRun(parent.run_id).value().current_step, "link");
 
   RunSummary done = Answer(parent.run_id, engine::Answer::kConfirm);
@@ -138,9 +139,10 @@ TEST_F(WorkflowStepTest, ChildInputsThatDoNotFitFailTheStep) {
       "    workflow: test.link\n"
       "    with: {domian: contoso.com}\n");
   EXPECT_EQ(parent.status, RunStatus::kFailed);
-  EXPECT_EQ(Last(parent.run_id).data["error"]["message"],
-            "step 'link' cannot run workflow 'test.link': workflow test.link "
-            "has no input 'domian'; did you mean 'domain'?");
+  EXPECT_EQ(Last(parent.run_id).data["error"].dump(),
+            R"({"code":"workflow","kind":"invalid","message":"step 'link' )"
+            R"(cannot run workflow 'test.link': workflow test.link has no )"
+            R"(input 'domian'; did you mean 'domain'?","step":"link"})");
 }
 
 TEST_F(WorkflowStepTest, CrashInsideTheChildResumesThroughTheParentOnly) {
@@ -204,6 +206,44 @@ TEST_F(WorkflowStepTest, SecretsFromTheChildStaySealedInTheParent) {
           << event.type << " " << event.step << " " << event.data.dump();
     }
   }
+}
+
+// A child parked at a `workflow` step of its own asks every prompt of its
+// child from that one step: each must reach the person, not the answer to
+// the one before.
+TEST_F(WorkflowStepTest, EveryPromptOfAGrandchildIsAskedOnItsOwn) {
+  AddToLibrary(
+      "workflow: test.grandchild\n"
+      "steps:\n"
+      "  - id: first\n"
+      "    confirm: {message: First question}\n"
+      "  - id: second\n"
+      "    confirm: {message: Second question}\n");
+  AddToLibrary(
+      "workflow: test.child\n"
+      "steps:\n"
+      "  - id: inner\n"
+      "    workflow: test.grandchild\n");
+  RunSummary parent = Start(
+      "workflow: test.parent\n"
+      "steps:\n"
+      "  - id: outer\n"
+      "    workflow: test.child\n");
+  ASSERT_EQ(parent.status, RunStatus::kAwaitingConfirmation);
+  EXPECT_EQ(Last(parent.run_id).data["message"], "First question");
+  RunSummary after_first = Answer(parent.run_id, engine::Answer::kConfirm);
+  ASSERT_EQ(after_first.status, RunStatus::kAwaitingConfirmation);
+  EXPECT_EQ(Last(parent.run_id).data["message"], "Second question");
+  RunSummary done = Answer(parent.run_id, engine::Answer::kReject);
+  EXPECT_EQ(done.status, RunStatus::kSucceeded);
+  std::string grandchild = ChildOf(ChildOf(parent.run_id, "outer"), "inner");
+  std::vector<std::string> answers;
+  for (const Event& event : Journal(grandchild)) {
+    if (event.type == "confirmation_answered") {
+      answers.push_back(event.step + "=" + event.data["answer"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(answers, (std::vector<std::string>{"first=confirm", "second=reject"}));
 }
 
 TEST_F(WorkflowStepTest, CancellingAParkedParentCancelsItsChild) {

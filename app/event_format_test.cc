@@ -1,0 +1,53 @@
+#include "app/event_format.h"
+
+#include <gtest/gtest.h>
+
+namespace bssflow::app {
+namespace {
+
+engine::Event Make(const char* type, const char* step, const char* data) {
+  engine::Event event;
+  event.type = type;
+  event.step = step;
+  event.data = nlohmann::json::parse(data);
+  return event;
+}
+
+TEST(EventFormatTest, SealedValuesReadAsStarsEvenInErrorMessages) {
+  EXPECT_EQ(DescribeEvent(Make("step_failed", "notify",
+                               R"({"error": {"kind": "fatal", "code": "x",
+                                   "message": {"$secret": "v1:abc"}}})")),
+            "notify: failed: fatal: *** (code x)");
+  EXPECT_EQ(DescribeEvent(Make("run_finished", "",
+                               R"({"status": "failed", "error":
+                                   {"kind": "fail", "code": "fail",
+                                    "message": {"$secret": "v1:abc"}}})")),
+            "run finished: failed (fail: ***)");
+  EXPECT_EQ(DescribeEvent(Make("call_succeeded", "create",
+                               R"({"attempt": 1, "result": {"id": "t-1",
+                                   "password": {"$secret": "v1:abc"}}})")),
+            R"(create: call succeeded: {"id":"t-1","password":"***"})");
+}
+
+TEST(EventFormatTest, CheckFailuresListEveryMessage) {
+  EXPECT_EQ(DescribeEvent(Make("check_failed", "prerequisites",
+                               R"({"messages": ["no phone", "no email"]})")),
+            "prerequisites: check failed:\n    - no phone\n    - no email");
+}
+
+TEST(EventFormatTest, MalformedPayloadsDoNotThrow) {
+  EXPECT_EQ(DescribeEvent(Make("call_failed", "a",
+                               R"({"attempt": 2, "error": "gone"})")),
+            "a: call failed (attempt 2): error: ");
+  EXPECT_EQ(DescribeEvent(Make("confirmation_answered", "ask",
+                               R"({"answer": 7, "by": null})")),
+            "ask: answered 7 by null");
+}
+
+TEST(EventFormatTest, TimesAreUtc) {
+  EXPECT_EQ(FormatClock(1700000000123), "22:13:20.123");
+  EXPECT_EQ(FormatTimestamp(1700000000123), "2023-11-14T22:13:20Z");
+}
+
+}  // namespace
+}  // namespace bssflow::app
