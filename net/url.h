@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 
@@ -48,6 +50,15 @@ bool IsLoopbackHost(std::string_view host);
 
 /// True when `host` is an IPv4 or IPv6 address literal (no brackets).
 bool IsIpLiteral(std::string_view host);
+
+/// `text` with every byte other than A-Z a-z 0-9 - . _ ~ as %XX (RFC 3986):
+/// for path segments, query values and form fields.
+std::string PercentEncode(std::string_view text);
+
+/// "name=value&..." with names and values percent-encoded
+/// (application/x-www-form-urlencoded).
+std::string FormEncode(
+    const std::vector<std::pair<std::string, std::string>>& fields);
 
 }  // namespace bssflow::net
 

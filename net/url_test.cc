@@ -110,5 +110,12 @@ TEST(LoopbackTest, IpLiterals) {
   EXPECT_FALSE(IsIpLiteral("1.2.3"));
 }
 
+TEST(PercentEncodeTest, KeepsOnlyUnreservedBytes) {
+  EXPECT_EQ(PercentEncode("a-Z_0.9~"), "a-Z_0.9~");
+  EXPECT_EQ(PercentEncode("a b/c?d=é"), "a%20b%2Fc%3Fd%3D%C3%A9");
+  EXPECT_EQ(FormEncode({{"grant_type", "password"}, {"user name", "a&b"}}),
+            "grant_type=password&user%20name=a%26b");
+}
+
 }  // namespace
 }  // namespace bssflow::net

@@ -4,12 +4,13 @@
 #include <utility>
 
 #include "dsl/json_value.h"
+#include "net/url.h"
 
 namespace bssflow::connectors::bss {
 namespace {
 
 std::string AccountPath(std::string_view account_id) {
-  return "/api/Accounts/" + PercentEncode(account_id);
+  return "/api/Accounts/" + net::PercentEncode(account_id);
 }
 
 ApiRequest Request(std::string method, std::string target, std::string what) {
@@ -22,30 +23,10 @@ ApiRequest Request(std::string method, std::string target, std::string what) {
 
 }  // namespace
 
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    bool unreserved = (byte >= 'A' && byte <= 'Z') ||
-                      (byte >= 'a' && byte <= 'z') ||
-                      (byte >= '0' && byte <= '9') || byte == '-' ||
-                      byte == '.' || byte == '_' || byte == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string TokenRequestForm(const BssConfig& config) {
-  return "grant_type=password&username=" + PercentEncode(config.username) +
-         "&password=" + PercentEncode(config.password);
+  return net::FormEncode({{"grant_type", "password"},
+                          {"username", config.username},
+                          {"password", config.password}});
 }
 
 std::string BasicAuthorization(std::string_view client_key,
@@ -68,10 +49,10 @@ ApiRequest FindAccountsRequest(std::string_view customer_code,
                                std::string_view parent_account_id) {
   std::string query;
   if (!customer_code.empty())
-    query += "customerCode=" + PercentEncode(customer_code);
+    query += "customerCode=" + net::PercentEncode(customer_code);
   if (!parent_account_id.empty()) {
     if (!query.empty()) query += '&';
-    query += "parentAccountID=" + PercentEncode(parent_account_id);
+    query += "parentAccountID=" + net::PercentEncode(parent_account_id);
   }
   std::string target = "/api/Accounts";
   if (!query.empty()) target += "?" + query;
@@ -82,7 +63,7 @@ ApiRequest SyncOptionsRequest(std::string_view account_id,
                               std::string_view system_code,
                               std::optional<nlohmann::ordered_json> options) {
   std::string target = AccountPath(account_id) + "/syncoptions/" +
-                       PercentEncode(system_code);
+                       net::PercentEncode(system_code);
   std::string what = "sync options of account " + std::string(account_id) +
                      " on " + std::string(system_code);
   bool write = options.has_value();
@@ -95,7 +76,7 @@ ApiRequest SyncOptionsRequest(std::string_view account_id,
 ApiRequest EnsureDefinitionsRequest(std::string_view system_code) {
   ApiRequest request = Request(
       "PUT",
-      "/api/ProvisioningSystems/" + PercentEncode(system_code) +
+      "/api/ProvisioningSystems/" + net::PercentEncode(system_code) +
           "/syncoptiondefinitions",
       "PUT sync option definitions of " + std::string(system_code));
   request.body = nlohmann::ordered_json::object();
@@ -104,7 +85,7 @@ ApiRequest EnsureDefinitionsRequest(std::string_view system_code) {
 
 ApiRequest GetSystemRequest(std::string_view system_code) {
   return Request("GET",
-                 "/api/ProvisioningSystems/" + PercentEncode(system_code),
+                 "/api/ProvisioningSystems/" + net::PercentEncode(system_code),
                  "GET provisioning system " + std::string(system_code));
 }
 
@@ -129,7 +110,7 @@ ApiRequest SetSyncStatusRequest(std::string_view account_id,
                                 bool allow_shared) {
   ApiRequest request = Request(
       "PUT",
-      AccountPath(account_id) + "/syncstatus/" + PercentEncode(system_code),
+      AccountPath(account_id) + "/syncstatus/" + net::PercentEncode(system_code),
       "PUT sync status of account " + std::string(account_id) + " on " +
           std::string(system_code));
   nlohmann::ordered_json body = {{"Status", status}, {"Message", message}};
@@ -160,7 +141,7 @@ ApiRequest ClearCustomerCodeRequest(std::string_view account_id) {
 
 ApiRequest GetTemplateRequest(std::string_view template_id) {
   return Request("GET",
-                 "/api/NotificationTemplates/" + PercentEncode(template_id),
+                 "/api/NotificationTemplates/" + net::PercentEncode(template_id),
                  "GET notification template " + std::string(template_id));
 }
 

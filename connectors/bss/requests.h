@@ -26,9 +26,6 @@ struct ApiRequest {
   std::string what;
 };
 
-/// RFC 3986 percent-encoding of everything but unreserved characters.
-std::string PercentEncode(std::string_view text);
-
 /// The form body of the password grant:
 /// "grant_type=password&username=...&password=..." (percent-encoded).
 std::string TokenRequestForm(const BssConfig& config);

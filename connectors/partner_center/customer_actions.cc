@@ -6,8 +6,8 @@
 
 #include "connectors/partner_center/collection_pages.h"
 #include "connectors/partner_center/partner_center_connector.h"
-#include "connectors/partner_center/percent_encoding.h"
 #include "connectors/partner_center/request_bodies.h"
+#include "net/url.h"
 
 namespace bssflow::connectors::partner_center {
 namespace asio = boost::asio;
@@ -39,7 +39,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::CheckDomain(
   if (args.error().has_value()) co_return Failure(args.error());
   ApiRequest request;
   request.method = "HEAD";
-  request.target = "/v1/domains/" + PercentEncode(domain);
+  request.target = "/v1/domains/" + net::PercentEncode(domain);
   request.what = "check domain " + domain;
   std::vector<unsigned> accepted(1, 404);
   ApiReply reply = co_await api_->Send(std::move(request), std::move(accepted));
@@ -60,7 +60,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::FindCustomerByDomain(
   std::string label = domain.substr(0, domain.find('.'));
   ApiRequest first;
   first.target = "/v1/customers?size=" + std::to_string(search_page_size_) +
-                 "&filter=" + PercentEncode(DomainFilter(label));
+                 "&filter=" + net::PercentEncode(DomainFilter(label));
   first.what = "search customers by domain " + domain;
   nlohmann::json customer;  // null until found
   PageVisitor visit = [&customer, &domain](const nlohmann::json& page) {
@@ -82,7 +82,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::GetCustomer(
     ArgumentReader& args, const CallContext&) {
   std::string id = args.Required("customer_id");
   if (args.error().has_value()) co_return Failure(args.error());
-  std::string target = "/v1/customers/" + PercentEncode(id);
+  std::string target = "/v1/customers/" + net::PercentEncode(id);
   std::string what = "get customer " + id;
   co_return co_await GetJson(std::move(target), std::move(what));
 }
@@ -112,7 +112,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::CreateUser(
   if (body.error.has_value()) co_return Failure(body.error);
   ApiRequest request;
   request.method = "POST";
-  request.target = "/v1/customers/" + PercentEncode(id) + "/users";
+  request.target = "/v1/customers/" + net::PercentEncode(id) + "/users";
   request.what = "create user " +
                  body.json["userPrincipalName"].get<std::string>();
   request.body = std::move(body.json);
@@ -126,7 +126,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::ListUsers(
     ArgumentReader& args, const CallContext&) {
   std::string id = args.Required("customer_id");
   if (args.error().has_value()) co_return Failure(args.error());
-  std::string base = "/v1/customers/" + PercentEncode(id) + "/users";
+  std::string base = "/v1/customers/" + net::PercentEncode(id) + "/users";
   ApiRequest first;
   first.target = base;
   first.what = "list users of customer " + id;
@@ -167,7 +167,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::AcceptCustomerAgreement(
       args, (*item)["templateId"].get<std::string>(), IsoTime(api_->Now()));
   ApiRequest request;
   request.method = "POST";
-  request.target = "/v1/customers/" + PercentEncode(id) + "/agreements";
+  request.target = "/v1/customers/" + net::PercentEncode(id) + "/agreements";
   request.what = "accept the customer agreement for " + id;
   request.body = std::move(body.json);
   request.request_id = WriteRequestId(ctx);

@@ -4,8 +4,8 @@
 
 #include "connectors/partner_center/collection_pages.h"
 #include "connectors/partner_center/partner_center_connector.h"
-#include "connectors/partner_center/percent_encoding.h"
 #include "connectors/partner_center/request_bodies.h"
+#include "net/url.h"
 
 namespace bssflow::connectors::partner_center {
 namespace asio = boost::asio;
@@ -30,7 +30,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::CountryRules(
     ArgumentReader& args, const CallContext&) {
   std::string country = UpperAscii(args.Required("country"));
   if (args.error().has_value()) co_return ActionOutcome::Failure(*args.error());
-  std::string target = "/v1/countryvalidationrules/" + PercentEncode(country);
+  std::string target = "/v1/countryvalidationrules/" + net::PercentEncode(country);
   std::string what = "get the country rules of " + country;
   co_return co_await GetJson(std::move(target), std::move(what));
 }
@@ -55,7 +55,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::GetMpnProfile(
   std::string mpn_id = args.Optional("mpn_id");
   if (args.error().has_value()) co_return ActionOutcome::Failure(*args.error());
   std::string target = "/v1/profiles/mpn";
-  if (!mpn_id.empty()) target += "?mpnId=" + PercentEncode(mpn_id);
+  if (!mpn_id.empty()) target += "?mpnId=" + net::PercentEncode(mpn_id);
   std::string what = "get the MPN profile of " + mpn_id;
   if (mpn_id.empty()) what = "get the partner's MPN profile";
   co_return co_await GetJson(std::move(target), std::move(what));
@@ -93,7 +93,7 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::AgreementStatus(
   std::string mpn_id = args.Required("mpn_id");
   if (args.error().has_value()) co_return ActionOutcome::Failure(*args.error());
   std::string target =
-      "/v1/compliance/csp/agreementstatus?mpnId=" + PercentEncode(mpn_id);
+      "/v1/compliance/csp/agreementstatus?mpnId=" + net::PercentEncode(mpn_id);
   std::string what = "get the partner agreement status of " + mpn_id;
   co_return co_await GetJson(std::move(target), std::move(what));
 }

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "connectors/partner_center/error_mapping.h"
-#include "connectors/partner_center/percent_encoding.h"
+#include "net/url.h"
 
 namespace bssflow::connectors::partner_center {
 namespace asio = boost::asio;
@@ -68,7 +68,7 @@ std::string TokenRequestForm(const PartnerCenterConfig& config) {
   if (!config.client_secret.empty())
     fields.emplace_back("client_secret", config.client_secret);
   fields.emplace_back("resource", config.resource);
-  return FormEncode(fields);
+  return net::FormEncode(fields);
 }
 
 /// A refresh in flight: its waiters sleep on `done` until `outcome` is set.
@@ -130,7 +130,7 @@ asio::awaitable<TokenOutcome> TokenCache::Fetch() {
   net::HttpRequest request;
   request.method = "POST";
   request.url = config_.login_base_url + "/" +
-                PercentEncode(config_.partner_tenant) + "/oauth2/token";
+                net::PercentEncode(config_.partner_tenant) + "/oauth2/token";
   request.headers.set("Content-Type", "application/x-www-form-urlencoded");
   request.headers.set("Accept", "application/json");
   request.body = TokenRequestForm(config_);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "net/url.h"
+
 namespace bssflow::simulators::partner_center {
 
 /// Name/value pairs of a query string or form body. Names are lower-cased
@@ -34,8 +36,7 @@ RequestTarget ParseRequestTarget(std::string_view target);
 /// query encoding). A '%' not followed by two hex digits is kept literally.
 std::string PercentDecode(std::string_view text, bool plus_is_space);
 
-/// Encodes every byte except unreserved characters (A-Z a-z 0-9 - . _ ~).
-std::string PercentEncode(std::string_view text);
+using net::PercentEncode;  // shared with the connectors (net/url.h)
 
 /// Decodes "a=1&b=two+words" into {{"a","1"},{"b","two words"}}.
 FormFields ParseFormFields(std::string_view text);
