@@ -1,0 +1,49 @@
+// The `notify` connector: delivers a notification that a `notify` step has
+// rendered (engine/runner_drive.cc) with its one action, `notify.send`:
+//
+//   arguments  template (text, the template's id), to, cc (text, addresses
+//              separated by ',' or ';'; cc may be null or empty), subject,
+//              body (text; may hold credentials), account_id (optional int)
+//   result     {id, transport ("bss" | "smtp"), to, cc, template}
+//
+// Through the BSS, the call becomes bss.send_notification on the bss
+// connector given to Create() (the BSS answers a resend with the same
+// idempotency key with the first notification). Through SMTP, the
+// idempotency key is the Message-ID, so a receiver can drop a duplicate.
+#ifndef BSSFLOW_CONNECTORS_NOTIFY_NOTIFY_CONNECTOR_H_
+#define BSSFLOW_CONNECTORS_NOTIFY_NOTIFY_CONNECTOR_H_
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "connectors/notify/notify_config.h"
+#include "engine/actions.h"
+#include "engine/connector.h"
+
+namespace bssflow::connectors::notify {
+
+class NotifyConnector : public engine::Connector {
+ public:
+  /// A connector for `config`. `bss` is the connector that answers
+  /// "bss.send_notification"; required for the BSS transport, unused for
+  /// SMTP. An error when the configuration is incomplete.
+  static Result<std::unique_ptr<NotifyConnector>> Create(
+      boost::asio::any_io_executor executor, NotifyConfig config,
+      std::shared_ptr<engine::Connector> bss);
+
+  boost::asio::awaitable<engine::ActionOutcome> Call(
+      const std::string& action, const dsl::Value& arguments,
+      const engine::CallContext& ctx) override;
+};
+
+/// The manifest: notify.send. (A body holding credentials is sealed in the
+/// journal by the runner, which seals every copy of a secret result.)
+std::vector<engine::ActionSpec> Manifest();
+
+}  // namespace bssflow::connectors::notify
+
+#endif  // BSSFLOW_CONNECTORS_NOTIFY_NOTIFY_CONNECTOR_H_
