@@ -1,6 +1,8 @@
 #include "app/workflow_files.h"
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "dsl/merge_fields.h"
 #include "dsl/postal_codes.h"
@@ -8,7 +10,8 @@
 namespace bssflow::app {
 
 DataFiles DefaultDataFiles() {
-  return {dsl::DefaultPostalCodeRulesPath(), dsl::DefaultMergeFieldsPath()};
+  return {dsl::DefaultPostalCodeRulesPath(), dsl::DefaultMergeFieldsPath(),
+          engine::DefaultTemplatesDirectory()};
 }
 
 std::optional<engine::LoaderContext> MakeLoaderContext(
@@ -26,9 +29,20 @@ std::optional<engine::LoaderContext> MakeLoaderContext(
         << "\n";
     return std::nullopt;
   }
+  std::vector<std::string> problems;
+  auto templates =
+      engine::TemplateLibrary::LoadDirectory(files.templates_dir, problems);
+  if (!problems.empty()) {
+    for (const std::string& problem : problems) {
+      err << "bssflow " << command << ": " << problem
+          << (problem.ends_with('\n') ? "" : "\n");
+    }
+    return std::nullopt;
+  }
   engine::LoaderContext context;
   context.functions = registry.value();
   context.merge_fields = merge_fields.value();
+  context.templates = std::move(templates);
   return context;
 }
 

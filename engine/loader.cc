@@ -167,10 +167,16 @@ class Loader {
   void ReadKind(const YAML::Node& node, const YAML::Node& body, Step& step);
   void ReadCall(const YAML::Node& node, const YAML::Node& body, Step& step);
   void ReadRetry(const YAML::Node& retry, RetryPolicy& policy);
+  void ReadRetryAndTimeout(const YAML::Node& node, Step& step);
   void ReadCheck(const YAML::Node& body, Step& step);
   void ReadSwitch(const YAML::Node& body, Step& step);
   void ReadConfirm(const YAML::Node& body, Step& step);
   void ReadNotify(const YAML::Node& body, Step& step);
+  const NotificationTemplate* FindTemplate(const TemplateLibrary& library,
+                                           const YAML::Node& id);
+  std::optional<TemplateValue> CompileTemplateField(
+      const NotificationTemplate& chosen, const TemplateField& field,
+      const std::string& what, const YAML::Node& at);
   TemplateMap ReadTemplates(const YAML::Node& map, const std::string& what);
   std::optional<ValueTemplate> ReadValue(const YAML::Node& node,
                                          const std::string& what, int depth);
@@ -538,11 +544,14 @@ void Loader::ReadKind(const YAML::Node& node, const YAML::Node& body,
                      : node["fail"]    ? "fail"
                                        : "workflow";
   for (const char* field : {"with", "retry", "timeout"}) {
-    if (node[field] && kind != "call" && kind != "workflow") {
-      Report(node[field], std::string("'") + field +
-                              "' belongs to call and workflow "
-                              "steps, not to " +
-                              kind);
+    const bool allowed = kind == "call" || kind == "workflow" ||
+                         (kind == "notify" && field != std::string("with"));
+    if (node[field] && !allowed) {
+      Report(node[field], std::string("'") + field + "' belongs to " +
+                              (field == std::string("with")
+                                   ? "call and workflow steps"
+                                   : "call, workflow and notify steps") +
+                              ", not to " + kind);
     }
   }
   if (kind == "call" || kind == "workflow") {
@@ -563,6 +572,7 @@ void Loader::ReadKind(const YAML::Node& node, const YAML::Node& body,
   } else if (kind == "notify") {
     step.kind = StepKind::kNotify;
     ReadNotify(body, step);
+    ReadRetryAndTimeout(node, step);
   } else {
     step.kind = StepKind::kFail;
     step.message = CompileTemplate(body, "'fail' (the failure message)");
@@ -605,6 +615,12 @@ void Loader::ReadCall(const YAML::Node& node, const YAML::Node& body,
       }
     }
   }
+  ReadRetryAndTimeout(node, step);
+}
+
+// `retry` and `timeout` of a step that calls a connector (call, workflow,
+// notify).
+void Loader::ReadRetryAndTimeout(const YAML::Node& node, Step& step) {
   if (node["retry"]) ReadRetry(node["retry"], step.retry);
   if (node["timeout"] && ExpectText(node["timeout"], "'timeout'")) {
     std::chrono::milliseconds timeout;
@@ -751,15 +767,76 @@ void Loader::ReadConfirm(const YAML::Node& body, Step& step) {
 void Loader::ReadNotify(const YAML::Node& body, Step& step) {
   if (!ExpectMap(body, "'notify'")) return;
   CheckFields(body, {"template", "to", "cc"}, "'notify'");
-  if (!body["template"] || !body["to"]) {
-    Report(body,
-           "'notify' needs 'template' (the notification's name) and 'to'");
+  const TemplateLibrary* library = context_.templates.get();
+  if (!body["template"] || (library == nullptr && !body["to"])) {
+    Report(body, library == nullptr
+                     ? "'notify' needs 'template' (the notification's name) "
+                       "and 'to'"
+                     : "'notify' needs 'template' (the notification "
+                       "template's id)");
   }
+  const NotificationTemplate* chosen = nullptr;
   if (body["template"] && ExpectText(body["template"], "'template'")) {
     step.notification_template = body["template"].Scalar();
+    if (library != nullptr) {
+      chosen = FindTemplate(*library, body["template"]);
+    }
   }
-  if (body["to"]) step.to = CompileTemplate(body["to"], "'to'");
-  if (body["cc"]) step.cc = CompileTemplate(body["cc"], "'cc'");
+  if (body["to"]) {
+    step.to = CompileTemplate(body["to"], "'to'");
+  } else if (chosen != nullptr) {
+    step.to = CompileTemplateField(*chosen, chosen->to, "to", body["template"]);
+  }
+  if (body["cc"]) {
+    step.cc = CompileTemplate(body["cc"], "'cc'");
+  } else if (chosen != nullptr && chosen->cc.has_value()) {
+    step.cc =
+        CompileTemplateField(*chosen, *chosen->cc, "cc", body["template"]);
+  }
+  if (chosen != nullptr) {
+    step.subject = CompileTemplateField(*chosen, chosen->subject, "subject",
+                                        body["template"]);
+    step.body =
+        CompileTemplateField(*chosen, chosen->body, "body", body["template"]);
+  }
+}
+
+const NotificationTemplate* Loader::FindTemplate(const TemplateLibrary& library,
+                                                 const YAML::Node& id) {
+  const NotificationTemplate* found = library.Find(id.Scalar());
+  if (found != nullptr) return found;
+  std::string message =
+      "unknown notification template '" + id.Scalar() + "'";
+  std::string guess = dsl::ClosestMatch(id.Scalar(), library.Ids());
+  if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+  if (!library.directory().empty()) {
+    message += " (templates are read from " + library.directory() + ")";
+  }
+  Report(id, message);
+  return nullptr;
+}
+
+// A template field compiled against this step's variables. Its problems are
+// reported at the step's `template:` (this file), each naming the field's
+// place in the template file.
+std::optional<TemplateValue> Loader::CompileTemplateField(
+    const NotificationTemplate& chosen, const TemplateField& field,
+    const std::string& what, const YAML::Node& at) {
+  dsl::Source source;
+  source.name = chosen.file_name;
+  source.text = field.text;
+  dsl::CompileOptions options;
+  options.limits = context_.limits;
+  dsl::TemplateCompileResult compiled =
+      dsl::CompileTemplate(source, *env_, context_.merge_fields.get(), options);
+  if (!compiled.ok()) {
+    for (const dsl::Diagnostic& d : compiled.diagnostics) {
+      Report(at, "template '" + chosen.id + "', '" + what + "' (" +
+                     field.Where(d.offset) + "): " + d.message);
+    }
+    return std::nullopt;
+  }
+  return TemplateValue{field.text, PositionOf(at), compiled.template_};
 }
 
 LoadResult Loader::Run() {

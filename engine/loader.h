@@ -19,6 +19,7 @@
 #include "dsl/merge_fields.h"
 #include "dsl/source.h"
 #include "engine/actions.h"
+#include "engine/notification_templates.h"
 #include "engine/workflow.h"
 
 namespace bssflow::engine {
@@ -34,6 +35,9 @@ struct LoaderContext {
   /// The workflows `workflow:` steps may call, each as an "action" whose
   /// arguments are its inputs (WorkflowCatalog); null: not checked.
   const ActionCatalog* workflows = nullptr;
+  /// The notification templates `notify` steps name; null: a `notify` step
+  /// must give `to` and sends no subject or body (tests of the runner).
+  std::shared_ptr<const TemplateLibrary> templates;
   dsl::Limits limits;
 };
 

@@ -285,6 +285,82 @@ TEST_F(LoaderTest, SwitchConfirmAndNotifyShapes) {
       "                ^\n");
 }
 
+// With a template library, `notify` compiles the named template's fields
+// against the step's variables; a merge field reading a variable the
+// workflow does not set is reported at the step, with the template's place.
+class NotifyTemplateTest : public LoaderTest {
+ protected:
+  NotifyTemplateTest() {
+    context_.merge_fields =
+        dsl::MergeFieldMap::Parse(
+            "version: 1\n"
+            "fields:\n"
+            "  Accounts.Email: {expression: vars.account.email, "
+            "description: e}\n"
+            "  Tenant.Domain: {expression: vars.tenant.domain, "
+            "description: d}\n",
+            "merge_fields.yaml")
+            .value();
+    auto library = std::make_shared<TemplateLibrary>();
+    TemplateLoadResult welcome = ParseNotificationTemplate(
+        "templates/welcome.yaml",
+        "template: welcome\n"
+        "name: Welcome\n"
+        "to: \"{#Accounts.Email#}\"\n"
+        "subject: Tenant {#Tenant.Domain#}\n"
+        "body: |\n"
+        "  Your tenant is {#Tenant.Domain#}.\n");
+    EXPECT_TRUE(welcome.ok());
+    library->Add(std::move(*welcome.template_));
+    context_.templates = library;
+  }
+};
+
+TEST_F(NotifyTemplateTest, CompilesTheTemplateAgainstTheStep) {
+  LoadResult result = Load(
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: keep\n"
+      "    set:\n"
+      "      account: {email: a@b.c}\n"
+      "      tenant: {domain: t.onmicrosoft.com}\n"
+      "  - id: welcome\n"
+      "    notify: {template: welcome}\n");
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  const Step& step = result.workflow->steps[1];
+  ASSERT_TRUE(step.to && step.subject && step.body);
+  EXPECT_FALSE(step.cc.has_value());
+  EXPECT_EQ(step.to->text, "{#Accounts.Email#}");
+  EXPECT_EQ(step.body->text, "Your tenant is {#Tenant.Domain#}.\n");
+}
+
+TEST_F(NotifyTemplateTest, ReportsUnknownTemplatesAndFieldsOutOfReach) {
+  EXPECT_EQ(Problems("workflow: w\n"
+                     "steps:\n"
+                     "  - id: keep\n"
+                     "    set: {account: {email: a@b.c}}\n"
+                     "  - id: welcome\n"
+                     "    notify: {template: welcome}\n"
+                     "  - id: other\n"
+                     "    notify: {template: welcom}\n"),
+            "provision.yaml:6:24: template 'welcome', 'subject' "
+            "(templates/welcome.yaml:4:17): merge field {#Tenant.Domain#} "
+            "maps to 'vars.tenant.domain' (merge_fields.yaml:4), which does "
+            "not compile here: no variable 'tenant'\n"
+            "        notify: {template: welcome}\n"
+            "                           ^\n"
+            "provision.yaml:6:24: template 'welcome', 'body' "
+            "(templates/welcome.yaml:6:18): merge field {#Tenant.Domain#} "
+            "maps to 'vars.tenant.domain' (merge_fields.yaml:4), which does "
+            "not compile here: no variable 'tenant'\n"
+            "        notify: {template: welcome}\n"
+            "                           ^\n"
+            "provision.yaml:8:24: unknown notification template 'welcom'; "
+            "did you mean 'welcome'?\n"
+            "        notify: {template: welcom}\n"
+            "                           ^\n");
+}
+
 TEST_F(LoaderTest, StructuredValuesHoldTemplatesAtAnyDepth) {
   LoadResult result = Load(
       "workflow: w\n"

@@ -83,7 +83,7 @@ bool HoldsSecret(const nlohmann::json& json,
 std::vector<std::string> PayloadPaths(const std::string& type) {
   if (type == event_type::kCallSent) return {"arguments"};
   if (type == event_type::kVariablesSet) return {"values"};
-  if (type == event_type::kNotificationSent) return {"to", "cc"};
+  if (type == event_type::kNotificationSent) return {"to", "cc", "subject"};
   if (type == event_type::kConfirmationRequested) return {"message"};
   if (type == event_type::kCheckFailed) return {"messages"};
   if (type == event_type::kStepFailed) return {"error.message"};

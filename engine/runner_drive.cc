@@ -257,26 +257,15 @@ boost::asio::awaitable<Flow> RunDriver::RunStepBody(const Step& step,
       co_return co_await RunCall(step, h, step.target, arguments, nullptr);
     }
     case StepKind::kNotify: {
-      dsl::Value to, cc;
-      std::optional<StepError> error;
-      if (step.to.has_value()) error = Evaluate(step, *step.to, to);
-      if (!error && step.cc.has_value()) error = Evaluate(step, *step.cc, cc);
-      if (error) {
+      dsl::Value arguments;
+      nlohmann::json sent;
+      if (auto error = RenderNotification(step, arguments, sent)) {
         co_return FinishComposite(step, h, Flow::Failed(std::move(*error)),
                                   nullptr);
       }
-      dsl::ValueMap args;
-      args.Insert(dsl::Value::String("template"),
-                  dsl::Value::String(step.notification_template));
-      args.Insert(dsl::Value::String("to"), to);
-      args.Insert(dsl::Value::String("cc"), cc);
-      nlohmann::json sent = {{"template", step.notification_template},
-                             {"to", ToJson(to)},
-                             {"cc", ToJson(cc)}};
       // Named, not built in the co_await expression (GCC 12 can destroy
       // such temporaries twice).
       const std::string action = "notify.send";
-      const dsl::Value arguments = dsl::Value::Map(std::move(args));
       co_return co_await RunCall(step, h, action, arguments, sent);
     }
     case StepKind::kCheck:
@@ -293,6 +282,37 @@ boost::asio::awaitable<Flow> RunDriver::RunStepBody(const Step& step,
       co_return co_await RunWorkflowStep(step, h);
   }
   co_return Flow::Next();
+}
+
+// The arguments of notify.send: the template's id and its fields rendered
+// for this run (subject and body only when the step has them), and what the
+// notification_sent event records (no body: it may hold credentials).
+std::optional<StepError> RunDriver::RenderNotification(const Step& step,
+                                                       dsl::Value& arguments,
+                                                       nlohmann::json& sent) {
+  dsl::Value to, cc, subject, body;
+  std::optional<StepError> error;
+  if (step.to.has_value()) error = Evaluate(step, *step.to, to);
+  if (!error && step.cc.has_value()) error = Evaluate(step, *step.cc, cc);
+  if (!error && step.subject.has_value())
+    error = Evaluate(step, *step.subject, subject);
+  if (!error && step.body.has_value()) error = Evaluate(step, *step.body, body);
+  if (error) return error;
+  dsl::ValueMap args;
+  args.Insert(dsl::Value::String("template"),
+              dsl::Value::String(step.notification_template));
+  args.Insert(dsl::Value::String("to"), to);
+  args.Insert(dsl::Value::String("cc"), cc);
+  sent = {{"template", step.notification_template},
+          {"to", ToJson(to)},
+          {"cc", ToJson(cc)}};
+  if (step.subject.has_value()) {
+    args.Insert(dsl::Value::String("subject"), subject);
+    sent["subject"] = ToJson(subject);
+  }
+  if (step.body.has_value()) args.Insert(dsl::Value::String("body"), body);
+  arguments = dsl::Value::Map(std::move(args));
+  return std::nullopt;
 }
 
 // A leaf step whose outcome is journaled: its result and variables come

@@ -158,6 +158,9 @@ class RunDriver {
   Result<nlohmann::json> RenderOutputs(StepError& error);
 
   // ---- runner_call.cc: call and notify steps
+  std::optional<StepError> RenderNotification(const Step& step,
+                                              dsl::Value& arguments,
+                                              nlohmann::json& sent);
   boost::asio::awaitable<Flow> RunCall(const Step& step, StepHistory& h,
                                        const std::string& action,
                                        const dsl::Value& arguments,

@@ -468,6 +468,41 @@ steps:
   EXPECT_EQ(Types(run.run_id)[4], "notification_sent welcome");
 }
 
+// A notify step naming a template sends its fields rendered for the run;
+// the event records the recipients and subject, never the body.
+TEST_F(RunnerTest, NotifyRendersItsTemplate) {
+  auto library = std::make_shared<TemplateLibrary>();
+  TemplateLoadResult welcome = ParseNotificationTemplate(
+      "welcome.yaml",
+      "template: welcome\nname: Welcome\nto: \"${ vars.email }\"\n"
+      "cc: ops@cloud.example\nsubject: \"Tenant ${ vars.domain }\"\n"
+      "body: \"Sign in to ${ vars.domain }.\"\n");
+  ASSERT_TRUE(welcome.ok());
+  library->Add(std::move(*welcome.template_));
+  context_.templates = library;
+  fake_->Script("notify.send", {FakeConnector::Ok(J(R"({"id": "n-1"})"))});
+  RunSummary run = Start(R"(workflow: test.notify-template
+steps:
+  - id: keep
+    set: {email: a@b.c, domain: t.onmicrosoft.com}
+  - id: welcome
+    notify: {template: welcome}
+)");
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->CallCount("notify.send"), 1);
+  EXPECT_EQ(Json(fake_->calls()[0].arguments),
+            R"({"template":"welcome","to":"a@b.c","cc":"ops@cloud.example",)"
+            R"("subject":"Tenant t.onmicrosoft.com",)"
+            R"("body":"Sign in to t.onmicrosoft.com."})");
+  for (const Event& event : Journal(run.run_id)) {
+    if (event.type == event_type::kNotificationSent) {
+      EXPECT_EQ(event.data.dump(),
+                R"({"cc":"ops@cloud.example","subject":"Tenant t.onmicrosoft.com",)"
+                R"("template":"welcome","to":"a@b.c"})");
+    }
+  }
+}
+
 TEST_F(RunnerTest, IdempotencyKeyReturnsTheSameRun) {
   RunSummary first =
       Start(ConfirmWorkflow("end"), {{"domain", "c.com"}}, "key-1");

@@ -160,10 +160,15 @@ struct Step {
   OnReject on_reject = OnReject::kEnd;
   StepList reject_steps;
 
-  // notify
+  // notify: the template's fields compiled against this step's variables
+  // (`to` and `cc` from the step when it names them, else from the
+  // template); subject and body are absent when the loader had no template
+  // library (LoaderContext::templates).
   std::string notification_template;  // e.g. "welcome-office365"
   std::optional<TemplateValue> to;
   std::optional<TemplateValue> cc;
+  std::optional<TemplateValue> subject;
+  std::optional<TemplateValue> body;
 
   /// Steps run when this step fails; the error is in `error`.
   StepList on_error;
