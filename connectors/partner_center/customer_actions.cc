@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "connectors/partner_center/collection_pages.h"
+#include "connectors/partner_center/initial_password.h"
 #include "connectors/partner_center/partner_center_connector.h"
 #include "connectors/partner_center/request_bodies.h"
 #include "net/url.h"
@@ -29,6 +30,22 @@ std::string IsoTime(std::chrono::system_clock::time_point when) {
   char text[32];
   std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
+}
+
+// The password create_user sets: `given` (the argument), else one derived
+// from the write's MS-RequestId, so that a resend sets the same one.
+Result<std::string> InitialPassword(const std::string& given,
+                                    const std::string& password_key,
+                                    const std::string& request_id) {
+  if (!given.empty()) return given;
+  return DeriveInitialPassword(password_key, request_id);
+}
+
+// No password can be derived: a configuration problem no retry mends.
+ActionOutcome NoPassword(const Status& why) {
+  return ActionOutcome::Failure(
+      ActionError{"fatal", "", "partner_center.create_user: " + why.message(),
+                  std::nullopt});
 }
 
 }  // namespace
@@ -108,18 +125,29 @@ asio::awaitable<ActionOutcome> PartnerCenterConnector::CreateCustomer(
 asio::awaitable<ActionOutcome> PartnerCenterConnector::CreateUser(
     ArgumentReader& args, const CallContext& ctx) {
   std::string id = args.Required("customer_id");
-  RequestBody body = BuildCreateUserBody(args);
+  std::string given = args.Optional("password");
+  std::string request_id = WriteRequestId(ctx);
+  Result<std::string> password =
+      InitialPassword(given, password_key_, request_id);
+  RequestBody body =
+      BuildCreateUserBody(args, password.ok() ? password.value() : "");
   if (body.error.has_value()) co_return Failure(body.error);
+  if (!password.ok()) co_return NoPassword(password.status());
   ApiRequest request;
   request.method = "POST";
   request.target = "/v1/customers/" + net::PercentEncode(id) + "/users";
   request.what = "create user " +
                  body.json["userPrincipalName"].get<std::string>();
   request.body = std::move(body.json);
-  request.request_id = WriteRequestId(ctx);
+  request.request_id = std::move(request_id);
   ApiReply reply = co_await api_->Send(std::move(request));
   if (reply.error.has_value()) co_return Failure(reply.error);
-  co_return OutcomeFromJson(reply.json);
+  // A derived password is reported whether or not the service echoes it:
+  // the workflow has no other way to learn it.
+  nlohmann::json user = std::move(reply.json);
+  if (given.empty())
+    user = WithInitialPassword(std::move(user), password.value());
+  co_return OutcomeFromJson(user);
 }
 
 asio::awaitable<ActionOutcome> PartnerCenterConnector::ListUsers(

@@ -62,9 +62,11 @@ std::vector<ActionSpec> CustomerSpecs() {
             Req("first_name", ""), Req("last_name", ""),
             Opt("display_name", "default \"<first_name> <last_name>\""),
             Req("usage_location", "ISO alpha-2 country"),
-            Req("password", "the initial password"),
+            Opt("password", "the initial password; default: derived from "
+                            "the idempotency key and the client_secret"),
             Opt("force_change_password", "default true")},
-           "Creates a user in a customer tenant (needs App+User).",
+           "Creates a user in a customer tenant (needs App+User); the user, "
+           "with passwordProfile.password when the password was derived.",
            {"passwordProfile.password"}),
       Spec("list_users", {Req("customer_id", "the tenant id")},
            "Every user of a customer: {totalCount, items}."),

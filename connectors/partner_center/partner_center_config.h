@@ -30,7 +30,9 @@ struct PartnerCenterConfig {
   std::string partner_tenant = "common";
   /// The Entra ID application (client) id.
   std::string client_id;
-  /// The application's secret. Never logged.
+  /// The application's secret. Never logged. Also the key of the initial
+  /// passwords create_user derives (initial_password.h): rotating it
+  /// changes the password a pending resend would set.
   std::string client_secret;
   /// App+User ("secure application model"): when set, tokens come from the
   /// refresh_token grant instead of client_credentials. Needed to create

@@ -35,6 +35,7 @@ Result<std::unique_ptr<PartnerCenterConnector>> PartnerCenterConnector::Create(
     asio::any_io_executor executor, PartnerCenterConfig config,
     PartnerCenterEnvironment env) {
   int page_size = config.search_page_size;
+  std::string password_key = config.client_secret;
   if (page_size < 1 || page_size > 500) {
     return Status::Error(
         "partner_center connector: search_page_size must be 1..500, got " +
@@ -43,13 +44,16 @@ Result<std::unique_ptr<PartnerCenterConnector>> PartnerCenterConnector::Create(
   Result<std::unique_ptr<PartnerCenterApi>> api = PartnerCenterApi::Create(
       std::move(executor), std::move(config), std::move(env));
   if (!api.ok()) return api.status();
-  return std::unique_ptr<PartnerCenterConnector>(
-      new PartnerCenterConnector(std::move(api).value(), page_size));
+  return std::unique_ptr<PartnerCenterConnector>(new PartnerCenterConnector(
+      std::move(api).value(), page_size, std::move(password_key)));
 }
 
 PartnerCenterConnector::PartnerCenterConnector(
-    std::unique_ptr<PartnerCenterApi> api, int search_page_size)
-    : api_(std::move(api)), search_page_size_(search_page_size) {}
+    std::unique_ptr<PartnerCenterApi> api, int search_page_size,
+    std::string password_key)
+    : api_(std::move(api)),
+      search_page_size_(search_page_size),
+      password_key_(std::move(password_key)) {}
 
 const PartnerCenterConnector::Handler* PartnerCenterConnector::FindHandler(
     const std::string& action) {

@@ -54,7 +54,7 @@ class PartnerCenterConnector : public engine::Connector {
   using PageVisitor = std::function<bool(const nlohmann::json& page)>;
 
   PartnerCenterConnector(std::unique_ptr<PartnerCenterApi> api,
-                         int search_page_size);
+                         int search_page_size, std::string password_key);
   static const Handler* FindHandler(const std::string& action);
   boost::asio::awaitable<engine::ActionOutcome> Dispatch(
       const std::string& action, const dsl::Value& arguments,
@@ -102,6 +102,9 @@ class PartnerCenterConnector : public engine::Connector {
 
   std::unique_ptr<PartnerCenterApi> api_;
   int search_page_size_;
+  /// The key of create_user's derived initial passwords: the configured
+  /// client_secret (initial_password.h). Never logged.
+  std::string password_key_;
 };
 
 /// The value of a JSON answer; a "fatal" error when it nests too deep.

@@ -77,7 +77,8 @@ RequestBody BuildCreateCustomerBody(ArgumentReader& args) {
   return Finish(args, std::move(body));
 }
 
-RequestBody BuildCreateUserBody(ArgumentReader& args) {
+RequestBody BuildCreateUserBody(ArgumentReader& args,
+                                const std::string& password) {
   std::string first = args.Required("first_name");
   std::string last = args.Required("last_name");
   nlohmann::json body = {
@@ -87,7 +88,7 @@ RequestBody BuildCreateUserBody(ArgumentReader& args) {
       {"displayName", args.Optional("display_name", first + " " + last)},
       {"usageLocation", Upper(args.Required("usage_location"))},
       {"passwordProfile",
-       {{"password", args.Required("password")},
+       {{"password", password},
         {"forceChangePassword",
          args.OptionalBool("force_change_password", true)}}},
       {"attributes", {{"objectType", "CustomerUser"}}},

@@ -27,8 +27,14 @@ struct RequestBody {
 /// associated_partner_id. Optional members are left out when not given.
 RequestBody BuildCreateCustomerBody(ArgumentReader& args);
 
-/// POST /v1/customers/{id}/users from create_user's arguments.
-RequestBody BuildCreateUserBody(ArgumentReader& args);
+/// POST /v1/customers/{id}/users from create_user's arguments
+/// (user_principal_name, first_name, last_name, display_name (default
+/// "<first> <last>"), usage_location (upper case), force_change_password
+/// (default true)) and `password`, the initial password: the argument's or
+/// the derived one (initial_password.h), as the caller decided; the
+/// `password` argument is not read here.
+RequestBody BuildCreateUserBody(ArgumentReader& args,
+                                const std::string& password);
 
 /// POST /v1/validations/address from an `address` argument.
 RequestBody BuildAddressBody(ArgumentReader& args);

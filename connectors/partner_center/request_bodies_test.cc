@@ -85,15 +85,27 @@ TEST(CreateUserBodyTest, DefaultsDisplayNameAndForceChange) {
   ArgumentReader args("partner_center.create_user",
                       nlohmann::ordered_json::parse(R"({
     "customer_id": "c1", "user_principal_name": "jane@newco.onmicrosoft.com",
-    "first_name": "Jane", "last_name": "Doe", "usage_location": "us",
-    "password": "Secret-123"})"));
-  RequestBody body = BuildCreateUserBody(args);
+    "first_name": "Jane", "last_name": "Doe", "usage_location": "us"})"));
+  RequestBody body = BuildCreateUserBody(args, "Secret-123");
   ASSERT_FALSE(body.error.has_value());
-  EXPECT_EQ(body.json["displayName"], "Jane Doe");
-  EXPECT_EQ(body.json["usageLocation"], "US");
-  EXPECT_EQ(body.json["passwordProfile"],
-            nlohmann::json::parse(
-                R"({"password": "Secret-123", "forceChangePassword": true})"));
+  EXPECT_EQ(body.json, nlohmann::json::parse(R"({
+    "userPrincipalName": "jane@newco.onmicrosoft.com", "firstName": "Jane",
+    "lastName": "Doe", "displayName": "Jane Doe", "usageLocation": "US",
+    "passwordProfile": {"password": "Secret-123", "forceChangePassword": true},
+    "attributes": {"objectType": "CustomerUser"}})"));
+}
+
+TEST(CreateUserBodyTest, MissingArgumentIsReportedWhateverThePassword) {
+  ArgumentReader args("partner_center.create_user",
+                      nlohmann::ordered_json::parse(R"({
+    "customer_id": "c1", "user_principal_name": "jane@newco.onmicrosoft.com",
+    "first_name": "Jane", "last_name": "Doe", "force_change_password": false})"));
+  RequestBody body = BuildCreateUserBody(args, "Secret-123");
+  ASSERT_TRUE(body.error.has_value());
+  EXPECT_EQ(body.error->kind, "invalid");
+  EXPECT_EQ(body.error->message,
+            "partner_center.create_user: argument 'usage_location' is "
+            "required");
 }
 
 }  // namespace

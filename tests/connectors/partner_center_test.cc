@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/partner_center/partner_center_connector.h"
@@ -349,6 +350,9 @@ TEST_F(PartnerCenterConnectorTest, AppPlusUserCreatesUsersAndAcceptsAgreement) {
                                 {"usage_location", "US"}, {"password", "Str0ng-Pass"}},
                                "key-u"));
   EXPECT_EQ(user["state"], "active");
+  // A password the workflow gave is not reported back (the simulator
+  // echoes none).
+  EXPECT_FALSE(user.contains("passwordProfile"));
   nlohmann::json users = Ok(Run("list_users", {{"customer_id", id}}));
   EXPECT_EQ(users["totalCount"], users["items"].size());
   EXPECT_GE(users["items"].size(), 1u);
@@ -358,6 +362,83 @@ TEST_F(PartnerCenterConnectorTest, AppPlusUserCreatesUsersAndAcceptsAgreement) {
                                     "key-a"));
   EXPECT_EQ(agreement["templateId"], "117a1e3c-7f3c-4dd4-8b37-5a6c3b0f6c2e");
   EXPECT_EQ(sim_.Snapshot().FindTenant(id)->agreements.size(), 1u);
+}
+
+// The rule a derived password meets: 16 characters from the readable,
+// mail-safe set, with an upper-case letter, a lower-case one, a digit and a
+// symbol.
+bool MeetsPasswordRule(const std::string& password) {
+  auto has = [&password](std::string_view set) {
+    return password.find_first_of(set) != std::string::npos;
+  };
+  return password.size() == 16 &&
+         password.find_first_not_of(
+             "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+             "!@#$%*-_+=?") == std::string::npos &&
+         has("ABCDEFGHJKLMNPQRSTUVWXYZ") && has("abcdefghijkmnopqrstuvwxyz") &&
+         has("23456789") && has("!@#$%*-_+=?");
+}
+
+TEST_F(PartnerCenterConnectorTest, CreateUserWithoutPasswordDerivesAndReplaysIt) {
+  config_.refresh_token = std::string(sim::kDemoRefreshToken);
+  const std::string id = "c0000000-0000-4000-8000-000000000001";  // Contoso
+  nlohmann::json args = {{"customer_id", id},
+                         {"user_principal_name", "GlobalAdmin@contoso.onmicrosoft.com"},
+                         {"first_name", "Grace"}, {"last_name", "Admin"},
+                         {"usage_location", "gb"}};
+  size_t users = sim_.Snapshot().FindTenant(id)->users.size();
+  nlohmann::json user = Ok(Run("create_user", args, "key-admin"));
+  // HMAC-SHA256(demo-client-secret, "create_user:key-admin"), as
+  // initial_password_test.cc pins it.
+  const std::string password = "2pZnYdSR?fM@EN=5";
+  EXPECT_TRUE(MeetsPasswordRule(user["passwordProfile"]["password"].get<std::string>()));
+  EXPECT_EQ(user, nlohmann::json({{"id", user["id"]},
+                                  {"userPrincipalName", "globaladmin@contoso.onmicrosoft.com"},
+                                  {"firstName", "Grace"},
+                                  {"lastName", "Admin"},
+                                  {"displayName", "Grace Admin"},
+                                  {"usageLocation", "GB"},
+                                  {"state", "active"},
+                                  {"userDomainType", "none"},
+                                  {"attributes", {{"objectType", "CustomerUser"}}},
+                                  {"passwordProfile", {{"password", password}}}}));
+  EXPECT_EQ(log_.find(password), std::string::npos);
+
+  sim::PartnerCenterState state = sim_.Snapshot();
+  const sim::Tenant* tenant = state.FindTenant(id);
+  ASSERT_EQ(tenant->users.size(), users + 1);
+  EXPECT_EQ(tenant->users.back().id, user["id"]);
+  EXPECT_EQ(tenant->users.back().user_principal_name,
+            "globaladmin@contoso.onmicrosoft.com");
+  EXPECT_EQ(tenant->users.back().display_name, "Grace Admin");
+  EXPECT_EQ(tenant->users.back().usage_location, "GB");
+  EXPECT_EQ(state.created_by_request_id["user|" + id + "|key-admin"], user["id"]);
+  EXPECT_EQ(state.calls.back().route, "POST /v1/customers/{id}/users");
+  EXPECT_EQ(state.calls.back().request_id, "key-admin");
+  EXPECT_EQ(state.calls.back().status, 200);
+
+  // The resend after a crash: same key, so the simulator replays the user
+  // and the connector reports the same password.
+  nlohmann::json again = Ok(Run("create_user", args, "key-admin"));
+  EXPECT_EQ(again, user);
+  EXPECT_EQ(sim_.Snapshot().FindTenant(id)->users.size(), users + 1);
+  EXPECT_EQ(Count("POST /v1/customers/{id}/users"), 2u);
+}
+
+TEST_F(PartnerCenterConnectorTest, CreateUserWithoutPasswordNeedsAClientSecret) {
+  config_.client_secret = "";
+  engine::ActionError error = Err(Run(
+      "create_user",
+      {{"customer_id", "c0000000-0000-4000-8000-000000000001"},
+       {"user_principal_name", "globaladmin@contoso.onmicrosoft.com"},
+       {"first_name", "Grace"}, {"last_name", "Admin"}, {"usage_location", "GB"}},
+      "key-admin"));
+  EXPECT_EQ(error.kind, "fatal");
+  EXPECT_EQ(error.message,
+            "partner_center.create_user: cannot derive an initial password: "
+            "the connector has no client_secret to key it with; configure "
+            "client_secret, or give the 'password' argument");
+  EXPECT_EQ(Count("POST /v1/customers/{id}/users"), 0u);
 }
 
 TEST_F(PartnerCenterConnectorTest, WrongSecretIsAuth) {
@@ -383,6 +464,15 @@ TEST(PartnerCenterManifestTest, NamesAndSecrets) {
   const engine::ActionSpec* create = catalog.Find("partner_center.create_customer");
   ASSERT_NE(create, nullptr);
   EXPECT_EQ(create->secret_fields, std::vector<std::string>{"userCredentials.password"});
+  const engine::ActionSpec* user = catalog.Find("partner_center.create_user");
+  ASSERT_NE(user, nullptr);
+  EXPECT_EQ(user->secret_fields, std::vector<std::string>{"passwordProfile.password"});
+  std::vector<std::string> required;
+  for (const engine::ActionArgument& argument : user->arguments)
+    if (argument.required) required.push_back(argument.name);
+  EXPECT_EQ(required, (std::vector<std::string>{"customer_id", "user_principal_name",
+                                                "first_name", "last_name",
+                                                "usage_location"}));
 }
 
 }  // namespace
