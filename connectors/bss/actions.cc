@@ -1,5 +1,6 @@
 #include "connectors/bss/actions.h"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -60,9 +61,32 @@ ApiRequest SetSyncOptions(ArgumentReader& args, const engine::CallContext&,
   return SyncOptionsRequest(id, SystemCode(args, config), std::move(items));
 }
 
+// codes: the sync option fields to create, each a known code, listed once;
+// whether the system can have them (ResellerMpnID) only the BSS knows.
+void CheckSyncOptionCodes(ArgumentReader& args,
+                          const std::vector<std::string>& codes) {
+  if (codes.empty()) args.Fail("codes", "must name at least one sync option");
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    const std::string& code = codes[i];
+    if (std::find(kSyncOptionCodes.begin(), kSyncOptionCodes.end(), code) ==
+        kSyncOptionCodes.end()) {
+      args.Fail("codes[" + std::to_string(i) + "]",
+                "must be Username, DomainPrefix or ResellerMpnID, got \"" +
+                    code + "\"");
+    }
+    if (std::find(codes.begin(), codes.begin() + i, code) !=
+        codes.begin() + i) {
+      args.Fail("codes", "names " + code + " twice");
+    }
+  }
+}
+
 ApiRequest EnsureDefinitions(ArgumentReader& args, const engine::CallContext&,
                              const BssConfig& config) {
-  return EnsureDefinitionsRequest(SystemCode(args, config));
+  std::optional<std::vector<std::string>> codes =
+      args.OptionalTextList("codes");
+  if (codes.has_value()) CheckSyncOptionCodes(args, *codes);
+  return EnsureDefinitionsRequest(SystemCode(args, config), codes);
 }
 
 ApiRequest GetSystem(ArgumentReader& args, const engine::CallContext&,

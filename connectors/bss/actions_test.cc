@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "dsl/json_value.h"
 
@@ -84,6 +87,67 @@ TEST(PrepareCall, SetSyncOptionsFromAMap) {
   ASSERT_TRUE(call.request.has_value()) << call.error->message;
   EXPECT_EQ(call.request->body->dump(),
             R"([{"Code":"DomainPrefix","Value":"nw"},{"Code":"ResellerMpnID","Value":null}])");
+}
+
+TEST(PrepareCall, EnsureDefinitionsSendsTheCodesGiven) {
+  PreparedCall all = Prepare("bss.ensure_sync_option_definitions",
+                             R"({"system_code":"MSCSP-DIRECT"})");
+  ASSERT_TRUE(all.request.has_value()) << all.error->message;
+  EXPECT_EQ(all.request->method, "PUT");
+  EXPECT_EQ(all.request->target,
+            "/api/ProvisioningSystems/MSCSP-DIRECT/syncoptiondefinitions");
+  EXPECT_EQ(all.request->body->dump(), "{}");
+  PreparedCall null_codes =
+      Prepare("bss.ensure_sync_option_definitions", R"({"codes":null})");
+  ASSERT_TRUE(null_codes.request.has_value());
+  EXPECT_EQ(null_codes.request->target,
+            "/api/ProvisioningSystems/MSCSP/syncoptiondefinitions");
+  EXPECT_EQ(null_codes.request->body->dump(), "{}");
+  PreparedCall listed =
+      Prepare("bss.ensure_sync_option_definitions",
+              R"({"codes":["Username","DomainPrefix","ResellerMpnID"]})");
+  ASSERT_TRUE(listed.request.has_value()) << listed.error->message;
+  EXPECT_EQ(listed.request->body->dump(),
+            R"({"Codes":["Username","DomainPrefix","ResellerMpnID"]})");
+}
+
+TEST(PrepareCall, EnsureDefinitionsChecksTheCodes) {
+  const std::vector<std::pair<const char*, std::string>> cases = {
+      {R"({"codes":"Username"})",
+       "bss.ensure_sync_option_definitions: argument 'codes' must be a list "
+       "of text, got string"},
+      {R"({"codes":["Username",5]})",
+       "bss.ensure_sync_option_definitions: argument 'codes[1]' must be "
+       "text, got number"},
+      {R"({"codes":[]})",
+       "bss.ensure_sync_option_definitions: argument 'codes' must name at "
+       "least one sync option"},
+      {R"({"codes":["Username","username"]})",
+       "bss.ensure_sync_option_definitions: argument 'codes[1]' must be "
+       "Username, DomainPrefix or ResellerMpnID, got \"username\""},
+      {R"({"codes":["DomainPrefix","Username","DomainPrefix"]})",
+       "bss.ensure_sync_option_definitions: argument 'codes' names "
+       "DomainPrefix twice"},
+  };
+  for (const auto& [args, message] : cases) {
+    PreparedCall call = Prepare("bss.ensure_sync_option_definitions", args);
+    ASSERT_TRUE(call.error.has_value()) << args;
+    EXPECT_FALSE(call.request.has_value()) << args;
+    EXPECT_EQ(call.error->kind, "invalid") << args;
+    EXPECT_EQ(call.error->message, message) << args;
+  }
+}
+
+TEST(Manifest, EnsureDefinitionsTakesOptionalCodes) {
+  for (const engine::ActionSpec& spec : Manifest()) {
+    if (spec.name != "bss.ensure_sync_option_definitions") continue;
+    ASSERT_EQ(spec.arguments.size(), 2u);
+    EXPECT_EQ(spec.arguments[0].name, "codes");
+    EXPECT_FALSE(spec.arguments[0].required);
+    EXPECT_EQ(spec.arguments[1].name, "system_code");
+    return;
+  }
+  ADD_FAILURE() << "no bss.ensure_sync_option_definitions";
 }
 
 TEST(PrepareCall, SendNotificationNeedsTheIdempotencyKey) {

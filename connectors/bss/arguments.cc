@@ -76,4 +76,25 @@ nlohmann::ordered_json ArgumentReader::RequiredMap(std::string_view name) {
   return *value;
 }
 
+std::optional<std::vector<std::string>> ArgumentReader::OptionalTextList(
+    std::string_view name) {
+  const nlohmann::ordered_json* value = Find(name);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_array()) {
+    Fail(name,
+         "must be a list of text, got " + std::string(value->type_name()));
+    return std::nullopt;
+  }
+  std::vector<std::string> texts;
+  for (const nlohmann::ordered_json& item : *value) {
+    if (!item.is_string()) {
+      Fail(std::string(name) + "[" + std::to_string(texts.size()) + "]",
+           "must be text, got " + std::string(item.type_name()));
+      return std::nullopt;
+    }
+    texts.push_back(item.get<std::string>());
+  }
+  return texts;
+}
+
 }  // namespace bssflow::connectors::bss

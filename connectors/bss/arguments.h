@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dsl/value.h"
 #include "engine/connector.h"
@@ -33,6 +34,11 @@ class ArgumentReader {
   bool OptionalBool(std::string_view name, bool fallback);
   /// A required map argument (a JSON object).
   nlohmann::ordered_json RequiredMap(std::string_view name);
+  /// An optional list of texts: nullopt when absent or null. Another type,
+  /// or an item that is not text, is a problem ("argument 'codes[1]' must
+  /// be text, got number").
+  std::optional<std::vector<std::string>> OptionalTextList(
+      std::string_view name);
 
   /// Records `problem` about argument `name` unless a problem was recorded
   /// already: "<action>: argument '<name>' <problem>".

@@ -43,7 +43,11 @@ std::vector<engine::ActionSpec> Manifest() {
        {},
        "[{ID, Value, Definition}] after the change (all or nothing)."},
       {"bss.ensure_sync_option_definitions",
-       {SystemArg()},
+       {Arg("codes", false,
+            "list of the sync option fields to create (Username, "
+            "DomainPrefix, ResellerMpnID); default: every field the system "
+            "should have"),
+        SystemArg()},
        {},
        "{SystemCode, Created, Definitions}: Get Services Definitions "
        "(idempotent)."},

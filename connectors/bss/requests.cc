@@ -73,13 +73,17 @@ ApiRequest SyncOptionsRequest(std::string_view account_id,
   return request;
 }
 
-ApiRequest EnsureDefinitionsRequest(std::string_view system_code) {
+ApiRequest EnsureDefinitionsRequest(
+    std::string_view system_code,
+    const std::optional<std::vector<std::string>>& codes) {
   ApiRequest request = Request(
       "PUT",
       "/api/ProvisioningSystems/" + net::PercentEncode(system_code) +
           "/syncoptiondefinitions",
       "PUT sync option definitions of " + std::string(system_code));
-  request.body = nlohmann::ordered_json::object();
+  nlohmann::ordered_json body = nlohmann::ordered_json::object();
+  if (codes.has_value()) body["Codes"] = *codes;
+  request.body = std::move(body);
   return request;
 }
 

@@ -4,10 +4,12 @@
 #ifndef BSSFLOW_CONNECTORS_BSS_REQUESTS_H_
 #define BSSFLOW_CONNECTORS_BSS_REQUESTS_H_
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "connectors/bss/bss_config.h"
 
@@ -50,9 +52,17 @@ ApiRequest SyncOptionsRequest(std::string_view account_id,
                               std::string_view system_code,
                               std::optional<nlohmann::ordered_json> options);
 
+/// The sync option codes the BSS knows, in sort order (exact spelling).
+/// ResellerMpnID exists only on systems with ResellerMpnIDAvailable.
+inline constexpr std::array<std::string_view, 3> kSyncOptionCodes = {
+    "Username", "DomainPrefix", "ResellerMpnID"};
+
 /// PUT /api/ProvisioningSystems/{system}/syncoptiondefinitions (Get
-/// Services Definitions; idempotent), body {}.
-ApiRequest EnsureDefinitionsRequest(std::string_view system_code);
+/// Services Definitions; idempotent). Body {} without `codes` (every field
+/// the system should have), else {"Codes": [...]} (exactly those fields).
+ApiRequest EnsureDefinitionsRequest(
+    std::string_view system_code,
+    const std::optional<std::vector<std::string>>& codes);
 
 /// GET /api/ProvisioningSystems/{system}.
 ApiRequest GetSystemRequest(std::string_view system_code);

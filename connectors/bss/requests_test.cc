@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace bssflow::connectors::bss {
 namespace {
 
@@ -69,11 +73,16 @@ TEST(Requests, SyncOptionsAndDefinitions) {
                            R"([{"Code":"DomainPrefix","Value":"x"}])"));
   EXPECT_EQ(put.method, "PUT");
   EXPECT_EQ(put.body->dump(), R"([{"Code":"DomainPrefix","Value":"x"}])");
-  ApiRequest ensure = EnsureDefinitionsRequest("MSCSP-DIRECT");
+  ApiRequest ensure = EnsureDefinitionsRequest("MSCSP-DIRECT", std::nullopt);
   EXPECT_EQ(ensure.method, "PUT");
   EXPECT_EQ(ensure.target,
             "/api/ProvisioningSystems/MSCSP-DIRECT/syncoptiondefinitions");
   EXPECT_EQ(ensure.body->dump(), "{}");
+  EXPECT_EQ(ensure.what, "PUT sync option definitions of MSCSP-DIRECT");
+  ApiRequest listed = EnsureDefinitionsRequest(
+      "MSCSP-DIRECT", std::vector<std::string>{"Username", "DomainPrefix"});
+  EXPECT_EQ(listed.target, ensure.target);
+  EXPECT_EQ(listed.body->dump(), R"({"Codes":["Username","DomainPrefix"]})");
   EXPECT_EQ(GetSystemRequest("MSCSP").target, "/api/ProvisioningSystems/MSCSP");
   EXPECT_EQ(GetTemplateRequest("welcome-office365").target,
             "/api/NotificationTemplates/welcome-office365");

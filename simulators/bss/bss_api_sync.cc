@@ -1,7 +1,12 @@
 // Provisioning systems, their sync option custom fields ("Get Services
 // Definitions"), each account's sync option values and provisioning sync
 // status.
+#include <algorithm>
+#include <optional>
+#include <string>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include "simulators/bss/bss_api.h"
 
@@ -37,6 +42,93 @@ const SyncOptionDefinition* NamedDefinition(
   return nullptr;
 }
 
+std::string KnownCodesText() {
+  std::string text;
+  std::vector<std::string_view> known = KnownSyncOptionCodes();
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    if (i > 0) text += i + 1 == known.size() ? " and " : ", ";
+    text += known[i];
+  }
+  return text;
+}
+
+// The problem with a code that is not a known one: codes are compared
+// exactly, so a code that differs only in case gets a "did you mean".
+std::string UnknownCode(const std::string& code) {
+  std::string problem = "Unknown sync option code " + Json(code).dump();
+  for (std::string_view known : KnownSyncOptionCodes()) {
+    if (EqualsIgnoringCase(known, code)) {
+      problem += " (did you mean \"" + std::string(known) + "\"?)";
+    }
+  }
+  return problem + "; the known codes are " + KnownCodesText() + ".";
+}
+
+// Why the "Codes" of a PUT .../syncoptiondefinitions body cannot be used
+// for `system`, or "" when they can.
+std::string CodesProblem(const Json& codes, const ProvisioningSystem& system) {
+  if (!codes.is_array() || codes.empty()) {
+    return "Codes must be a non-empty list of sync option codes (" +
+           KnownCodesText() +
+           "); leave it out to create every field the system should have.";
+  }
+  std::vector<std::string> seen;
+  for (const Json& code : codes) {
+    if (!code.is_string()) {
+      return "Codes must hold only text, not " + code.dump() + ".";
+    }
+    const std::string& name = code.get_ref<const std::string&>();
+    std::vector<std::string_view> known = KnownSyncOptionCodes();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return UnknownCode(name);
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      return "Codes lists " + name + " twice.";
+    }
+    seen.push_back(name);
+  }
+  // Of the known codes, only ResellerMpnID depends on the system.
+  for (const std::string& name : seen) {
+    if (!CanHaveSyncOption(system, name)) {
+      return system.code + " is a " +
+             std::string(OrganizationTypeName(system.organization_type)) +
+             " organisation: it has no Reseller (MPN ID) sync option.";
+    }
+  }
+  return "";
+}
+
+// The fields a PUT .../syncoptiondefinitions asks for: nullopt for every
+// field the system should have (no body, {}, no "Codes" or "Codes": null),
+// else the codes listed.
+using CodesRequest = std::optional<std::vector<std::string>>;
+
+// The fields the body asks for, or the 400 to answer with. Everything is
+// checked here, before anything is created (all or nothing).
+std::variant<CodesRequest, HttpResponse> RequestedCodes(
+    const ApiCall& call, const ProvisioningSystem& system) {
+  const std::string& text = call.request.body();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return CodesRequest();
+  }
+  std::variant<Json, HttpResponse> body = JsonBody(call);
+  if (auto* error = std::get_if<HttpResponse>(&body)) return std::move(*error);
+  const Json& json = std::get<Json>(body);
+  if (!json.is_object()) {
+    return InvalidRequest(call,
+                          "Send no body, {} or {\"Codes\": [...]} with "
+                          "some of " +
+                              KnownCodesText() + ".");
+  }
+  auto codes = json.find("Codes");
+  if (codes == json.end() || codes->is_null()) return CodesRequest();
+  std::string problem = CodesProblem(*codes, system);
+  if (!problem.empty()) return InvalidRequest(call, std::move(problem));
+  std::vector<std::string> names;
+  for (const Json& code : *codes) names.push_back(code.get<std::string>());
+  return CodesRequest(std::move(names));
+}
+
 }  // namespace
 
 HttpResponse BssApi::ListSystems(const ApiCall& call) {
@@ -67,8 +159,14 @@ HttpResponse BssApi::GetDefinitions(const ApiCall& call) {
 HttpResponse BssApi::PutDefinitions(const ApiCall& call) {
   const ProvisioningSystem* system = FindSystem(call, 0);
   if (!system) return SystemNotFound(call, 0);
+  std::variant<CodesRequest, HttpResponse> codes =
+      RequestedCodes(call, *system);
+  if (auto* error = std::get_if<HttpResponse>(&codes)) return std::move(*error);
+  const CodesRequest& requested = std::get<CodesRequest>(codes);
   std::vector<std::string> created =
-      EnsureSyncOptionDefinitions(state_, *system, clock_());
+      requested.has_value()
+          ? EnsureSyncOptionDefinitions(state_, *system, *requested, clock_())
+          : EnsureSyncOptionDefinitions(state_, *system, clock_());
   Json definitions = Json::array();
   for (const SyncOptionDefinition* definition :
        DefinitionsOf(state_, system->code)) {

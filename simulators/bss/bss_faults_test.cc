@@ -186,7 +186,7 @@ TEST_F(FaultTest, ResetRestoresTheInitialState) {
             json::parse(R"({"Reset": true})"));
   json state = Body(Sim(http::verb::get, "/_sim/state"));
   EXPECT_EQ(state["Accounts"][0]["CustomerCode"], nullptr);
-  EXPECT_EQ(state["Accounts"].size(), 14u);
+  EXPECT_EQ(state["Accounts"].size(), 15u);
   EXPECT_EQ(state["Tokens"], json::array());  // tokens are state too
   EXPECT_EQ(Body(Sim(http::verb::get, "/_sim/faults"))["Rules"], json::array());
   EXPECT_EQ(Body(Sim(http::verb::get, "/_sim/calls"))["TotalCount"], 0);

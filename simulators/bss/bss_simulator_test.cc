@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "simulators/bss/bss_test_fixture.h"
 
 namespace bssflow::simulators::bss {
@@ -196,7 +198,7 @@ TEST_F(BssSimulatorTest, ListAccountsFiltersByParentAndPages) {
   EXPECT_EQ(litware["Items"][0]["ID"], 2001);
   EXPECT_EQ(litware["Items"][1]["ID"], 2002);
   json page = Body(Send(http::verb::get, "/api/Accounts?skip=2&take=3"));
-  EXPECT_EQ(page["TotalCount"], 14);
+  EXPECT_EQ(page["TotalCount"], 15);
   ASSERT_EQ(page["Items"].size(), 3u);
   EXPECT_EQ(page["Items"][0]["ID"], 1003);
   EXPECT_EQ(page["Items"][2]["ID"], 1005);
@@ -282,6 +284,38 @@ TEST_F(BssSimulatorTest, DemoWithoutContosoCodeLeavesTheTenantUnlinked) {
   EXPECT_EQ(
       Status(Send(http::verb::put, "/api/Accounts/4001/customercode", body)),
       200);
+}
+
+TEST_F(BssSimulatorTest, TreyResearchIsAnUnlinkedDirectCustomer) {
+  EXPECT_EQ(Body(Send(http::verb::get, "/api/Accounts/4004?include=Reseller")),
+            json::parse(R"({
+      "ID": 4004, "Name": "Trey Research", "ParentAccountID": null,
+      "IsReseller": false, "MpnID": null, "Phone": "+1 206 555 0404",
+      "Email": "it@treyresearch.example", "CustomerCode": null,
+      "PrimaryContact": {"FirstName": "Alex", "LastName": "Wilber"},
+      "BillingAddress": {"AddressLine1": "1 Research Way",
+        "AddressLine2": "", "City": "Seattle", "State": "WA",
+        "PostalCode": "98101", "Country": "US"},
+      "Reseller": null})"));
+  json options =
+      Body(Send(http::verb::get, "/api/Accounts/4004/syncoptions/MSCSP"));
+  ASSERT_EQ(options.size(), 3u);
+  EXPECT_EQ(options[0]["Value"], "admin");
+  EXPECT_EQ(options[1]["Value"], "treyresearch");
+  EXPECT_EQ(options[2]["Value"], nullptr);
+  EXPECT_EQ(Body(Send(http::verb::get, "/api/Accounts/4004/syncstatus/MSCSP")),
+            json::parse(R"({"AccountID": 4004, "SystemCode": "MSCSP",
+                "Status": "NotSynchronized", "Message": "",
+                "CustomerCode": null, "UpdatedAt": null})"));
+  // Nobody holds its tenant, so linking it needs no AllowShared.
+  const std::string trey(kTreyResearchTenantId);
+  EXPECT_EQ(Body(Send(http::verb::get, "/api/Accounts?customerCode=" + trey)),
+            json::parse(R"({"TotalCount": 0, "Items": []})"));
+  SimulatedResponse linked =
+      Send(http::verb::put, "/api/Accounts/4004/customercode",
+           R"({"CustomerCode": ")" + trey + "\"}");
+  EXPECT_EQ(Status(linked), 200);
+  EXPECT_EQ(Body(linked)["CustomerCode"], trey);
 }
 
 TEST_F(BssSimulatorTest, DemoResellerMpnIdIsConfigurable) {

@@ -77,13 +77,37 @@ std::vector<const SyncOptionDefinition*> DefinitionsOf(
   return found;
 }
 
+std::vector<std::string_view> KnownSyncOptionCodes() {
+  std::vector<std::string_view> codes;
+  for (const OptionSpec& spec : kOptionSpecs) codes.push_back(spec.code);
+  return codes;
+}
+
+bool CanHaveSyncOption(const ProvisioningSystem& system,
+                       std::string_view code) {
+  for (const OptionSpec& spec : kOptionSpecs) {
+    if (spec.code == code) {
+      return !spec.indirect_only || HasResellerMpnID(system.organization_type);
+    }
+  }
+  return false;
+}
+
 std::vector<std::string> EnsureSyncOptionDefinitions(
     BssState& state, const ProvisioningSystem& system, TimePoint now) {
+  std::vector<std::string> all;
+  for (std::string_view code : KnownSyncOptionCodes()) all.emplace_back(code);
+  return EnsureSyncOptionDefinitions(state, system, all, now);
+}
+
+std::vector<std::string> EnsureSyncOptionDefinitions(
+    BssState& state, const ProvisioningSystem& system,
+    const std::vector<std::string>& codes, TimePoint now) {
   std::vector<std::string> created;
   for (const OptionSpec& spec : kOptionSpecs) {
-    if (spec.indirect_only && !HasResellerMpnID(system.organization_type)) {
-      continue;
-    }
+    bool wanted =
+        std::find(codes.begin(), codes.end(), spec.code) != codes.end();
+    if (!wanted || !CanHaveSyncOption(system, spec.code)) continue;
     bool exists = std::any_of(
         state.definitions.begin(), state.definitions.end(),
         [&](const SyncOptionDefinition& d) {

@@ -191,12 +191,28 @@ struct BssState {
 std::vector<const SyncOptionDefinition*> DefinitionsOf(
     const BssState& state, std::string_view system_code);
 
+/// The sync option codes Get Services Definitions knows, in sort order:
+/// "Username", "DomainPrefix", "ResellerMpnID" (compared exactly).
+std::vector<std::string_view> KnownSyncOptionCodes();
+
+/// Whether `system` can have the sync option field `code`: a known code,
+/// and ResellerMpnID only when HasResellerMpnID(system.organization_type).
+bool CanHaveSyncOption(const ProvisioningSystem& system, std::string_view code);
+
 /// "Get Services Definitions": creates the sync option fields `system`
 /// should have and does not (Username, DomainPrefix and, for indirect
 /// organisations, ResellerMpnID). Idempotent: returns the codes created,
 /// empty when all existed. Existing fields are never changed.
 std::vector<std::string> EnsureSyncOptionDefinitions(
     BssState& state, const ProvisioningSystem& system, TimePoint now);
+
+/// The same, for the fields named by `codes` only: creates those of them
+/// that `system` does not have yet, in sort order (whatever the order of
+/// `codes`), and returns their codes. Codes the system cannot have
+/// (CanHaveSyncOption) are skipped: callers refuse them first.
+std::vector<std::string> EnsureSyncOptionDefinitions(
+    BssState& state, const ProvisioningSystem& system,
+    const std::vector<std::string>& codes, TimePoint now);
 
 /// Sets the value of the option `code` of `system_code` for `account_id`;
 /// false when that system has no such field.

@@ -2,6 +2,10 @@
 // Services Definitions", idempotent), sync option values and sync statuses.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "simulators/bss/bss_test_fixture.h"
 
 namespace bssflow::simulators::bss {
@@ -88,6 +92,153 @@ TEST_F(BssSimulatorTest, ResellerMpnIdExistsOnlyForIndirectOrganisations) {
   EXPECT_EQ(created("MSCSP-TR"),
             json::parse(R"(["Username", "DomainPrefix"])"));
   EXPECT_EQ(created("MSCSP"), json::array());  // the demo created them
+}
+
+TEST_F(BssSimulatorTest, CodesCreateExactlyTheFieldsListed) {
+  const std::string path =
+      "/api/ProvisioningSystems/MSCSP-DIRECT/syncoptiondefinitions";
+  const std::string body = R"({"Codes": ["DomainPrefix", "Username"]})";
+  SimulatedResponse first = Send(http::verb::put, path, body);
+  ASSERT_EQ(Status(first), 201);
+  EXPECT_EQ(Body(first)["SystemCode"], "MSCSP-DIRECT");
+  // Created in sort order, whatever the order listed.
+  EXPECT_EQ(Body(first)["Created"],
+            json::parse(R"(["Username", "DomainPrefix"])"));
+  ASSERT_EQ(Body(first)["Definitions"].size(), 2u);
+  EXPECT_EQ(Body(first)["Definitions"][0]["ID"], 104);
+  EXPECT_EQ(Body(first)["Definitions"][0]["Code"], "Username");
+  EXPECT_EQ(Body(first)["Definitions"][1]["ID"], 105);
+  EXPECT_EQ(Body(first)["Definitions"][1]["Code"], "DomainPrefix");
+  BssState before = sim_->Snapshot();
+
+  SimulatedResponse second = Send(http::verb::put, path, body);
+  EXPECT_EQ(Status(second), 200);
+  EXPECT_EQ(Body(second)["Created"], json::array());
+  EXPECT_EQ(Body(second)["Definitions"], Body(first)["Definitions"]);
+  BssState after = sim_->Snapshot();
+  EXPECT_EQ(after.definitions.size(), before.definitions.size());
+  EXPECT_EQ(after.next_definition_id, before.next_definition_id);
+}
+
+TEST_F(BssSimulatorTest, CodesCreateOnlyTheMissingFieldsOfThoseListed) {
+  const std::string path =
+      "/api/ProvisioningSystems/MSCSP-CT/syncoptiondefinitions";
+  SimulatedResponse username =
+      Send(http::verb::put, path, R"({"Codes": ["Username"]})");
+  EXPECT_EQ(Status(username), 201);
+  EXPECT_EQ(Body(username)["Created"], json::parse(R"(["Username"])"));
+  ASSERT_EQ(Body(username)["Definitions"].size(), 1u);
+  EXPECT_EQ(Body(username)["Definitions"][0]["ID"], 104);
+
+  SimulatedResponse reseller = Send(
+      http::verb::put, path, R"({"Codes": ["ResellerMpnID", "Username"]})");
+  EXPECT_EQ(Status(reseller), 201);
+  EXPECT_EQ(Body(reseller)["Created"], json::parse(R"(["ResellerMpnID"])"));
+  json definitions = Body(reseller)["Definitions"];
+  ASSERT_EQ(definitions.size(), 2u);
+  EXPECT_EQ(definitions[0], Body(username)["Definitions"][0]);
+  EXPECT_EQ(definitions[1]["ID"], 105);
+  EXPECT_EQ(definitions[1]["Code"], "ResellerMpnID");
+
+  // Without Codes: the field the system should have and still lacks.
+  SimulatedResponse rest = Send(http::verb::put, path);
+  EXPECT_EQ(Status(rest), 201);
+  EXPECT_EQ(Body(rest)["Created"], json::parse(R"(["DomainPrefix"])"));
+  ASSERT_EQ(Body(rest)["Definitions"].size(), 3u);
+  EXPECT_EQ(Body(rest)["Definitions"][1]["Code"], "DomainPrefix");
+  EXPECT_EQ(Body(rest)["Definitions"][1]["ID"], 106);
+
+  // MSCSP has them all (the demo created them).
+  SimulatedResponse existing = Send(
+      http::verb::put, "/api/ProvisioningSystems/MSCSP/syncoptiondefinitions",
+      R"({"Codes": ["ResellerMpnID"]})");
+  EXPECT_EQ(Status(existing), 200);
+  EXPECT_EQ(Body(existing)["Created"], json::array());
+  EXPECT_EQ(Body(existing)["Definitions"].size(), 3u);
+}
+
+TEST_F(BssSimulatorTest, NullCodesOrABlankBodyCreateWhatTheSystemShouldHave) {
+  const std::string path =
+      "/api/ProvisioningSystems/MSCSP-DIRECT/syncoptiondefinitions";
+  SimulatedResponse null_codes =
+      Send(http::verb::put, path, R"({"Codes": null})");
+  EXPECT_EQ(Status(null_codes), 201);
+  EXPECT_EQ(Body(null_codes)["Created"],
+            json::parse(R"(["Username", "DomainPrefix"])"));
+  const std::string tr =
+      "/api/ProvisioningSystems/MSCSP-TR/syncoptiondefinitions";
+  SimulatedResponse blank = Send(http::verb::put, tr, " \r\n");
+  EXPECT_EQ(Status(blank), 201);
+  EXPECT_EQ(Body(blank)["Created"],
+            json::parse(R"(["Username", "DomainPrefix"])"));
+}
+
+TEST_F(BssSimulatorTest, ResellerMpnIdCodeOnADirectSystemIsRefused) {
+  const std::string path =
+      "/api/ProvisioningSystems/MSCSP-DIRECT/syncoptiondefinitions";
+  SimulatedResponse direct = Send(
+      http::verb::put, path, R"({"Codes": ["Username", "ResellerMpnID"]})");
+  EXPECT_EQ(Status(direct), 400);
+  EXPECT_EQ(Body(direct),
+            Problem("invalid-request", "The request is invalid", 400,
+                    "MSCSP-DIRECT is a DirectProvider organisation: it has no "
+                    "Reseller (MPN ID) sync option.",
+                    path));
+  // All or nothing: Username was not created either.
+  EXPECT_EQ(Body(Send(http::verb::get, path)), json::array());
+  EXPECT_EQ(sim_->Snapshot().next_definition_id, 104);
+
+  SimulatedResponse tenant_reseller =
+      Send(http::verb::put,
+           "/api/ProvisioningSystems/MSCSP-TR/syncoptiondefinitions",
+           R"({"Codes": ["ResellerMpnID"]})");
+  EXPECT_EQ(Status(tenant_reseller), 400);
+  EXPECT_EQ(Body(tenant_reseller)["detail"],
+            "MSCSP-TR is a TenantReseller organisation: it has no Reseller "
+            "(MPN ID) sync option.");
+}
+
+TEST_F(BssSimulatorTest, CodesAreCheckedBeforeAnythingIsCreated) {
+  const std::string path =
+      "/api/ProvisioningSystems/MSCSP-DIRECT/syncoptiondefinitions";
+  const std::string not_a_list =
+      "Codes must be a non-empty list of sync option codes (Username, "
+      "DomainPrefix and ResellerMpnID); leave it out to create every field "
+      "the system should have.";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{", "The request body is not valid JSON."},
+      {R"(["Username"])",
+       "Send no body, {} or {\"Codes\": [...]} with some of Username, "
+       "DomainPrefix and ResellerMpnID."},
+      {R"({"Codes": "Username"})", not_a_list},
+      {R"({"Codes": []})", not_a_list},
+      {R"({"Codes": ["Username", 5]})", "Codes must hold only text, not 5."},
+      {R"({"Codes": ["Username", "Nope"]})",
+       "Unknown sync option code \"Nope\"; the known codes are Username, "
+       "DomainPrefix and ResellerMpnID."},
+      {R"({"Codes": ["domainPrefix"]})",
+       "Unknown sync option code \"domainPrefix\" (did you mean "
+       "\"DomainPrefix\"?); the known codes are Username, DomainPrefix and "
+       "ResellerMpnID."},
+      {R"({"Codes": ["Username", "DomainPrefix", "Username"]})",
+       "Codes lists Username twice."},
+  };
+  for (const auto& [body, detail] : cases) {
+    SimulatedResponse response = Send(http::verb::put, path, body);
+    EXPECT_EQ(Status(response), 400) << body;
+    EXPECT_EQ(
+        Body(response),
+        Problem("invalid-request", "The request is invalid", 400, detail, path))
+        << body;
+  }
+  EXPECT_EQ(Body(Send(http::verb::get, path)), json::array());
+  EXPECT_EQ(sim_->Snapshot().next_definition_id, 104);
+  // The system is looked up first.
+  SimulatedResponse unknown = Send(
+      http::verb::put, "/api/ProvisioningSystems/NOPE/syncoptiondefinitions",
+      R"({"Codes": ["Nope"]})");
+  EXPECT_EQ(Status(unknown), 404);
+  EXPECT_EQ(Body(unknown)["type"], "urn:bss:problem:system-not-found");
 }
 
 TEST_F(BssSimulatorTest, SyncOptionsCarryTheirValues) {

@@ -143,6 +143,14 @@ void AddExistingTenants(BssState& state, const DemoSeedOptions& options) {
     status.updated_at = options.created_at;
     state.sync_statuses[{4003, std::string(kDemoSystemCode)}] = status;
   }
+  // An existing tenant no BSS account is linked to: linking it asks neither
+  // "same Customer Code" question.
+  AddCustomer(
+      state,
+      MakeAccount(
+          4004, "Trey Research", "+1 206 555 0404", "it@treyresearch.example",
+          MakeAddress("1 Research Way", "Seattle", "WA", "98101", "US")),
+      "treyresearch");
   AddCustomer(
       state,
       MakeAccount(

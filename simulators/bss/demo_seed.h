@@ -33,13 +33,18 @@
 //   4002 Contoso Europe        the same tenant by its alias     contoso.com
 //   4003 Contoso Holdings      already linked: customer code
 //                              kContosoTenantId, Synchronized   contoso
+//   4004 Trey Research         direct customer, valid data; an existing
+//                              accessible tenant no account is
+//                              linked to (unlinked)             treyresearch
 //   5001 Fabrikam Fiber        domain of a tenant this partner
 //                              cannot access                    fabrikam
 // What the demo expects from the Partner Center simulator:
 // contoso.onmicrosoft.com (alias contoso.com) is an accessible customer with
 // tenant id kContosoTenantId ("c0000000-0000-4000-8000-000000000001"; pass the
 // Partner Center demo's id as DemoSeedOptions::contoso_customer_code if it
-// differs); fabrikam.onmicrosoft.com exists but no customer search finds it;
+// differs); treyresearch.onmicrosoft.com is an accessible customer with
+// tenant id kTreyResearchTenantId, held by no BSS account;
+// fabrikam.onmicrosoft.com exists but no customer search finds it;
 // 1234567 is the MPN ID of an indirect reseller with a signed agreement; the
 // other prefixes (northwind, adatum, wideworldimporters, ...) are free.
 //
@@ -60,6 +65,13 @@ namespace bssflow::simulators::bss {
 /// to. The Partner Center simulator's demo tenant "contoso" must carry it.
 inline constexpr std::string_view kContosoTenantId =
     "c0000000-0000-4000-8000-000000000001";
+
+/// The tenant id of treyresearch.onmicrosoft.com in the Partner Center
+/// simulator's demo. No demo account holds it: account 4004 (Trey Research)
+/// is unlinked, so linking it to this tenant asks no "same Customer Code"
+/// question.
+inline constexpr std::string_view kTreyResearchTenantId =
+    "c0000000-0000-4000-8000-000000000002";
 
 /// The default MPN ID of the demo's indirect reseller (Litware Inc.): the
 /// Partner Center simulator's demo knows 1234567 as an indirect reseller

@@ -158,6 +158,51 @@ TEST_F(BssConnectorTest, EnsureDefinitionsTwiceChangesNothingTheSecondTime) {
   EXPECT_EQ(sim_.Snapshot().definitions.size(), definitions);
 }
 
+TEST_F(BssConnectorTest, EnsureDefinitionsCreatesTheCodesGiven) {
+  nlohmann::json args = {
+      {"system_code", "MSCSP-DIRECT"},
+      {"codes", nlohmann::json::array({"Username", "DomainPrefix"})}};
+  nlohmann::json first = Ok(Run("ensure_sync_option_definitions", args));
+  ASSERT_EQ(sim_.Calls().back().status.value_or(0), 201);
+  EXPECT_EQ(first["SystemCode"], "MSCSP-DIRECT");
+  EXPECT_EQ(first["Created"],
+            nlohmann::json::parse(R"(["Username","DomainPrefix"])"));
+  ASSERT_EQ(first["Definitions"].size(), 2u);
+  EXPECT_EQ(first["Definitions"][0]["Code"], "Username");
+  EXPECT_EQ(first["Definitions"][1]["Code"], "DomainPrefix");
+
+  nlohmann::json second = Ok(Run("ensure_sync_option_definitions", args));
+  EXPECT_EQ(sim_.Calls().back().status.value_or(0), 200);
+  EXPECT_EQ(second["Created"], nlohmann::json::array());
+  EXPECT_EQ(second["Definitions"], first["Definitions"]);
+
+  args["codes"] =
+      nlohmann::json::array({"Username", "DomainPrefix", "ResellerMpnID"});
+  engine::ActionError refused =
+      Err(Run("ensure_sync_option_definitions", args));
+  EXPECT_EQ(refused.kind, "invalid");
+  EXPECT_EQ(refused.code, "invalid-request");
+  EXPECT_EQ(refused.message,
+            "MSCSP-DIRECT is a DirectProvider organisation: it has no "
+            "Reseller (MPN ID) sync option.");
+  EXPECT_EQ(sim_.Calls().back().status.value_or(0), 400);
+  EXPECT_EQ(sim_.Snapshot().definitions.size(), 5u);  // MSCSP's 3, these 2
+}
+
+TEST_F(BssConnectorTest, TreyResearchIsUnlinked) {
+  nlohmann::json account = Ok(Run("get_account", {{"id", 4004}}));
+  EXPECT_EQ(account["Name"], "Trey Research");
+  EXPECT_TRUE(account["CustomerCode"].is_null());
+  nlohmann::json options = Ok(Run("get_sync_options", {{"account_id", 4004}}));
+  ASSERT_EQ(options.size(), 3u);
+  EXPECT_EQ(options[0]["Value"], "admin");
+  EXPECT_EQ(options[1]["Value"], "treyresearch");
+  nlohmann::json none =
+      Ok(Run("find_accounts",
+             {{"customer_code", std::string(sim::kTreyResearchTenantId)}}));
+  EXPECT_EQ(none, nlohmann::json::parse(R"({"TotalCount":0,"Items":[]})"));
+}
+
 TEST_F(BssConnectorTest, SetSyncStatus) {
   nlohmann::json status = Ok(Run(
       "set_sync_status",
