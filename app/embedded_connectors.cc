@@ -2,9 +2,7 @@
 
 #include <memory>
 
-#include "connectors/bss/actions.h"
-#include "connectors/bss/bss_connector.h"
-#include "connectors/partner_center/partner_center_connector.h"
+#include "app/configured_connectors.h"
 #include "simulators/bss/bss_simulator.h"
 #include "simulators/host/simulator_host.h"
 #include "simulators/partner_center/partner_center_options.h"
@@ -41,19 +39,10 @@ Status StartSimulators(Simulators& sims) {
   return sims.host.Start();
 }
 
-Status AddAll(const std::vector<engine::ActionSpec>& specs,
-              engine::ActionCatalog& actions) {
-  for (const engine::ActionSpec& spec : specs) {
-    if (Status s = actions.Add(spec); !s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
-Status MakeConnectors(const Simulators& sims,
-                      boost::asio::any_io_executor executor,
-                      engine::ConnectorSet& set,
-                      engine::ActionCatalog& actions) {
-  pc::PartnerCenterConfig partner_center;
+// The simulators' demo credentials (docs/simulators/).
+ConnectorsConfig EmbeddedConfig(const Simulators& sims) {
+  ConnectorsConfig config;
+  pc::PartnerCenterConfig& partner_center = config.partner_center.emplace();
   partner_center.api_base_url = sims.partner_center_url;
   partner_center.login_base_url = sims.partner_center_url;
   partner_center.client_id =
@@ -62,27 +51,14 @@ Status MakeConnectors(const Simulators& sims,
       std::string(simulators::partner_center::kDemoClientSecret);
   partner_center.refresh_token =
       std::string(simulators::partner_center::kDemoRefreshToken);
-  auto pc_connector = pc::PartnerCenterConnector::Create(executor, partner_center);
-  if (!pc_connector.ok()) return pc_connector.status();
 
-  bss::BssConfig bss_config;
+  bss::BssConfig& bss_config = config.bss.emplace();
   bss_config.base_url = sims.bss_url;
   bss_config.client_key = "bssflow-demo-client";
   bss_config.client_secret = "bssflow-demo-secret";
   bss_config.username = "integration@bss.example";
   bss_config.password = "demo-password";
-  auto bss_connector = bss::BssConnector::Create(executor, bss_config);
-  if (!bss_connector.ok()) return bss_connector.status();
-
-  if (Status s = set.Add("partner_center", std::move(pc_connector.value()));
-      !s.ok()) {
-    return s;
-  }
-  if (Status s = set.Add("bss", std::move(bss_connector.value())); !s.ok()) {
-    return s;
-  }
-  if (Status s = AddAll(pc::Manifest(), actions); !s.ok()) return s;
-  return AddAll(bss::Manifest(), actions);
+  return config;
 }
 
 }  // namespace
@@ -96,7 +72,8 @@ EngineOptions WithEmbeddedSimulators(EngineOptions options) {
       return Status::Error("cannot start the embedded simulators: " +
                            s.message());
     }
-    return MakeConnectors(*sims, std::move(executor), set, actions);
+    return MakeConfiguredConnectors(EmbeddedConfig(*sims), std::move(executor),
+                                    set, actions);
   };
   return options;
 }

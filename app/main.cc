@@ -9,7 +9,7 @@
 
 #include <unistd.h>
 
-#include "app/embedded_connectors.h"
+#include "app/configured_connectors.h"
 #include "app/eval_command.h"
 #include "app/run_command.h"
 #include "app/sim_command.h"
@@ -97,9 +97,17 @@ int main(int argc, char** argv) {
       "Directory of the journal (journal.db) and the secret key (default: "
       "$BSSFLOW_STATE_DIR, else $XDG_STATE_HOME/bssflow, else "
       "~/.local/state/bssflow)";
+  std::string connectors_file;
+  const std::string connectors_help =
+      "Connectors file (YAML): the Partner Center, BSS and notification "
+      "services to reach, and their credentials; see docs/operations.md and "
+      "examples/connectors.yaml. Without it (and without "
+      "$BSSFLOW_CONNECTORS), simulators embedded in the process stand in "
+      "for them";
   const std::string run_exit_codes =
       "Exit status: 0 succeeded, 1 failed (or the workflow is invalid), 2 "
-      "usage or\nengine error, 3 awaiting a confirmation, 4 cancelled.";
+      "usage or\nengine error (or a connectors file with problems), 3 awaiting "
+      "a confirmation,\n4 cancelled.";
 
   bssflow::app::RunOptions run;
   std::string input_file;
@@ -123,6 +131,8 @@ int main(int argc, char** argv) {
                       "Who answers the prompts, for the journal (default: "
                       "$USER)");
   run_cmd->add_option("--state-dir", state_dir, state_help);
+  run_cmd->add_option("--connectors", connectors_file, connectors_help)
+      ->envname("BSSFLOW_CONNECTORS");
   run_cmd->add_option("--workflows", workflows_dir,
                       workflows_help + " (default: the workflow file's "
                                        "directory)");
@@ -140,6 +150,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"confirm", "reject"}));
   answer_cmd->add_option("--by", answer.by, "Who answers (default: $USER)");
   answer_cmd->add_option("--state-dir", state_dir, state_help);
+  answer_cmd->add_option("--connectors", connectors_file, connectors_help)
+      ->envname("BSSFLOW_CONNECTORS");
   answer_cmd->add_option("--workflows", workflows_dir, workflows_help);
   answer_cmd->footer(run_exit_codes);
 
@@ -148,6 +160,8 @@ int main(int argc, char** argv) {
       "Drive every unfinished run on from its journal (after a crash or a "
       "kill)");
   resume_cmd->add_option("--state-dir", state_dir, state_help);
+  resume_cmd->add_option("--connectors", connectors_file, connectors_help)
+      ->envname("BSSFLOW_CONNECTORS");
   resume_cmd->add_option("--workflows", workflows_dir, workflows_help);
   resume_cmd->footer(
       "Completed calls are not repeated; a call sent but never answered is "
@@ -221,16 +235,24 @@ int main(int argc, char** argv) {
       return bssflow::app::kRunUsage;
     }
     run.interactive = input_file != "-" && ::isatty(STDIN_FILENO) != 0;
-    run.engine = bssflow::app::WithEmbeddedSimulators(engine);
+    auto connected =
+        bssflow::app::WithConnectorsFrom(engine, connectors_file, std::cerr);
+    if (!connected.has_value()) return bssflow::app::kRunUsage;
+    run.engine = std::move(*connected);
     return bssflow::app::RunWorkflow(run, std::cin, std::cout, std::cerr);
   }
   if (answer_cmd->parsed()) {
-    answer.engine = bssflow::app::WithEmbeddedSimulators(engine);
+    auto connected =
+        bssflow::app::WithConnectorsFrom(engine, connectors_file, std::cerr);
+    if (!connected.has_value()) return bssflow::app::kRunUsage;
+    answer.engine = std::move(*connected);
     return bssflow::app::AnswerRun(answer, std::cout, std::cerr);
   }
   if (resume_cmd->parsed()) {
-    return bssflow::app::ResumeRuns(
-        bssflow::app::WithEmbeddedSimulators(engine), std::cout, std::cerr);
+    auto connected =
+        bssflow::app::WithConnectorsFrom(engine, connectors_file, std::cerr);
+    if (!connected.has_value()) return bssflow::app::kRunUsage;
+    return bssflow::app::ResumeRuns(*connected, std::cout, std::cerr);
   }
   if (sim_cmd->parsed()) {
     return bssflow::app::RunSimulators(sim, std::cout, std::cerr);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -24,8 +25,20 @@ struct Outcome {
   std::string out, err;
 };
 
+// A templates directory with one template, "welcome", whose only merge
+// field is in `to` (which the tests' notify steps give themselves).
+std::string TestTemplatesDir() {
+  std::string dir = ::testing::TempDir() + "validate-templates";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/welcome.yaml")
+      << "template: welcome\nname: Welcome\nto: '{#Accounts.Email#}'\n"
+         "subject: Welcome\nbody: Hello.\n";
+  return dir;
+}
+
 Outcome Validate(std::vector<std::string> files) {
   ValidateOptions options;
+  options.data.templates_dir = TestTemplatesDir();
   options.files = std::move(files);
   options.data.postal_code_rules = dsl::testing::ShippedPostalCodeRulesPath();
   std::string rules = options.data.postal_code_rules;

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/duration.h"
 #include "dsl/json_value.h"
 #include "dsl/template.h"
 #include "engine/yaml_file.h"
@@ -91,18 +92,12 @@ std::optional<int64_t> WholeNumber(const YAML::Node& node) {
   return std::stoll(node.Scalar());
 }
 
-// "500ms", "30s", "5m", "1h": false when `text` is none of these.
+// "500ms", "30s", "5m", "1h" (base/duration.h): false when `text` is none
+// of these.
 bool ParseDuration(const std::string& text, std::chrono::milliseconds& out) {
-  static const std::regex kDuration(R"(^(\d{1,9})(ms|s|m|h)$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, kDuration)) return false;
-  int64_t n = std::stoll(m[1]);
-  int64_t unit = m[2] == "ms"  ? 1
-                 : m[2] == "s" ? 1000
-                 : m[2] == "m" ? 60000
-                               : 3600000;
-  out = std::chrono::milliseconds(n * unit);
-  return true;
+  std::optional<std::chrono::milliseconds> parsed = bssflow::ParseDuration(text);
+  if (parsed.has_value()) out = *parsed;
+  return parsed.has_value();
 }
 
 class Loader {
@@ -628,9 +623,8 @@ void Loader::ReadRetryAndTimeout(const YAML::Node& node, Step& step) {
       step.timeout = timeout;
     } else {
       Report(node["timeout"],
-             "'timeout' must be a duration such as 500ms, 30s, 5m "
-             "or 1h, got " +
-                 Describe(node["timeout"]));
+             "'timeout' must be " + std::string(kDurationExpected) +
+                 ", got " + Describe(node["timeout"]));
     }
   }
 }
@@ -652,9 +646,8 @@ void Loader::ReadRetry(const YAML::Node& retry, RetryPolicy& policy) {
     if (const YAML::Node& n = retry[field]) {
       std::chrono::milliseconds d;
       if (!n.IsScalar() || !ParseDuration(n.Scalar(), d)) {
-        Report(n, std::string("'") + field +
-                      "' must be a duration such as 500ms, 30s, "
-                      "5m or 1h, got " +
+        Report(n, std::string("'") + field + "' must be " +
+                      std::string(kDurationExpected) + ", got " +
                       Describe(n));
       } else {
         (std::string(field) == "backoff" ? policy.backoff
@@ -766,7 +759,7 @@ void Loader::ReadConfirm(const YAML::Node& body, Step& step) {
 
 void Loader::ReadNotify(const YAML::Node& body, Step& step) {
   if (!ExpectMap(body, "'notify'")) return;
-  CheckFields(body, {"template", "to", "cc"}, "'notify'");
+  CheckFields(body, {"template", "to", "cc", "account_id"}, "'notify'");
   const TemplateLibrary* library = context_.templates.get();
   if (!body["template"] || (library == nullptr && !body["to"])) {
     Report(body, library == nullptr
@@ -792,6 +785,9 @@ void Loader::ReadNotify(const YAML::Node& body, Step& step) {
   } else if (chosen != nullptr && chosen->cc.has_value()) {
     step.cc =
         CompileTemplateField(*chosen, *chosen->cc, "cc", body["template"]);
+  }
+  if (body["account_id"]) {
+    step.notify_account = CompileTemplate(body["account_id"], "'account_id'");
   }
   if (chosen != nullptr) {
     step.subject = CompileTemplateField(*chosen, chosen->subject, "subject",

@@ -290,13 +290,15 @@ boost::asio::awaitable<Flow> RunDriver::RunStepBody(const Step& step,
 std::optional<StepError> RunDriver::RenderNotification(const Step& step,
                                                        dsl::Value& arguments,
                                                        nlohmann::json& sent) {
-  dsl::Value to, cc, subject, body;
+  dsl::Value to, cc, subject, body, account;
   std::optional<StepError> error;
   if (step.to.has_value()) error = Evaluate(step, *step.to, to);
   if (!error && step.cc.has_value()) error = Evaluate(step, *step.cc, cc);
   if (!error && step.subject.has_value())
     error = Evaluate(step, *step.subject, subject);
   if (!error && step.body.has_value()) error = Evaluate(step, *step.body, body);
+  if (!error && step.notify_account.has_value())
+    error = Evaluate(step, *step.notify_account, account);
   if (error) return error;
   dsl::ValueMap args;
   args.Insert(dsl::Value::String("template"),
@@ -311,6 +313,8 @@ std::optional<StepError> RunDriver::RenderNotification(const Step& step,
     sent["subject"] = ToJson(subject);
   }
   if (step.body.has_value()) args.Insert(dsl::Value::String("body"), body);
+  if (step.notify_account.has_value())
+    args.Insert(dsl::Value::String("account_id"), account);
   arguments = dsl::Value::Map(std::move(args));
   return std::nullopt;
 }

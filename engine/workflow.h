@@ -169,6 +169,8 @@ struct Step {
   std::optional<TemplateValue> cc;
   std::optional<TemplateValue> subject;
   std::optional<TemplateValue> body;
+  /// The account the notification concerns (BSS notifications record it).
+  std::optional<TemplateValue> notify_account;
 
   /// Steps run when this step fails; the error is in `error`.
   StepList on_error;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace bssflow::connectors::notify {
@@ -35,6 +36,17 @@ struct NotifyConfig {
   Transport transport = Transport::kBss;
   /// Used when transport is kSmtp.
   SmtpConfig smtp;
+};
+
+/// The side effects the connector uses besides the network, injectable for
+/// tests. Empty members take the real thing.
+struct NotifyEnvironment {
+  /// The wall clock, for the Date header of SMTP messages.
+  std::function<std::chrono::system_clock::time_point()> now;
+  /// Receives the SMTP conversation, a line per command, reply and event
+  /// ("smtp 127.0.0.1:2525 > RCPT TO:<a@b.example>"). Never the password,
+  /// the AUTH PLAIN data or the message itself. Empty: no logging.
+  std::function<void(const std::string&)> log;
 };
 
 }  // namespace bssflow::connectors::notify

@@ -1,0 +1,524 @@
+#include "app/connector_config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bssflow::app {
+namespace {
+
+using connectors::notify::NotifyConfig;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Environment variables and files that exist only for the test; records
+// which files were asked for.
+class FakeSecrets {
+ public:
+  SecretSources Sources() {
+    SecretSources sources;
+    sources.env =
+        [this](const std::string& name) -> std::optional<std::string> {
+      auto it = env_.find(name);
+      if (it == env_.end()) return std::nullopt;
+      return it->second;
+    };
+    sources.read_file = [this](const std::string& path) -> Result<std::string> {
+      files_read_.push_back(path);
+      auto it = files_.find(path);
+      if (it == files_.end()) return Status::Error("No such file or directory");
+      return it->second;
+    };
+    return sources;
+  }
+
+  std::map<std::string, std::string> env_;
+  std::map<std::string, std::string> files_;
+  std::vector<std::string> files_read_;
+};
+
+class ConnectorConfigTest : public ::testing::Test {
+ protected:
+  ConnectorsConfigResult Parse(const std::string& yaml) {
+    return ParseConnectorsConfig("connectors.yaml", yaml, secrets_.Sources());
+  }
+
+  // Every diagnostic, rendered as the CLI prints them; "" when the file is
+  // valid.
+  std::string Problems(const std::string& yaml) {
+    ConnectorsConfigResult result = Parse(yaml);
+    EXPECT_EQ(result.ok(), result.diagnostics.empty());
+    return dsl::RenderAll(result.source, result.diagnostics);
+  }
+
+  FakeSecrets secrets_;
+};
+
+constexpr const char* kComplete = R"(partner_center:
+  api_base_url: http://127.0.0.1:4100/
+  login_base_url: http://localhost:4100
+  partner_tenant: contoso.onmicrosoft.com
+  client_id: 0b5f1c0e-5ca1-4e55-9b1e-000000000001
+  client_secret: {env: PC_CLIENT_SECRET}
+  refresh_token: {env: PC_REFRESH_TOKEN}
+  resource: https://api.partnercenter.microsoft.com
+  call_timeout: 45s
+  token_refresh_margin: 2m
+  locale: el-GR
+  search_page_size: 250
+  ca_file: certs/ca.pem
+bss:
+  base_url: https://bss.example.com/v2
+  client_key: bssflow-client
+  client_secret: literal-client-secret
+  username: integration@bss.example
+  password: {file: /run/secrets/bss-password}
+  system_code: MSCSP2
+  call_timeout: 1500ms
+  token_refresh_margin: 30s
+notify:
+  transport: smtp
+  smtp: {host: 127.0.0.1, port: 2525, from: noreply@cloud.example,
+         helo_name: bssflow.example, starttls: false, username: mailer,
+         password: {env: SMTP_PASSWORD}, timeout: 10s}
+)";
+
+TEST_F(ConnectorConfigTest, ReadsEveryField) {
+  secrets_.env_ = {{"PC_CLIENT_SECRET", "pc-secret"},
+                   {"PC_REFRESH_TOKEN", "pc-refresh"},
+                   {"SMTP_PASSWORD", "smtp-secret"}};
+  secrets_.files_ = {{"/run/secrets/bss-password", "bss-password\n"}};
+  ConnectorsConfigResult result = ParseConnectorsConfig(
+      "/etc/bssflow/connectors.yaml", kComplete, secrets_.Sources());
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  const ConnectorsConfig& config = *result.config;
+
+  ASSERT_TRUE(config.partner_center.has_value());
+  const auto& pc = *config.partner_center;
+  EXPECT_EQ(pc.api_base_url, "http://127.0.0.1:4100");  // no trailing slash
+  EXPECT_EQ(pc.login_base_url, "http://localhost:4100");
+  EXPECT_EQ(pc.partner_tenant, "contoso.onmicrosoft.com");
+  EXPECT_EQ(pc.client_id, "0b5f1c0e-5ca1-4e55-9b1e-000000000001");
+  EXPECT_EQ(pc.client_secret, "pc-secret");
+  EXPECT_EQ(pc.refresh_token, "pc-refresh");
+  EXPECT_EQ(pc.resource, "https://api.partnercenter.microsoft.com");
+  EXPECT_EQ(pc.call_timeout, seconds(45));
+  EXPECT_EQ(pc.token_refresh_margin, seconds(120));
+  EXPECT_EQ(pc.locale, "el-GR");
+  EXPECT_EQ(pc.search_page_size, 250);
+  EXPECT_EQ(pc.ca_file, "/etc/bssflow/certs/ca.pem");  // the file's directory
+
+  ASSERT_TRUE(config.bss.has_value());
+  const auto& bss = *config.bss;
+  EXPECT_EQ(bss.base_url, "https://bss.example.com/v2");
+  EXPECT_EQ(bss.client_key, "bssflow-client");
+  EXPECT_EQ(bss.client_secret, "literal-client-secret");
+  EXPECT_EQ(bss.username, "integration@bss.example");
+  EXPECT_EQ(bss.password, "bss-password");  // without the file's newline
+  EXPECT_EQ(bss.system_code, "MSCSP2");
+  EXPECT_EQ(bss.call_timeout, milliseconds(1500));
+  EXPECT_EQ(bss.token_refresh_margin, seconds(30));
+  EXPECT_EQ(bss.ca_file, "");
+
+  ASSERT_TRUE(config.notify.has_value());
+  EXPECT_EQ(config.notify->transport, NotifyConfig::Transport::kSmtp);
+  const auto& smtp = config.notify->smtp;
+  EXPECT_EQ(smtp.host, "127.0.0.1");
+  EXPECT_EQ(smtp.port, 2525);
+  EXPECT_EQ(smtp.from, "noreply@cloud.example");
+  EXPECT_EQ(smtp.helo_name, "bssflow.example");
+  EXPECT_FALSE(smtp.starttls);
+  EXPECT_EQ(smtp.username, "mailer");
+  EXPECT_EQ(smtp.password, "smtp-secret");
+  EXPECT_EQ(smtp.timeout, seconds(10));
+}
+
+TEST_F(ConnectorConfigTest, LeavesOutWhatTheFileLeavesOutAndKeepsDefaults) {
+  ConnectorsConfigResult result = Parse(
+      "bss:\n"
+      "  base_url: http://127.0.0.1:8082\n"
+      "  client_key: k\n"
+      "  client_secret: s\n"
+      "  username: u\n"
+      "  password: p\n");
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  EXPECT_FALSE(result.config->partner_center.has_value());
+  EXPECT_FALSE(result.config->notify.has_value());
+  ASSERT_TRUE(result.config->bss.has_value());
+  connectors::bss::BssConfig defaults;
+  EXPECT_EQ(result.config->bss->system_code, defaults.system_code);
+  EXPECT_EQ(result.config->bss->call_timeout, defaults.call_timeout);
+  EXPECT_EQ(result.config->bss->token_refresh_margin,
+            defaults.token_refresh_margin);
+}
+
+TEST_F(ConnectorConfigTest, PartnerCenterNeedsOnlyItsApplication) {
+  ConnectorsConfigResult result = Parse(
+      "partner_center:\n"
+      "  client_id: app\n"
+      "  client_secret: s\n");
+  ASSERT_TRUE(result.ok());
+  connectors::partner_center::PartnerCenterConfig defaults;
+  EXPECT_EQ(result.config->partner_center->api_base_url, defaults.api_base_url);
+  EXPECT_EQ(result.config->partner_center->login_base_url,
+            defaults.login_base_url);
+  EXPECT_EQ(result.config->partner_center->partner_tenant, "common");
+  EXPECT_FALSE(result.config->partner_center->refresh_token.has_value());
+}
+
+TEST_F(ConnectorConfigTest, NotifyAloneTakesTheBssTransport) {
+  ConnectorsConfigResult result = Parse(
+      "bss: {base_url: 'http://[::1]:8082', client_key: k, client_secret: s,\n"
+      "      username: u, password: p}\n"
+      "notify:\n");
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  ASSERT_TRUE(result.config->notify.has_value());
+  EXPECT_EQ(result.config->notify->transport, NotifyConfig::Transport::kBss);
+}
+
+TEST_F(ConnectorConfigTest, ReportsUnknownNamesWithSuggestions) {
+  EXPECT_EQ(Problems("partner_centre:\n"
+                     "  client_id: app\n"
+                     "bss:\n"
+                     "  base_url: http://127.0.0.1:8082\n"
+                     "  client_id: k\n"
+                     "  client_secret: s\n"
+                     "  username: u\n"
+                     "  pasword: p\n"
+                     "  password: p\n"
+                     "  proxy: none\n"),
+            "connectors.yaml:1:1: unknown connector 'partner_centre'; did you "
+            "mean 'partner_center'?\n"
+            "    partner_centre:\n"
+            "    ^\n"
+            "connectors.yaml:3:1: connector 'bss' needs 'client_key'\n"
+            "    bss:\n"
+            "    ^\n"
+            "connectors.yaml:5:3: unknown field 'client_id' in 'bss'; did you "
+            "mean 'client_key'?\n"
+            "      client_id: k\n"
+            "      ^\n"
+            "connectors.yaml:8:3: unknown field 'pasword' in 'bss'; did you "
+            "mean 'password'?\n"
+            "      pasword: p\n"
+            "      ^\n"
+            "connectors.yaml:10:3: unknown field 'proxy' in 'bss'\n"
+            "      proxy: none\n"
+            "      ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ReportsEveryMissingRequiredField) {
+  EXPECT_EQ(Problems("partner_center:\n"
+                     "  api_base_url: https://api.partnercenter.microsoft.com\n"
+                     "bss:\n"
+                     "  base_url: https://bss.example.com\n"
+                     "  username: u\n"),
+            "connectors.yaml:1:1: connector 'partner_center' needs "
+            "'client_id'\n"
+            "    partner_center:\n"
+            "    ^\n"
+            "connectors.yaml:1:1: connector 'partner_center' needs "
+            "'client_secret'\n"
+            "    partner_center:\n"
+            "    ^\n"
+            "connectors.yaml:3:1: connector 'bss' needs 'client_key'\n"
+            "    bss:\n"
+            "    ^\n"
+            "connectors.yaml:3:1: connector 'bss' needs 'client_secret'\n"
+            "    bss:\n"
+            "    ^\n"
+            "connectors.yaml:3:1: connector 'bss' needs 'password'\n"
+            "    bss:\n"
+            "    ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ReportsWrongTypes) {
+  EXPECT_EQ(Problems("partner_center:\n"
+                     "  client_id: [a, b]\n"
+                     "  client_secret: {file: [x]}\n"
+                     "  search_page_size: 501\n"
+                     "  locale: ''\n"
+                     "bss: https://bss.example.com\n"),
+            "connectors.yaml:2:14: 'client_id' must be a single value, got a "
+            "list\n"
+            "      client_id: [a, b]\n"
+            "                 ^\n"
+            "connectors.yaml:3:25: 'file' must be a single value, got a list\n"
+            "      client_secret: {file: [x]}\n"
+            "                            ^\n"
+            "connectors.yaml:4:21: 'search_page_size' must be a whole number "
+            "from 1 to 500, got '501'\n"
+            "      search_page_size: 501\n"
+            "                        ^\n"
+            "connectors.yaml:5:11: 'locale' must not be empty\n"
+            "      locale: ''\n"
+            "              ^\n"
+            "connectors.yaml:6:6: 'bss' must be a map, got "
+            "'https://bss.example.com'\n"
+            "    bss: https://bss.example.com\n"
+            "         ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ReportsBadDurations) {
+  EXPECT_EQ(Problems("partner_center:\n"
+                     "  client_id: app\n"
+                     "  client_secret: s\n"
+                     "  call_timeout: 30\n"
+                     "  token_refresh_margin: 1500ms\n"
+                     "bss:\n"
+                     "  base_url: https://bss.example.com\n"
+                     "  client_key: k\n"
+                     "  client_secret: s\n"
+                     "  username: u\n"
+                     "  password: p\n"
+                     "  call_timeout: 0s\n"
+                     "  token_refresh_margin: -5s\n"),
+            "connectors.yaml:4:17: 'call_timeout' must be a duration such as "
+            "500ms, 30s, 5m or 1h, got '30'\n"
+            "      call_timeout: 30\n"
+            "                    ^\n"
+            "connectors.yaml:5:25: 'token_refresh_margin' must be whole "
+            "seconds, got '1500ms'\n"
+            "      token_refresh_margin: 1500ms\n"
+            "                            ^\n"
+            "connectors.yaml:12:17: 'call_timeout' must be longer than 0\n"
+            "      call_timeout: 0s\n"
+            "                    ^\n"
+            "connectors.yaml:13:25: 'token_refresh_margin' must be a duration "
+            "such as 500ms, 30s, 5m or 1h, got '-5s'\n"
+            "      token_refresh_margin: -5s\n"
+            "                            ^\n");
+}
+
+TEST_F(ConnectorConfigTest, RefusesPlainHttpToAnythingButLoopback) {
+  EXPECT_EQ(Problems("partner_center:\n"
+                     "  api_base_url: http://api.partnercenter.example\n"
+                     "  login_base_url: ftp://login.example\n"
+                     "  client_id: app\n"
+                     "  client_secret: s\n"),
+            "connectors.yaml:2:17: 'api_base_url' uses plain http:// to "
+            "api.partnercenter.example: only loopback hosts (localhost, "
+            "127.0.0.0/8, ::1) may be reached without TLS, since the "
+            "credentials would cross the network unencrypted; use https://\n"
+            "      api_base_url: http://api.partnercenter.example\n"
+            "                    ^\n"
+            "connectors.yaml:3:19: 'login_base_url': invalid URL "
+            "\"ftp://login.example\": unsupported scheme \"ftp\" (expected "
+            "http or https)\n"
+            "      login_base_url: ftp://login.example\n"
+            "                      ^\n");
+}
+
+TEST_F(ConnectorConfigTest, NamesAMissingSecretButNeverShowsOne) {
+  secrets_.env_ = {{"EMPTY", ""}};
+  secrets_.files_ = {{"/run/secrets/blank", "\n"}};
+  EXPECT_EQ(Problems("partner_center:\n"
+                     "  client_id: app\n"
+                     "  client_secret: {env: PC_CLIENT_SECRET}\n"
+                     "  refresh_token: {env: EMPTY}\n"
+                     "bss:\n"
+                     "  base_url: https://bss.example.com\n"
+                     "  client_key: k\n"
+                     "  client_secret: {file: /run/secrets/none}\n"
+                     "  username: u\n"
+                     "  password: {file: /run/secrets/blank}\n"),
+            "connectors.yaml:3:24: 'client_secret': environment variable "
+            "PC_CLIENT_SECRET is not set\n"
+            "      client_secret: {env: PC_CLIENT_SECRET}\n"
+            "                           ^\n"
+            "connectors.yaml:4:24: 'refresh_token': environment variable "
+            "EMPTY is empty\n"
+            "      refresh_token: {env: EMPTY}\n"
+            "                           ^\n"
+            "connectors.yaml:8:25: 'client_secret': cannot read secret file "
+            "/run/secrets/none: No such file or directory\n"
+            "      client_secret: {file: /run/secrets/none}\n"
+            "                            ^\n"
+            "connectors.yaml:10:20: 'password': secret file "
+            "/run/secrets/blank is empty\n"
+            "      password: {file: /run/secrets/blank}\n"
+            "                       ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ReportsMalformedSecretSources) {
+  EXPECT_EQ(Problems("partner_center:\n"
+                     "  client_id: app\n"
+                     "  client_secret: {enf: PC_SECRET}\n"
+                     "  refresh_token: {env: A, file: b}\n"
+                     "bss:\n"
+                     "  base_url: https://bss.example.com\n"
+                     "  client_key: k\n"
+                     "  client_secret: [s]\n"
+                     "  username: u\n"
+                     "  password: ''\n"),
+            "connectors.yaml:3:19: unknown field 'enf' in 'client_secret'; "
+            "did you mean 'env'?\n"
+            "      client_secret: {enf: PC_SECRET}\n"
+            "                      ^\n"
+            "connectors.yaml:4:18: 'refresh_token' must name one source, env "
+            "or file, not both\n"
+            "      refresh_token: {env: A, file: b}\n"
+            "                     ^\n"
+            "connectors.yaml:8:18: 'client_secret' must be a text, {env: "
+            "NAME} or {file: PATH}, got a list\n"
+            "      client_secret: [s]\n"
+            "                     ^\n"
+            "connectors.yaml:10:13: 'password' must not be empty\n"
+            "      password: ''\n"
+            "                ^\n");
+}
+
+TEST_F(ConnectorConfigTest, MasksSecretsWrittenAsTextInRenderedLines) {
+  std::string problems = Problems(
+      "notify:\n"
+      "  transport: smtp\n"
+      "  smtp: {host: 127.0.0.1, from: a@b.example, username: mailer, "
+      "password: hunter2, tls: true}\n");
+  EXPECT_EQ(problems,
+            "connectors.yaml:3:83: unknown field 'tls' in 'smtp'\n"
+            "      smtp: {host: 127.0.0.1, from: a@b.example, username: "
+            "mailer, password: *******, tls: true}\n" +
+                std::string(4 + 82, ' ') + "^\n");
+  EXPECT_EQ(problems.find("hunter2"), std::string::npos);
+}
+
+TEST_F(ConnectorConfigTest, ReadsRelativeSecretFilesFromTheFilesDirectory) {
+  secrets_.files_ = {{"/etc/bssflow/secrets/password", "p"}};
+  ConnectorsConfigResult result =
+      ParseConnectorsConfig("/etc/bssflow/connectors.yaml",
+                            "bss:\n"
+                            "  base_url: https://bss.example.com\n"
+                            "  client_key: k\n"
+                            "  client_secret: s\n"
+                            "  username: u\n"
+                            "  password: {file: secrets/password}\n",
+                            secrets_.Sources());
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  EXPECT_EQ(result.config->bss->password, "p");
+  EXPECT_EQ(secrets_.files_read_,
+            std::vector<std::string>{"/etc/bssflow/secrets/password"});
+}
+
+TEST_F(ConnectorConfigTest, ChecksTheNotifyTransport) {
+  EXPECT_EQ(Problems("notify:\n"
+                     "  transport: smpt\n"),
+            "connectors.yaml:2:14: 'transport' must be bss or smtp, got "
+            "'smpt'; did you mean 'smtp'?\n"
+            "      transport: smpt\n"
+            "                 ^\n");
+  EXPECT_EQ(Problems("notify:\n"
+                     "  transport: smtp\n"),
+            "connectors.yaml:2:14: 'transport: smtp' needs an 'smtp' section "
+            "(host, from, ...)\n"
+            "      transport: smtp\n"
+            "                 ^\n");
+  EXPECT_EQ(Problems("notify:\n"
+                     "  smtp: {host: 127.0.0.1, from: a@b.example}\n"),
+            "connectors.yaml:1:1: the bss transport (the default) sends "
+            "notifications through the bss connector, which this file does "
+            "not configure; add a 'bss' section or use 'transport: smtp'\n"
+            "    notify:\n"
+            "    ^\n"
+            "connectors.yaml:2:3: 'smtp' is used only with 'transport: "
+            "smtp'; set the transport or remove the section\n"
+            "      smtp: {host: 127.0.0.1, from: a@b.example}\n"
+            "      ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ChecksTheSmtpRelay) {
+  EXPECT_EQ(Problems("notify:\n"
+                     "  transport: smtp\n"
+                     "  smtp:\n"
+                     "    host: mail.example.com\n"
+                     "    port: 0\n"
+                     "    starttls: yes\n"
+                     "    username: mailer\n"
+                     "    timeout: 30\n"),
+            "connectors.yaml:3:3: 'smtp' needs 'from'\n"
+            "      smtp:\n"
+            "      ^\n"
+            "connectors.yaml:5:11: 'port' must be a whole number from 1 to "
+            "65535, got '0'\n"
+            "        port: 0\n"
+            "              ^\n"
+            "connectors.yaml:6:15: 'starttls' must be true or false, got "
+            "'yes'\n"
+            "        starttls: yes\n"
+            "                  ^\n"
+            "connectors.yaml:7:5: 'username' needs a 'password' (AUTH PLAIN "
+            "sends both)\n"
+            "        username: mailer\n"
+            "        ^\n"
+            "connectors.yaml:8:14: 'timeout' must be a duration such as "
+            "500ms, 30s, 5m or 1h, got '30'\n"
+            "        timeout: 30\n"
+            "                 ^\n");
+  EXPECT_EQ(Problems("notify:\n"
+                     "  transport: smtp\n"
+                     "  smtp: {host: mail.example.com, from: a@b.example}\n"),
+            "connectors.yaml:3:16: SMTP to mail.example.com needs 'starttls: "
+            "true': only loopback hosts may be reached without TLS, since the "
+            "password and the messages would cross the network unencrypted\n"
+            "      smtp: {host: mail.example.com, from: a@b.example}\n"
+            "                   ^\n");
+  EXPECT_EQ(Problems("notify:\n"
+                     "  transport: smtp\n"
+                     "  smtp: {host: mail.example.com, from: a@b.example, "
+                     "starttls: true}\n"),
+            "");
+}
+
+TEST_F(ConnectorConfigTest, ReportsAnEmptyFileAndYamlSyntax) {
+  EXPECT_EQ(Problems("# nothing yet\n"),
+            "connectors.yaml:1:1: the file configures no connector; expected "
+            "a map with partner_center, bss or notify\n"
+            "    # nothing yet\n"
+            "    ^\n");
+  EXPECT_EQ(Problems("- bss\n"),
+            "connectors.yaml:1:1: the file must be a map of connectors "
+            "(partner_center, bss, notify), got a list\n"
+            "    - bss\n"
+            "    ^\n");
+  EXPECT_EQ(Problems("bss: {base_url: x\n"),
+            "connectors.yaml:2:1: YAML syntax error: end of map flow not "
+            "found\n"
+            "    \n"
+            "    ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ReportsAnUnreadableFile) {
+  std::string path = ::testing::TempDir() + "no-such-connectors.yaml";
+  std::filesystem::remove(path);
+  ConnectorsConfigResult result = LoadConnectorsConfigFile(path);
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
+            path + ":1:1: cannot read the file\n    \n    ^\n");
+}
+
+TEST_F(ConnectorConfigTest, LoadsAFileWithSecretsFromTheRealEnvironment) {
+  std::string dir = ::testing::TempDir() + "connector_config_real/";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "bss-password") << "from-a-file\n";
+  std::ofstream(dir + "connectors.yaml")
+      << "bss:\n"
+         "  base_url: http://127.0.0.1:8082\n"
+         "  client_key: k\n"
+         "  client_secret: {env: BSSFLOW_CONNECTOR_CONFIG_TEST_SECRET}\n"
+         "  username: u\n"
+         "  password: {file: bss-password}\n";
+  ::setenv("BSSFLOW_CONNECTOR_CONFIG_TEST_SECRET", "from-the-env", 1);
+  ConnectorsConfigResult result =
+      LoadConnectorsConfigFile(dir + "connectors.yaml");
+  ::unsetenv("BSSFLOW_CONNECTOR_CONFIG_TEST_SECRET");
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  EXPECT_EQ(result.config->bss->client_secret, "from-the-env");
+  EXPECT_EQ(result.config->bss->password, "from-a-file");
+}
+
+}  // namespace
+}  // namespace bssflow::app
