@@ -75,6 +75,18 @@ Status MakeConfiguredConnectors(const ConnectorsConfig& config,
   return Status::Ok();
 }
 
+engine::ActionCatalog AllConnectorActions() {
+  engine::ActionCatalog actions;
+  for (const auto& manifest : {pc::Manifest(), bss::Manifest(),
+                               notify::Manifest()}) {
+    for (const engine::ActionSpec& spec : manifest) {
+      // The manifests are ours and their names distinct (tested).
+      (void)actions.Add(spec);
+    }
+  }
+  return actions;
+}
+
 EngineOptions WithConfiguredConnectors(EngineOptions options,
                                        ConnectorsConfig config) {
   options.make_connectors = [config = std::move(config)](

@@ -29,6 +29,10 @@ Status MakeConfiguredConnectors(const ConnectorsConfig& config,
                                 engine::ConnectorSet& set,
                                 engine::ActionCatalog& actions);
 
+/// The actions of every connector bssflow has (partner_center, bss, notify),
+/// from their manifests: what `bssflow validate` checks `call` steps against.
+engine::ActionCatalog AllConnectorActions();
+
 /// `options` with make_connectors set to MakeConfiguredConnectors(config).
 EngineOptions WithConfiguredConnectors(EngineOptions options,
                                        ConnectorsConfig config);

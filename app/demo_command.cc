@@ -119,6 +119,8 @@ void TellProvisioning(const RunStory& story, std::ostream& out) {
   } else if (outcome == "linked") {
     out << "    linked to the existing tenant " << domain << " (tenant "
         << tenant << "); no tenant user created\n";
+  } else if (outcome == "rejected") {
+    out << "    rejected: the account stays unlinked; nothing was created\n";
   } else if (outcome == "already linked") {
     out << "    already linked to " << domain << "\n";
   } else {

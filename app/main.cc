@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/configured_connectors.h"
+#include "app/demo_command.h"
 #include "app/eval_command.h"
 #include "app/run_command.h"
 #include "app/sim_command.h"
@@ -189,6 +190,28 @@ int main(int argc, char** argv) {
   show_cmd->add_option("--state-dir", state_dir, state_help);
   show_cmd->footer("Secrets appear as ***.");
 
+  bssflow::app::DemoOptions demo;
+  CLI::App* demo_cmd = app.add_subcommand(
+      "demo",
+      "Provision every demo account of the embedded simulators as a Microsoft "
+      "tenant and say what happened to each");
+  demo_cmd->add_option("--account", demo.accounts,
+                       "Provision only this BSS account (repeatable; "
+                       "default: every demo customer)");
+  demo_cmd->add_option("--reject", demo.reject,
+                       "Reject the confirmation of this account (repeatable; "
+                       "the others are confirmed)");
+  demo_cmd->add_option("--workflows", demo.workflows_dir,
+                       "Directory of get-services-definitions.yaml and "
+                       "provision-tenant.yaml (default: workflows/microsoft)");
+  demo_cmd->add_flag("--verbose", demo.verbose,
+                     "Also print every event of every run");
+  demo_cmd->footer(
+      "Runs workflows/microsoft/ against the Partner Center and BSS "
+      "simulators embedded\nin the process, in a temporary state directory: "
+      "nothing to configure, nothing\nleft behind. Exit status: 0 every run "
+      "ended, 2 a workflow file or the engine\ncould not be used.");
+
   bssflow::app::SimOptions sim;
   CLI::App* sim_cmd = app.add_subcommand(
       "sim", "Serve the Partner Center and BSS simulators until Ctrl-C");
@@ -253,6 +276,9 @@ int main(int argc, char** argv) {
         bssflow::app::WithConnectorsFrom(engine, connectors_file, std::cerr);
     if (!connected.has_value()) return bssflow::app::kRunUsage;
     return bssflow::app::ResumeRuns(*connected, std::cout, std::cerr);
+  }
+  if (demo_cmd->parsed()) {
+    return bssflow::app::RunDemo(demo, std::cout, std::cerr);
   }
   if (sim_cmd->parsed()) {
     return bssflow::app::RunSimulators(sim, std::cout, std::cerr);

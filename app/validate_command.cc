@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "app/configured_connectors.h"
 #include "app/eval_command.h"
 #include "engine/graph.h"
 
@@ -25,6 +26,10 @@ int RunValidate(const ValidateOptions& options, std::ostream& out,
     return kExitExpressionError;
   }
   context->workflows = &workflows.value();
+  // `call` steps are checked against the connectors' manifests: an unknown
+  // action or argument is a problem here, not when the run reaches it.
+  const engine::ActionCatalog actions = AllConnectorActions();
+  context->actions = &actions;
   int status = kExitOk;
   for (const std::string& file : options.files) {
     engine::LoadResult result = engine::LoadWorkflowFile(file, *context);

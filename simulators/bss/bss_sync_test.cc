@@ -329,7 +329,7 @@ TEST_F(BssSimulatorTest, SyncStatusDefaultsToNotSynchronized) {
   EXPECT_EQ(Body(Send(http::verb::get, "/api/Accounts/4003/syncstatus/MSCSP")),
             json::parse(R"({"AccountID": 4003, "SystemCode": "MSCSP",
                 "Status": "Synchronized",
-                "Message": "Linked to the existing tenant contoso.onmicrosoft.com.",
+                "Message": "Linked to the existing tenant contoso.com.",
                 "CustomerCode": "c0000000-0000-4000-8000-000000000001",
                 "UpdatedAt": "2024-05-01T09:00:00Z"})"));
 }

@@ -135,11 +135,14 @@ void AddExistingTenants(BssState& state, const DemoSeedOptions& options) {
   Account holdings = MakeAccount(4003, "Contoso Holdings", "+1 425 555 0403",
                                  "holdings@contoso.example", contoso_address);
   holdings.customer_code = options.contoso_customer_code;
-  AddCustomer(state, std::move(holdings), "contoso");
+  // Linked by the alias its tenant made primary (a search for
+  // contoso.onmicrosoft.com finds no customer: its default domain is
+  // contoso.com).
+  AddCustomer(state, std::move(holdings), "contoso.com");
   if (!options.contoso_customer_code.empty()) {
     SyncStatus status;
     status.status = "Synchronized";
-    status.message = "Linked to the existing tenant contoso.onmicrosoft.com.";
+    status.message = "Linked to the existing tenant contoso.com.";
     status.updated_at = options.created_at;
     state.sync_statuses[{4003, std::string(kDemoSystemCode)}] = status;
   }

@@ -29,10 +29,12 @@
 //                              postal code "9810")
 //   3001 Lucerne Publishing    Proseware's, no address (the fallback fails)
 //                                                               lucernepublishing
-//   4001 Contoso Ltd           existing accessible tenant       contoso
+//   4001 Contoso Ltd           the onmicrosoft prefix of a tenant
+//                              that made contoso.com primary:
+//                              no customer search finds it      contoso
 //   4002 Contoso Europe        the same tenant by its alias     contoso.com
 //   4003 Contoso Holdings      already linked: customer code
-//                              kContosoTenantId, Synchronized   contoso
+//                              kContosoTenantId, Synchronized   contoso.com
 //   4004 Trey Research         direct customer, valid data; an existing
 //                              accessible tenant no account is
 //                              linked to (unlinked)             treyresearch

@@ -93,6 +93,18 @@ pc_token() {
     --data-urlencode resource=https://api.partnercenter.microsoft.com |
     jq -r .access_token
 }
+bss_token() {
+  curl -sf -u bssflow-demo-client:bssflow-demo-secret "$bss_url/oauth/token" \
+    --data-urlencode grant_type=password \
+    --data-urlencode username=integration@bss.example \
+    --data-urlencode password=demo-password | jq -r .access_token
+}
+set_sync_option() {  # ACCOUNT CODE VALUE: "Save" in the Sync Options pop-up
+  curl -sf -X PUT -H "Authorization: Bearer $(bss_token)" \
+    -H 'Content-Type: application/json' \
+    -d "[{\"Code\": \"$2\", \"Value\": \"$3\"}]" \
+    "$bss_url/api/Accounts/$1/syncoptions/MSCSP" >/dev/null
+}
 pc_customer() {  # TENANT_ID -> the customer as Partner Center answers it
   curl -sf -H "Authorization: Bearer $(pc_token)" \
     -H "MS-RequestId: $(cat /proc/sys/kernel/random/uuid)" \
@@ -208,6 +220,30 @@ expect_eq "associated partner of adatum" "$(jq -r .associatedPartnerId <<<"$cust
 expect_eq "notifications to 2001" "$(notifications_to 2001)" \
   "it@adatum.example|Your Microsoft tenant adatum.onmicrosoft.com is ready"
 
+scenario "another Username: its own user, and its credentials in the welcome"
+set_sync_option 2002 Username jdoe
+run_workflow "$provision" '{"account_id": 2002}'
+expect_code 0
+tenant=$(tenant_by_domain wideworldimporters.onmicrosoft.com)
+expect_eq "users of the new tenant" "$(jq -c '.[0].users' <<<"$tenant")" \
+  '["admin@wideworldimporters.onmicrosoft.com","jdoe@wideworldimporters.onmicrosoft.com"]'
+body=$(curl -sf "$bss_url/_sim/notifications" | jq -r '.Items[] | select(.AccountID == 2002) | .Body')
+grep -qF 'user name: jdoe@wideworldimporters.onmicrosoft.com' <<<"$body" || fail "no jdoe in: $body"
+jdoe_password=$(sed -n 's/^ *password: *\(.*\)$/\1/p' <<<"$body")
+[ ${#jdoe_password} = 16 ] || fail "the password of jdoe is not the connector's: $body"
+grep -qF -- "$jdoe_password" <<<"$out" && fail "the password is in the run's output"
+true
+
+scenario "an MPN ID that names no indirect reseller: a clear failure, no tenant"
+reset_simulators
+set_sync_option 2001 ResellerMpnID 5555555
+creates_before=$(pc_calls 'POST /v1/customers')
+run_workflow "$provision" '{"account_id": 2001}'
+expect_code 1
+expect_line 'run finished: failed (fail: The Reseller (MPN ID) sync option 5555555 names no indirect reseller of this partner in Partner Center (no indirect reseller with MPN ID 5555555 has a relationship with this partner). Correct the MPN ID or clear it.)'
+expect_eq "customers created" "$(pc_calls 'POST /v1/customers')" "$creates_before"
+reset_simulators
+
 # ---- Existing tenants --------------------------------------------------------
 
 scenario "an existing tenant another BSS account is synced with: the BSS question, confirmed"
@@ -238,6 +274,13 @@ expect_line "run finished: succeeded outputs {\"domain\":\"treyresearch.onmicros
 expect_eq "customer code of 4004" "$(customer_code 4004)" "$trey"
 expect_eq "users created" "$(pc_calls 'POST /v1/customers/{id}/users')" "$users_before"
 expect_eq "customers created" "$(pc_calls 'POST /v1/customers')" "$creates_before"
+
+scenario "an account already linked to the tenant is not asked again"
+run_workflow "$provision" '{"account_id": 4003}'
+expect_code 0
+expect_no_line 'asks for confirmation'
+expect_line "run finished: succeeded outputs {\"domain\":\"contoso.com\",\"outcome\":\"already linked\",\"tenant_id\":\"$contoso\"}"
+expect_eq "sync status of 4003" "$(sync_status 4003)" "Synchronized: Already synchronized with contoso.com."
 
 scenario "a domain taken by a tenant this partner cannot access: a clear failure naming it"
 run_workflow "$provision" '{"account_id": 5001}'
