@@ -138,9 +138,9 @@ int main(int argc, char** argv) {
                       workflows_help + " (default: the workflow file's "
                                        "directory)");
   run_cmd->footer(run_exit_codes +
-                  "\nExample: bssflow run workflows/examples/"
-                  "provision-tenant.yaml --input '{...}' --answer "
-                  "confirm_link=confirm");
+                  "\nExample: bssflow run workflows/microsoft/"
+                  "provision-tenant.yaml --input '{\"account_id\": 4004}' "
+                  "--answer confirm_link=confirm");
 
   bssflow::app::AnswerOptions answer;
   CLI::App* answer_cmd = app.add_subcommand(
