@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -130,6 +131,9 @@ namespace bssflow::app {
 
 Result<engine::ActionCatalog> LocalEngine::LibraryCatalog() {
   FindWorkflow("");  // reads the directory
+  if (!library_duplicates_.empty()) {
+    return Status::Error(library_duplicates_.front());
+  }
   std::vector<std::shared_ptr<const engine::Workflow>> workflows;
   for (const auto& [name, named] : *library_) workflows.push_back(named.workflow);
   return engine::WorkflowCatalog(workflows);
@@ -139,16 +143,30 @@ engine::NamedWorkflow LocalEngine::FindWorkflow(const std::string& name) {
   if (!library_.has_value()) {
     library_.emplace();
     std::error_code error;
+    std::vector<std::filesystem::path> files;
     if (!options_.workflows_dir.empty()) {
       for (const auto& entry : std::filesystem::directory_iterator(
                options_.workflows_dir, error)) {
         std::string extension = entry.path().extension().string();
-        if (extension != ".yaml" && extension != ".yml") continue;
-        engine::LoadResult loaded =
-            engine::LoadWorkflowFile(entry.path().string(), context_);
-        if (!loaded.ok()) continue;  // `bssflow validate` reports it
-        (*library_)[loaded.workflow->name] = {loaded.workflow,
-                                              loaded.source.text};
+        if (extension == ".yaml" || extension == ".yml")
+          files.push_back(entry.path());
+      }
+    }
+    // In name order, so that which of two files with one workflow name is
+    // reported first does not depend on the directory.
+    std::sort(files.begin(), files.end());
+    for (const std::filesystem::path& file : files) {
+      engine::LoadResult loaded =
+          engine::LoadWorkflowFile(file.string(), context_);
+      if (!loaded.ok()) continue;  // `bssflow validate` reports it
+      auto [at, added] = library_->emplace(
+          loaded.workflow->name,
+          engine::NamedWorkflow{loaded.workflow, loaded.source.text});
+      if (!added) {
+        library_duplicates_.push_back(
+            "two workflow files are named " + loaded.workflow->name + ": " +
+            at->second.workflow->file + " and " + file.string() +
+            "; rename one (the `workflow:` field)");
       }
     }
   }

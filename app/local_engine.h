@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/workflow_files.h"
 #include "base/status.h"
@@ -71,7 +72,8 @@ class LocalEngine {
   const std::string& state_dir() const { return options_.state_dir; }
 
   /// The workflows of options_.workflows_dir as a catalog for
-  /// LoaderContext::workflows; an error when two share a name.
+  /// LoaderContext::workflows; an error naming both files when two share a
+  /// workflow name.
   Result<engine::ActionCatalog> LibraryCatalog();
 
   /// Runs `task` on the engine's io_context until it completes (and every
@@ -112,6 +114,9 @@ class LocalEngine {
   std::optional<engine::SecretBox> secrets_;
   std::unique_ptr<engine::Runner> runner_;
   std::optional<std::map<std::string, engine::NamedWorkflow>> library_;
+  /// Workflow names two files of the directory share (the first file
+  /// wins in FindWorkflow; LibraryCatalog reports them).
+  std::vector<std::string> library_duplicates_;
   /// Last, so that it goes first: runs still suspended in it end while the
   /// Runner and the store they refer to are alive.
   boost::asio::io_context io_;

@@ -245,6 +245,25 @@ TEST_F(RunCommandTest, CallWithoutItsConnectorFailsTheRun) {
       << out.str();
 }
 
+// Two files of the workflows directory with one workflow name: the run is
+// refused, naming both, instead of one silently replacing the other.
+TEST_F(RunCommandTest, TwoWorkflowFilesWithOneNameAreRefused) {
+  std::string dir = state_dir_ + "-library";
+  std::filesystem::create_directories(dir);
+  const std::string text = "workflow: demo.twin\nsteps:\n  - id: a\n"
+                           "    set: {x: 1}\n";
+  std::ofstream(dir + "/a.yaml") << text;
+  std::ofstream(dir + "/b.yaml") << text;
+  RunOptions options = Options("{\"name\": \"Ada\"}");
+  options.engine.workflows_dir = dir;
+  std::istringstream in;
+  std::ostringstream out, err;
+  EXPECT_EQ(RunWorkflow(options, in, out, err), kRunUsage);
+  EXPECT_EQ(err.str(), "bssflow run: two workflow files are named demo.twin: " +
+                           dir + "/a.yaml and " + dir +
+                           "/b.yaml; rename one (the `workflow:` field)\n");
+}
+
 TEST_F(RunCommandTest, RunsListsAndShowReadTheJournal) {
   std::istringstream in;
   std::ostringstream out, err;
