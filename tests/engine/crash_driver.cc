@@ -121,7 +121,8 @@ int Drive(bssflow::app::LocalEngine& engine, int runs) {
 
 // Every run succeeded; every call step of every run reached the "service"
 // under exactly one idempotency key (a call resent after a kill reuses it);
-// the journal has one call_succeeded per call step, answered for that key.
+// the journal has one call_succeeded per call step, answered for that key,
+// and no call_sent after it.
 int Verify(bssflow::app::LocalEngine& engine, const std::string& ledger,
            int runs) {
   std::map<std::string, std::set<std::string>> keys;  // "run step" -> keys
@@ -150,6 +151,13 @@ int Verify(bssflow::app::LocalEngine& engine, const std::string& ledger,
     auto journal = engine.store().ReadJournal(run.id);
     std::map<std::string, int> succeeded;
     for (const auto& event : journal.value()) {
+      // A call answered is never sent again.
+      if (event.type == bssflow::engine::event_type::kCallSent &&
+          succeeded[event.step] > 0) {
+        std::cerr << "verify: run " << run.id << " step " << event.step
+                  << " was sent again after its call_succeeded\n";
+        ++problems;
+      }
       if (event.type != bssflow::engine::event_type::kCallSucceeded) continue;
       ++succeeded[event.step];
       const std::set<std::string>& sent = keys[run.id + " " + event.step];
