@@ -9,6 +9,7 @@
 #include "app/embedded_connectors.h"
 #include "connectors/bss/actions.h"
 #include "connectors/bss/bss_connector.h"
+#include "connectors/http/http_connector.h"
 #include "connectors/notify/notify_connector.h"
 #include "connectors/partner_center/partner_center_connector.h"
 
@@ -19,6 +20,7 @@ namespace {
 namespace pc = connectors::partner_center;
 namespace bss = connectors::bss;
 namespace notify = connectors::notify;
+namespace http = connectors::http;
 
 Status AddAll(const std::vector<engine::ActionSpec>& specs,
               engine::ActionCatalog& actions) {
@@ -51,6 +53,14 @@ Status MakeConfiguredConnectors(const ConnectorsConfig& config,
                             pc::Manifest(), set, actions);
     if (!added.ok()) return added;
   }
+  if (config.http.has_value()) {
+    auto made = http::HttpConnector::Create(executor, *config.http);
+    if (!made.ok()) return made.status();
+    Status added = Register("http", std::move(made).value(),
+                            http::Manifest(config.http->endpoints), set,
+                            actions);
+    if (!added.ok()) return added;
+  }
   std::shared_ptr<engine::Connector> bss_connector;
   if (config.bss.has_value()) {
     auto made = bss::BssConnector::Create(executor, *config.bss);
@@ -75,12 +85,17 @@ Status MakeConfiguredConnectors(const ConnectorsConfig& config,
   return Status::Ok();
 }
 
-engine::ActionCatalog AllConnectorActions() {
+engine::ActionCatalog AllConnectorActions(const ConnectorsConfig* config) {
   engine::ActionCatalog actions;
-  for (const auto& manifest : {pc::Manifest(), bss::Manifest(),
-                               notify::Manifest()}) {
+  std::vector<std::vector<engine::ActionSpec>> manifests = {
+      pc::Manifest(), bss::Manifest(), notify::Manifest()};
+  if (config != nullptr && config->http.has_value()) {
+    manifests.push_back(http::Manifest(config->http->endpoints));
+  }
+  for (const auto& manifest : manifests) {
     for (const engine::ActionSpec& spec : manifest) {
-      // The manifests are ours and their names distinct (tested).
+      // The names are distinct: ours by test, the endpoints' by the
+      // connectors file's checks.
       (void)actions.Add(spec);
     }
   }

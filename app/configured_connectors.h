@@ -18,20 +18,22 @@
 namespace bssflow::app {
 
 /// Makes the connectors `config` configures on `executor`, adding each to
-/// `set` under its name (partner_center, bss, notify) and its manifest to
-/// `actions`. When bss is configured and notify is not, a notify connector
-/// with the BSS transport (the default) is made as well, so that `notify`
-/// steps work. Makes no connection: connectors connect on their first
-/// call. An error (the connector's own) names the connector that could not
-/// be made.
+/// `set` under its name (partner_center, bss, notify, http) and its manifest
+/// to `actions` (for http, one action per declared endpoint). When bss is
+/// configured and notify is not, a notify connector with the BSS transport
+/// (the default) is made as well, so that `notify` steps work. Makes no
+/// connection: connectors connect on their first call. An error (the
+/// connector's own) names the connector that could not be made.
 Status MakeConfiguredConnectors(const ConnectorsConfig& config,
                                 boost::asio::any_io_executor executor,
                                 engine::ConnectorSet& set,
                                 engine::ActionCatalog& actions);
 
 /// The actions of every connector bssflow has (partner_center, bss, notify),
-/// from their manifests: what `bssflow validate` checks `call` steps against.
-engine::ActionCatalog AllConnectorActions();
+/// from their manifests, plus the http endpoints `config` declares (when
+/// given): what `bssflow validate` checks `call` steps against.
+engine::ActionCatalog AllConnectorActions(
+    const ConnectorsConfig* config = nullptr);
 
 /// `options` with make_connectors set to MakeConfiguredConnectors(config).
 EngineOptions WithConfiguredConnectors(EngineOptions options,

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace bssflow::app {
 namespace {
@@ -79,6 +80,41 @@ TEST_F(ConfiguredConnectorsTest, PassesOnAConnectorsOwnError) {
             "bss connector: base_url is empty; set the BSS's URL");
 }
 
+TEST_F(ConfiguredConnectorsTest, MakesTheHttpConnectorWithAnActionPerEndpoint) {
+  ConnectorsConfig config;
+  auto& http = config.http.emplace();
+  for (const char* name : {"crm_account", "crm_owner"}) {
+    connectors::http::HttpEndpoint endpoint;
+    endpoint.name = name;
+    endpoint.url =
+        connectors::http::ParseTextTemplate("http://127.0.0.1:9/a/{id}").text;
+    endpoint.secret = {"token"};
+    http.endpoints.push_back(endpoint);
+  }
+  ASSERT_TRUE(Make(config).ok());
+  EXPECT_NE(set_.Find("http.crm_account"), nullptr);
+  const engine::ActionSpec* spec = actions_.Find("http.crm_owner");
+  ASSERT_NE(spec, nullptr);
+  ASSERT_EQ(spec->arguments.size(), 1u);
+  EXPECT_EQ(spec->arguments[0].name, "id");
+  EXPECT_TRUE(spec->arguments[0].required);
+  EXPECT_EQ(spec->secret_fields, std::vector<std::string>{"token"});
+  // Nothing else is configured, so nothing else is made.
+  EXPECT_EQ(set_.Find("notify.send"), nullptr);
+  EXPECT_EQ(actions_.Find("bss.get_account"), nullptr);
+}
+
+TEST_F(ConfiguredConnectorsTest, PassesOnTheHttpConnectorsError) {
+  ConnectorsConfig config;
+  config.http.emplace().ca_file = "/nonexistent/crm-ca.pem";
+  Status made = Make(config);
+  EXPECT_FALSE(made.ok());
+  // The rest is OpenSSL's reason, which varies with its version.
+  const std::string prefix =
+      "http connector: cannot load the CA file \"/nonexistent/crm-ca.pem\"";
+  EXPECT_EQ(made.message().substr(0, prefix.size()), prefix);
+}
+
 std::string WriteFile(const std::string& name, const std::string& text) {
   std::string path = ::testing::TempDir() + name;
   std::ofstream(path) << text;
@@ -128,6 +164,25 @@ TEST(WithConnectorsFromTest, AGoodFileMakesItsConnectors) {
   EXPECT_NE(set.Find("bss.get_account"), nullptr);
   EXPECT_NE(set.Find("notify.send"), nullptr);
   EXPECT_EQ(set.Find("partner_center.create_customer"), nullptr);
+}
+
+TEST(WithConnectorsFromTest, AFileWithHttpEndpointsMakesTheirActions) {
+  std::string path = WriteFile("http-connectors.yaml",
+                               "http:\n"
+                               "  endpoints:\n"
+                               "    crm_account:\n"
+                               "      method: GET\n"
+                               "      url: http://127.0.0.1:9/accounts/{id}\n");
+  std::ostringstream err;
+  std::optional<EngineOptions> options = WithConnectorsFrom({}, path, err);
+  EXPECT_EQ(err.str(), "");
+  ASSERT_TRUE(options.has_value());
+  boost::asio::io_context io;
+  engine::ConnectorSet set;
+  engine::ActionCatalog actions;
+  ASSERT_TRUE(options->make_connectors(io.get_executor(), set, actions).ok());
+  EXPECT_NE(set.Find("http.crm_account"), nullptr);
+  EXPECT_NE(actions.Find("http.crm_account"), nullptr);
 }
 
 TEST(WithConnectorsFromTest, NoFileMeansTheEmbeddedSimulators) {

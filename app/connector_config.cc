@@ -12,6 +12,7 @@
 
 #include "base/duration.h"
 #include "engine/yaml_file.h"
+#include "app/connector_config_reader.h"
 #include "net/url.h"
 
 namespace bssflow::app {
@@ -22,7 +23,8 @@ namespace pc = connectors::partner_center;
 namespace bss = connectors::bss;
 namespace notify = connectors::notify;
 
-const std::vector<std::string> kSections = {"partner_center", "bss", "notify"};
+const std::vector<std::string> kSections = {"partner_center", "bss", "notify",
+                                            "http"};
 const std::vector<std::string> kPartnerCenterFields = {
     "api_base_url", "login_base_url",   "partner_tenant",
     "client_id",    "client_secret",    "refresh_token",
@@ -38,19 +40,6 @@ const std::vector<std::string> kSmtpFields = {
     "host",     "port",     "from",    "helo_name", "username",
     "password", "starttls", "ca_file", "timeout"};
 const std::vector<std::string> kSecretSources = {"env", "file"};
-
-std::string Describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Null:
-      return "nothing";
-    default:
-      return "'" + node.Scalar() + "'";
-  }
-}
 
 std::optional<std::string> ProcessEnv(const std::string& name) {
   const char* value = std::getenv(name.c_str());
@@ -82,80 +71,39 @@ std::string WithoutTrailingNewlines(std::string text) {
   return text;
 }
 
-// Reads one connectors file: every section and field, reporting each
-// problem at the node it is about and going on, so that one pass finds
-// them all.
-class ConfigReader {
- public:
-  ConfigReader(std::string name, std::string text, const SecretSources& secrets)
-      : file_(name, std::move(text)),
-        base_dir_(std::filesystem::path(name).parent_path().string()),
-        secrets_(secrets) {
-    if (!secrets_.env) secrets_.env = ProcessEnv;
-    if (!secrets_.read_file) secrets_.read_file = ReadFromDisk;
+}  // namespace
+
+namespace config_internal {
+
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing";
+    default:
+      return "'" + node.Scalar() + "'";
   }
+}
 
-  ConnectorsConfigResult Run();
+std::string PlainHttpProblem(const std::string& field,
+                             const std::string& host) {
+  return "'" + field + "' uses plain http:// to " + host +
+         ": only loopback hosts (localhost, 127.0.0.0/8, ::1) may be reached "
+         "without TLS, since the credentials would cross the network "
+         "unencrypted; use https://";
+}
 
- private:
-  // ---- Reporting and structure ----
-  void Report(const YAML::Node& node, std::string message) {
-    diagnostics_.push_back({file_.OffsetOf(node), std::move(message)});
-  }
-  void CheckFields(const YAML::Node& map,
-                   const std::vector<std::string>& allowed,
-                   const std::string& where);
-  bool ExpectMap(const YAML::Node& node, const std::string& what);
-  bool ExpectText(const YAML::Node& node, const std::string& what);
-  // The key node of `field` in `map` (for messages about the whole entry).
-  static YAML::Node KeyOf(const YAML::Node& map, const std::string& field);
-  // Reports each of `fields` missing from `map`, at `key`.
-  void Require(const YAML::Node& key, const YAML::Node& map,
-               const std::string& what, const std::vector<std::string>& fields);
-  std::string Resolve(const std::string& path) const;
-  void Mask(const YAML::Node& scalar);
-
-  // ---- Fields: each reads map[field] when present; true when it was
-  // present and valid, and then `out` holds its value. ----
-  bool ReadText(const YAML::Node& map, const std::string& field,
-                std::string& out, bool may_be_empty = false);
-  bool ReadPath(const YAML::Node& map, const std::string& field,
-                std::string& out);
-  bool ReadUrl(const YAML::Node& map, const std::string& field,
-               std::string& out);
-  bool ReadSecret(const YAML::Node& map, const std::string& field,
-                  std::string& out);
-  bool ReadDuration(const YAML::Node& map, const std::string& field,
-                    std::chrono::milliseconds& out, bool may_be_zero = false);
-  bool ReadSeconds(const YAML::Node& map, const std::string& field,
-                   std::chrono::seconds& out);
-  bool ReadWholeNumber(const YAML::Node& map, const std::string& field,
-                       int64_t min, int64_t max, int64_t& out);
-  bool ReadBool(const YAML::Node& map, const std::string& field, bool& out);
-  std::optional<std::string> SecretFromEnv(const YAML::Node& name,
-                                           const std::string& field);
-  std::optional<std::string> SecretFromFile(const YAML::Node& path,
-                                            const std::string& field);
-
-  // ---- Sections ----
-  void ReadRoot(const YAML::Node& root, ConnectorsConfig& config);
-  std::optional<pc::PartnerCenterConfig> ReadPartnerCenter(
-      const YAML::Node& key, const YAML::Node& map);
-  std::optional<bss::BssConfig> ReadBss(const YAML::Node& key,
-                                        const YAML::Node& map);
-  std::optional<notify::NotifyConfig> ReadNotify(const YAML::Node& key,
-                                                 const YAML::Node& map,
-                                                 bool has_bss);
-  void ReadSmtp(const YAML::Node& key, const YAML::Node& map,
-                notify::SmtpConfig& smtp);
-
-  engine::YamlFile file_;
-  std::string base_dir_;
-  SecretSources secrets_;
-  std::vector<dsl::Diagnostic> diagnostics_;
-  // [begin, end) byte ranges of the secrets written as text.
-  std::vector<std::pair<size_t, size_t>> masked_;
-};
+ConfigReader::ConfigReader(std::string name, std::string text,
+                           const SecretSources& secrets)
+    : file_(name, std::move(text)),
+      base_dir_(std::filesystem::path(name).parent_path().string()),
+      secrets_(secrets) {
+  if (!secrets_.env) secrets_.env = ProcessEnv;
+  if (!secrets_.read_file) secrets_.read_file = ReadFromDisk;
+}
 
 ConnectorsConfigResult ConfigReader::Run() {
   ConnectorsConfig config;
@@ -284,10 +232,7 @@ bool ConfigReader::ReadUrl(const YAML::Node& map, const std::string& field,
     return false;
   }
   if (!url.value().tls() && !net::IsLoopbackHost(url.value().host)) {
-    Report(node, "'" + field + "' uses plain http:// to " + url.value().host +
-                     ": only loopback hosts (localhost, 127.0.0.0/8, ::1) "
-                     "may be reached without TLS, since the credentials "
-                     "would cross the network unencrypted; use https://");
+    Report(node, PlainHttpProblem(field, url.value().host));
     return false;
   }
   while (text.back() == '/') text.pop_back();
@@ -437,13 +382,13 @@ void ConfigReader::ReadRoot(const YAML::Node& root, ConnectorsConfig& config) {
     diagnostics_.push_back(
         {0,
          "the file configures no connector; expected a map with "
-         "partner_center, bss or notify"});
+         "partner_center, bss, notify or http"});
     return;
   }
   if (!root.IsMap()) {
     Report(root,
            "the file must be a map of connectors (partner_center, bss, "
-           "notify), got " +
+           "notify, http), got " +
                Describe(root));
     return;
   }
@@ -457,6 +402,8 @@ void ConfigReader::ReadRoot(const YAML::Node& root, ConnectorsConfig& config) {
     } else if (name == "notify") {
       config.notify =
           ReadNotify(entry.first, entry.second, root["bss"].IsDefined());
+    } else if (name == "http") {
+      config.http = ReadHttpSection(*this, entry.first, entry.second);
     }
   }
 }
@@ -584,12 +531,14 @@ void ConfigReader::ReadSmtp(const YAML::Node& key, const YAML::Node& map,
   }
 }
 
-}  // namespace
+}  // namespace config_internal
 
 ConnectorsConfigResult ParseConnectorsConfig(std::string file_name,
                                              std::string text,
                                              const SecretSources& secrets) {
-  return ConfigReader(std::move(file_name), std::move(text), secrets).Run();
+  return config_internal::ConfigReader(std::move(file_name), std::move(text),
+                                      secrets)
+      .Run();
 }
 
 ConnectorsConfigResult LoadConnectorsConfigFile(const std::string& path,

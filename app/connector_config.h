@@ -16,8 +16,16 @@
 //     transport: smtp
 //     smtp: {host: mail.example.com, port: 587, from: noreply@example.com,
 //            starttls: true}
+//   http:
+//     endpoints:
+//       crm_account:
+//         method: GET
+//         url: https://crm.example/api/accounts/{account_id}
+//         headers: {Authorization: {env: CRM_AUTH}}
 //
-// Field names are those of the connectors' config structs. Secrets are
+// Field names are those of the connectors' config structs; the `http`
+// section is described in docs/connectors/http.md and read by
+// http_endpoints_config.cc. Secrets are
 // written as text, as {env: NAME} or as {file: PATH}, and resolved while
 // the file is read, so that a missing one stops the command before it runs
 // anything. Every problem is a diagnostic at its file:line:col, in the
@@ -32,6 +40,7 @@
 
 #include "base/status.h"
 #include "connectors/bss/bss_config.h"
+#include "connectors/http/endpoint.h"
 #include "connectors/notify/notify_config.h"
 #include "connectors/partner_center/partner_center_config.h"
 #include "dsl/source.h"
@@ -45,6 +54,8 @@ struct ConnectorsConfig {
   std::optional<connectors::partner_center::PartnerCenterConfig> partner_center;
   std::optional<connectors::bss::BssConfig> bss;
   std::optional<connectors::notify::NotifyConfig> notify;
+  /// The generic http connector's endpoints, parsed and checked.
+  std::optional<connectors::http::HttpConfig> http;
 };
 
 /// Where secrets written as {env: NAME} and {file: PATH} come from. Empty

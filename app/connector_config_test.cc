@@ -476,12 +476,12 @@ TEST_F(ConnectorConfigTest, ChecksTheSmtpRelay) {
 TEST_F(ConnectorConfigTest, ReportsAnEmptyFileAndYamlSyntax) {
   EXPECT_EQ(Problems("# nothing yet\n"),
             "connectors.yaml:1:1: the file configures no connector; expected "
-            "a map with partner_center, bss or notify\n"
+            "a map with partner_center, bss, notify or http\n"
             "    # nothing yet\n"
             "    ^\n");
   EXPECT_EQ(Problems("- bss\n"),
             "connectors.yaml:1:1: the file must be a map of connectors "
-            "(partner_center, bss, notify), got a list\n"
+            "(partner_center, bss, notify, http), got a list\n"
             "    - bss\n"
             "    ^\n");
   EXPECT_EQ(Problems("bss: {base_url: x\n"),
@@ -518,6 +518,366 @@ TEST_F(ConnectorConfigTest, LoadsAFileWithSecretsFromTheRealEnvironment) {
   ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
   EXPECT_EQ(result.config->bss->client_secret, "from-the-env");
   EXPECT_EQ(result.config->bss->password, "from-a-file");
+}
+
+namespace http = connectors::http;
+
+constexpr const char* kHttp = R"(http:
+  ca_file: certs/crm-ca.pem
+  endpoints:
+    crm_account:
+      method: GET
+      url: https://crm.example/api/accounts/{account_id}
+      query: {expand: "{expand}", api_key: {env: CRM_KEY}}
+      headers: {Authorization: {env: CRM_AUTH}, X-Source: bssflow}
+      result: {id: /id, owner: /owner/email, token: /auth/token}
+      secret: [token]
+      optional: [expand]
+      timeout: 10s
+    create_account:
+      method: POST
+      url: http://127.0.0.1:8090/api/accounts?v=2
+      headers:
+        X-Api-Key: literal-key
+      body:
+        name: "{name}"
+        seats: "{seats}"
+        note: "for {name}"
+        active: true
+        limit: 5
+        octal_looking: 010
+        mask: 0x1F
+        ratio: 1.5
+        quoted: "5"
+        nothing: ~
+        tags: ["{tag}", fixed]
+      optional: [tag]
+      accept: [201]
+      idempotency_header: Idempotency-Key
+)";
+
+TEST_F(ConnectorConfigTest, ReadsTheHttpEndpoints) {
+  secrets_.env_ = {{"CRM_KEY", "k-123"}, {"CRM_AUTH", "Bearer t0k3n"}};
+  ConnectorsConfigResult result = ParseConnectorsConfig(
+      "/etc/bssflow/connectors.yaml", kHttp, secrets_.Sources());
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  ASSERT_TRUE(result.config->http.has_value());
+  const http::HttpConfig& config = *result.config->http;
+  EXPECT_EQ(config.ca_file, "/etc/bssflow/certs/crm-ca.pem");
+  ASSERT_EQ(config.endpoints.size(), 2u);
+
+  const http::HttpEndpoint& get = config.endpoints[0];
+  EXPECT_EQ(get.name, "crm_account");
+  EXPECT_EQ(get.method, "GET");
+  EXPECT_EQ(http::TemplateSource(get.url),
+            "https://crm.example/api/accounts/{account_id}");
+  ASSERT_EQ(get.query.size(), 2u);
+  EXPECT_EQ(get.query[0].name, "expand");
+  EXPECT_EQ(http::TemplateSource(get.query[0].value), "{expand}");
+  EXPECT_FALSE(get.query[0].secret);
+  EXPECT_EQ(get.query[1].name, "api_key");
+  EXPECT_EQ(http::TemplateSource(get.query[1].value), "k-123");
+  EXPECT_TRUE(get.query[1].secret);
+  ASSERT_EQ(get.headers.size(), 2u);
+  EXPECT_EQ(get.headers[0].name, "Authorization");
+  EXPECT_EQ(get.headers[0].value, "Bearer t0k3n");
+  EXPECT_TRUE(get.headers[0].secret);
+  EXPECT_EQ(get.headers[1].value, "bssflow");
+  EXPECT_FALSE(get.headers[1].secret);
+  EXPECT_FALSE(get.body.has_value());
+  EXPECT_EQ(get.accept, http::kDefaultAccept);
+  ASSERT_TRUE(get.result.has_value());
+  ASSERT_EQ(get.result->size(), 3u);
+  EXPECT_EQ((*get.result)[1].name, "owner");
+  EXPECT_EQ((*get.result)[1].pointer, "/owner/email");
+  EXPECT_EQ(get.secret, std::vector<std::string>{"token"});
+  EXPECT_EQ(get.optional, std::vector<std::string>{"expand"});
+  EXPECT_EQ(get.timeout, seconds(10));
+  EXPECT_EQ(get.idempotency_header, "");
+
+  const http::HttpEndpoint& post = config.endpoints[1];
+  EXPECT_EQ(post.method, "POST");
+  EXPECT_EQ(http::TemplateSource(post.url),
+            "http://127.0.0.1:8090/api/accounts?v=2");
+  ASSERT_EQ(post.headers.size(), 1u);
+  EXPECT_FALSE(post.headers[0].secret);
+  ASSERT_TRUE(post.body.has_value());
+  const http::BodyTemplate& body = *post.body;
+  ASSERT_EQ(body.kind, http::BodyTemplate::Kind::kObject);
+  EXPECT_EQ(body.keys,
+            (std::vector<std::string>{"name", "seats", "note", "active",
+                                      "limit", "octal_looking", "mask",
+                                      "ratio", "quoted", "nothing", "tags"}));
+  using Kind = http::BodyTemplate::Kind;
+  EXPECT_EQ(body.children[0].kind, Kind::kArgument);
+  EXPECT_EQ(body.children[2].kind, Kind::kText);
+  EXPECT_EQ(body.children[3].literal, true);
+  EXPECT_EQ(body.children[4].literal, 5);
+  EXPECT_EQ(body.children[5].literal, 10);
+  EXPECT_EQ(body.children[6].literal, 31);
+  EXPECT_EQ(body.children[7].literal, 1.5);
+  EXPECT_EQ(body.children[8].literal, "5");
+  EXPECT_TRUE(body.children[9].literal.is_null());
+  ASSERT_EQ(body.children[10].kind, Kind::kArray);
+  EXPECT_EQ(body.children[10].children[0].kind, Kind::kArgument);
+  EXPECT_EQ(body.children[10].children[1].literal, "fixed");
+  EXPECT_EQ(post.accept, std::vector<unsigned>{201});
+  EXPECT_FALSE(post.result.has_value());
+  EXPECT_EQ(post.optional, std::vector<std::string>{"tag"});
+  EXPECT_EQ(post.timeout, seconds(30));
+  EXPECT_EQ(post.idempotency_header, "Idempotency-Key");
+}
+
+TEST_F(ConnectorConfigTest, ChecksTheHttpSection) {
+  EXPECT_EQ(Problems("http:\n"
+                     "  endpoint: {}\n"),
+            "connectors.yaml:1:1: connector 'http' needs 'endpoints'\n"
+            "    http:\n"
+            "    ^\n"
+            "connectors.yaml:2:3: unknown field 'endpoint' in 'http'; did you "
+            "mean 'endpoints'?\n"
+            "      endpoint: {}\n"
+            "      ^\n");
+  EXPECT_EQ(Problems("http:\n"
+                     "  endpoints: {}\n"),
+            "connectors.yaml:2:14: 'endpoints' must declare at least one "
+            "endpoint\n"
+            "      endpoints: {}\n"
+            "                 ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ChecksEndpointNamesAndMethods) {
+  EXPECT_EQ(
+      Problems("http:\n"
+               "  endpoints:\n"
+               "    crm-account: {method: GET, url: 'https://crm.example/x'}\n"
+               "    get_account:\n"
+               "      method: get\n"
+               "      url: https://crm.example/a\n"
+               "      timout: 5s\n"
+               "    get_account: {method: PUST, url: 'https://crm.example/b'}\n"
+               "    post: {method: PUST, url: 'https://crm.example/b'}\n"),
+      "connectors.yaml:3:5: endpoint name 'crm-account' must be an "
+      "identifier: letters, digits and '_', not starting with a "
+      "digit\n"
+      "        crm-account: {method: GET, url: "
+      "'https://crm.example/x'}\n"
+      "        ^\n"
+      "connectors.yaml:5:15: 'method' must be GET, POST, PUT, PATCH "
+      "or DELETE, got 'get'; did you mean 'GET'?\n"
+      "          method: get\n"
+      "                  ^\n"
+      "connectors.yaml:7:7: unknown field 'timout' in endpoint "
+      "'get_account'; did you mean 'timeout'?\n"
+      "          timout: 5s\n"
+      "          ^\n"
+      "connectors.yaml:8:5: endpoint 'get_account' is given twice "
+      "(first at 4:5)\n"
+      "        get_account: {method: PUST, url: "
+      "'https://crm.example/b'}\n"
+      "        ^\n"
+      "connectors.yaml:9:20: 'method' must be GET, POST, PUT, PATCH "
+      "or DELETE, got 'PUST'; did you mean 'POST'?\n"
+      "        post: {method: PUST, url: 'https://crm.example/b'}\n"
+      "                       ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ChecksEndpointUrls) {
+  EXPECT_EQ(
+      Problems(
+          "http:\n"
+          "  endpoints:\n"
+          "    a: {method: GET, url: 'https://{tenant}.crm.example/x'}\n"
+          "    b: {method: GET, url: 'https://crm.example/x/{account id}'}\n"
+          "    c: {method: GET, url: 'http://crm.example/x/{id}'}\n"
+          "    d: {method: GET, url: 'ftp://crm.example/x'}\n"
+          "    e: {method: GET, url: 'http://localhost:8090/x/{id}'}\n"),
+      "connectors.yaml:3:36: placeholders may appear in the URL's "
+      "path and query only, not in its scheme, host or port\n"
+      "        a: {method: GET, url: "
+      "'https://{tenant}.crm.example/x'}\n"
+      "                                       ^\n"
+      "connectors.yaml:4:50: placeholder '{account id}' must be an "
+      "identifier: letters, digits and '_', not starting with a "
+      "digit\n"
+      "        b: {method: GET, url: 'https://crm.example/x/{account "
+      "id}'}\n"
+      "                                                     ^\n"
+      "connectors.yaml:5:27: 'url' uses plain http:// to "
+      "crm.example: only loopback hosts (localhost, 127.0.0.0/8, "
+      "::1) may be reached without TLS, since the credentials would "
+      "cross the network unencrypted; use https://\n"
+      "        c: {method: GET, url: 'http://crm.example/x/{id}'}\n"
+      "                              ^\n"
+      "connectors.yaml:6:27: 'url': invalid URL "
+      "\"ftp://crm.example\": unsupported scheme \"ftp\" (expected "
+      "http or https)\n"
+      "        d: {method: GET, url: 'ftp://crm.example/x'}\n"
+      "                              ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ChecksQueryHeadersAndBody) {
+  EXPECT_EQ(
+      Problems(
+          "http:\n"
+          "  endpoints:\n"
+          "    create:\n"
+          "      method: POST\n"
+          "      url: https://crm.example/accounts\n"
+          "      query: {expand: {expand}}\n"
+          "      headers: {Host: h, X-Source: a, x-source: b, 'X Bad': c}\n"
+          "      body:\n"
+          "        name: {name}\n"
+          "        note: 'for {name'\n"
+          "    list:\n"
+          "      method: GET\n"
+          "      url: https://crm.example/accounts\n"
+          "      headers: {X-Source: a}\n"
+          "      body: {a: 1}\n"
+          "      idempotency_header: x-source\n"),
+      "connectors.yaml:6:23: '{expand}' is read by YAML as a map; "
+      "quote it to make it a placeholder: \"{expand}\"\n"
+      "          query: {expand: {expand}}\n"
+      "                          ^\n"
+      "connectors.yaml:7:17: header 'Host' is set by the HTTP "
+      "client; leave it out\n"
+      "          headers: {Host: h, X-Source: a, x-source: b, 'X "
+      "Bad': c}\n"
+      "                    ^\n"
+      "connectors.yaml:7:39: header 'x-source' is given twice (first "
+      "at 7:26)\n"
+      "          headers: {Host: h, X-Source: a, x-source: b, 'X "
+      "Bad': c}\n"
+      "                                          ^\n"
+      "connectors.yaml:7:52: header name 'X Bad' must be a token: "
+      "letters, digits and !#$%&'*+-.^_`|~\n"
+      "          headers: {Host: h, X-Source: a, x-source: b, 'X "
+      "Bad': c}\n"
+      "                                                       ^\n"
+      "connectors.yaml:9:15: '{name}' is read by YAML as a map; "
+      "quote it to make it a placeholder: \"{name}\"\n"
+      "            name: {name}\n"
+      "                  ^\n"
+      "connectors.yaml:10:20: '{' opens a placeholder that is not "
+      "closed; write '{{' for a literal '{'\n"
+      "            note: 'for {name'\n"
+      "                       ^\n"
+      "connectors.yaml:15:7: 'body' is not sent with GET; pass "
+      "values in 'query'\n"
+      "          body: {a: 1}\n"
+      "          ^\n"
+      "connectors.yaml:16:27: 'idempotency_header' names 'x-source', "
+      "which 'headers' sets too; keep one\n"
+      "          idempotency_header: x-source\n"
+      "                              ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ChecksAcceptResultSecretAndOptional) {
+  EXPECT_EQ(Problems("http:\n"
+                     "  endpoints:\n"
+                     "    create:\n"
+                     "      method: POST\n"
+                     "      url: https://crm.example/accounts/{id}\n"
+                     "      query: {q: '{q}'}\n"
+                     "      body: {note: 'for {name}', seats: '{seats}'}\n"
+                     "      accept: [200, 99, abc]\n"
+                     "      result: {id: id, key: '/k~2', first: /items/0}\n"
+                     "      secret: [first, tokn]\n"
+                     "      optional: [id, name, seats, q, nme]\n"),
+            "connectors.yaml:8:21: 'accept' lists statuses from 200 to "
+            "599, got '99'\n"
+            "          accept: [200, 99, abc]\n"
+            "                        ^\n"
+            "connectors.yaml:8:25: 'accept' lists statuses from 200 to "
+            "599, got 'abc'\n"
+            "          accept: [200, 99, abc]\n"
+            "                            ^\n"
+            "connectors.yaml:9:20: 'id' is not a JSON pointer: a JSON "
+            "pointer starts with '/' (or is empty, for the whole body), "
+            "e.g. /owner/email\n"
+            "          result: {id: id, key: '/k~2', first: /items/0}\n"
+            "                       ^\n"
+            "connectors.yaml:9:29: '/k~2' is not a JSON pointer: '~' must "
+            "be followed by 0 (for '~') or 1 (for '/')\n"
+            "          result: {id: id, key: '/k~2', first: /items/0}\n"
+            "                                ^\n"
+            "connectors.yaml:10:16: secret field 'first' is the whole body "
+            "or an array element, which the HTTP client's log cannot hide; "
+            "point its 'result' pointer at an object member\n"
+            "          secret: [first, tokn]\n"
+            "                   ^\n"
+            "connectors.yaml:10:23: 'secret' lists 'tokn', which is not a "
+            "field of 'result'\n"
+            "          secret: [first, tokn]\n"
+            "                          ^\n"
+            "connectors.yaml:11:18: 'id' cannot be optional: the URL needs "
+            "it\n"
+            "          optional: [id, name, seats, q, nme]\n"
+            "                     ^\n"
+            "connectors.yaml:11:22: 'name' cannot be optional: text in "
+            "body 'note' needs it\n"
+            "          optional: [id, name, seats, q, nme]\n"
+            "                         ^\n"
+            "connectors.yaml:11:38: 'optional' lists 'nme', which no "
+            "placeholder of this endpoint uses; did you mean 'name'?\n"
+            "          optional: [id, name, seats, q, nme]\n"
+            "                                         ^\n");
+}
+
+TEST_F(ConnectorConfigTest, ChecksTheShapeOfEndpointFields) {
+  EXPECT_EQ(Problems("http:\n"
+                     "  endpoints:\n"
+                     "    a:\n"
+                     "      method: POST\n"
+                     "      url: https://crm.example/a\n"
+                     "      body:\n"
+                     "      accept: 200\n"
+                     "      result: {}\n"
+                     "      secret: token\n"
+                     "      optional: expand\n"
+                     "      timeout: 0s\n"),
+            "connectors.yaml:6:7: 'body' is empty; leave it out to send no "
+            "body\n"
+            "          body:\n"
+            "          ^\n"
+            "connectors.yaml:7:15: 'accept' must be a list of statuses, "
+            "e.g. [200, 201], got '200'\n"
+            "          accept: 200\n"
+            "                  ^\n"
+            "connectors.yaml:8:15: 'result' must map at least one field; "
+            "leave it out for the whole body\n"
+            "          result: {}\n"
+            "                  ^\n"
+            "connectors.yaml:9:15: 'secret' must be a list of result "
+            "fields, e.g. [token], got 'token'\n"
+            "          secret: token\n"
+            "                  ^\n"
+            "connectors.yaml:10:17: 'optional' must be a list of "
+            "arguments, e.g. [expand], got 'expand'\n"
+            "          optional: expand\n"
+            "                    ^\n"
+            "connectors.yaml:11:16: 'timeout' must be longer than 0\n"
+            "          timeout: 0s\n"
+            "                   ^\n");
+}
+
+TEST_F(ConnectorConfigTest, HidesHttpSecretsInRenderedLines) {
+  std::string problems = Problems(
+      "http:\n"
+      "  endpoints:\n"
+      "    a:\n"
+      "      method: GET\n"
+      "      url: https://crm.example/a\n"
+      "      headers: {Authorization: Bearer hunter2, X-Key: {env: "
+      "CRM_KEY}}\n");
+  EXPECT_EQ(problems,
+            "connectors.yaml:6:61: 'X-Key': environment variable CRM_KEY "
+            "is not set\n"
+            "          headers: {Authorization: **************, X-Key: "
+            "{env: CRM_KEY}}\n"
+            "                                                              "
+            "  ^\n");
+  EXPECT_EQ(problems.find("hunter2"), std::string::npos);
 }
 
 }  // namespace

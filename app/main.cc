@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("files", validate.files, "Workflow files (YAML)")
       ->required()
       ->check(CLI::ExistingFile);
+  validate_cmd
+      ->add_option("--connectors", validate.connectors_file,
+                   "Connectors file whose http endpoints `call` steps may "
+                   "name (http.<name>)")
+      ->envname("BSSFLOW_CONNECTORS");
   validate_cmd->footer(
       "Exit status: 0 every file is valid, 1 a file has problems (each printed "
       "as\n"

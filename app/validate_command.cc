@@ -28,7 +28,18 @@ int RunValidate(const ValidateOptions& options, std::ostream& out,
   context->workflows = &workflows.value();
   // `call` steps are checked against the connectors' manifests: an unknown
   // action or argument is a problem here, not when the run reaches it.
-  const engine::ActionCatalog actions = AllConnectorActions();
+  std::optional<ConnectorsConfig> connectors;
+  if (!options.connectors_file.empty()) {
+    ConnectorsConfigResult read =
+        LoadConnectorsConfigFile(options.connectors_file);
+    if (!read.ok()) {
+      err << dsl::RenderAll(read.source, read.diagnostics);
+      return kExitUsage;
+    }
+    connectors = std::move(read.config);
+  }
+  const engine::ActionCatalog actions =
+      AllConnectorActions(connectors ? &*connectors : nullptr);
   context->actions = &actions;
   int status = kExitOk;
   for (const std::string& file : options.files) {

@@ -14,6 +14,9 @@ namespace bssflow::app {
 struct ValidateOptions {
   std::vector<std::string> files;
   DataFiles data = DefaultDataFiles();
+  /// A connectors file whose http endpoints `call` steps may name (as
+  /// `http.<name>`); empty: none.
+  std::string connectors_file;
 };
 
 /// Loads each file and prints every problem with file:line:col, the line

@@ -136,3 +136,39 @@ TEST(ValidateCommandTest, WorkflowStepsAreCheckedAgainstTheOtherFiles) {
 
 }  // namespace
 }  // namespace bssflow::app
+
+namespace bssflow::app {
+namespace {
+
+// With a connectors file, `call` steps may name its http endpoints; without
+// one they are unknown actions.
+TEST(ValidateCommandTest, HttpEndpointsComeFromTheConnectorsFile) {
+  std::string connectors = WriteFile(
+      "connectors-http.yaml",
+      "http:\n"
+      "  endpoints:\n"
+      "    crm_account:\n"
+      "      method: GET\n"
+      "      url: http://127.0.0.1:9/api/accounts/{account_id}\n");
+  std::string workflow = WriteFile("crm.yaml",
+                                   "workflow: demo.crm\n"
+                                   "steps:\n"
+                                   "  - id: crm\n"
+                                   "    call: http.crm_account\n"
+                                   "    with: {account_id: 7}\n");
+  ValidateOptions options;
+  options.files = {workflow};
+  options.connectors_file = connectors;
+  std::ostringstream out, err;
+  EXPECT_EQ(RunValidate(options, out, err), kExitOk) << err.str();
+  EXPECT_EQ(out.str(), workflow + ": ok (workflow demo.crm, version 1, 1 "
+                                  "top-level step)\n");
+  options.connectors_file.clear();
+  std::ostringstream out2, err2;
+  EXPECT_EQ(RunValidate(options, out2, err2), kExitExpressionError);
+  EXPECT_EQ(err2.str().substr(0, err2.str().find('\n')),
+            workflow + ":4:11: unknown action 'http.crm_account'");
+}
+
+}  // namespace
+}  // namespace bssflow::app
