@@ -201,15 +201,28 @@ void ConfigReader::Mask(const YAML::Node& scalar) {
 
 // ---- Fields ----
 
+std::optional<std::string> ConfigReader::ScalarOrEnv(const YAML::Node& node,
+                                                     const std::string& field) {
+  if (node.IsScalar()) return node.Scalar();
+  if (node.IsMap() && node.size() == 1 && node["env"]) {
+    return SecretFromEnv(node["env"], field);
+  }
+  Report(node, "'" + field + "' must be a single value or {env: NAME}, got " +
+                   Describe(node));
+  return std::nullopt;
+}
+
 bool ConfigReader::ReadText(const YAML::Node& map, const std::string& field,
                             std::string& out, bool may_be_empty) {
   const YAML::Node node = map[field];
-  if (!node || !ExpectText(node, "'" + field + "'")) return false;
-  if (node.Scalar().empty() && !may_be_empty) {
+  if (!node) return false;
+  std::optional<std::string> text = ScalarOrEnv(node, field);
+  if (!text.has_value()) return false;
+  if (text->empty() && !may_be_empty) {
     Report(node, "'" + field + "' must not be empty");
     return false;
   }
-  out = node.Scalar();
+  out = std::move(*text);
   return true;
 }
 
@@ -313,8 +326,14 @@ bool ConfigReader::ReadDuration(const YAML::Node& map, const std::string& field,
                                 bool may_be_zero) {
   const YAML::Node node = map[field];
   if (!node) return false;
+  const bool from_env = node.IsMap() && node.size() == 1 && node["env"];
+  std::optional<std::string> text =
+      from_env ? ScalarOrEnv(node, field) : std::nullopt;
+  if (from_env && !text.has_value()) return false;
   std::optional<std::chrono::milliseconds> duration =
-      node.IsScalar() ? ParseDuration(node.Scalar()) : std::nullopt;
+      from_env         ? ParseDuration(*text)
+      : node.IsScalar() ? ParseDuration(node.Scalar())
+                        : std::nullopt;
   if (!duration.has_value()) {
     Report(node, "'" + field + "' must be " + std::string(kDurationExpected) +
                      ", got " + Describe(node));

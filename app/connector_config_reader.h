@@ -62,7 +62,13 @@ class ConfigReader {
   void Mask(const YAML::Node& scalar);
 
   // ---- Fields: each reads map[field] when present; true when it was
-  // present and valid, and then `out` holds its value. ----
+  // present and valid, and then `out` holds its value. Text and duration
+  // fields may also be written {env: NAME}: the variable's value, so that
+  // one file serves several environments. ----
+  /// The text of a scalar, or of the variable a {env: NAME} map names;
+  /// nullopt (reported) otherwise.
+  std::optional<std::string> ScalarOrEnv(const YAML::Node& node,
+                                         const std::string& field);
   bool ReadText(const YAML::Node& map, const std::string& field,
                 std::string& out, bool may_be_empty = false);
   bool ReadPath(const YAML::Node& map, const std::string& field,

@@ -138,6 +138,40 @@ TEST_F(ConnectorConfigTest, ReadsEveryField) {
   EXPECT_EQ(smtp.timeout, seconds(10));
 }
 
+// Text and duration fields may come from the environment, so that one
+// file serves several environments; an unset variable is named.
+TEST_F(ConnectorConfigTest, TextAndDurationsMayComeFromTheEnvironment) {
+  secrets_.env_ = {{"BSS_URL", "https://bss.example.com/"},
+                   {"BSS_TIMEOUT", "45s"},
+                   {"BSS_SECRET", "s"}};
+  ConnectorsConfigResult result = Parse(R"(bss:
+  base_url: {env: BSS_URL}
+  client_key: {env: BSS_KEY}
+  client_secret: {env: BSS_SECRET}
+  username: u
+  password: p
+  call_timeout: {env: BSS_TIMEOUT}
+)");
+  EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
+            "connectors.yaml:3:21: 'client_key': environment variable BSS_KEY "
+            "is not set\n"
+            "      client_key: {env: BSS_KEY}\n"
+            "                        ^\n");
+  secrets_.env_["BSS_KEY"] = "key";
+  ConnectorsConfigResult fixed = Parse(R"(bss:
+  base_url: {env: BSS_URL}
+  client_key: {env: BSS_KEY}
+  client_secret: {env: BSS_SECRET}
+  username: u
+  password: p
+  call_timeout: {env: BSS_TIMEOUT}
+)");
+  ASSERT_TRUE(fixed.ok()) << dsl::RenderAll(fixed.source, fixed.diagnostics);
+  EXPECT_EQ(fixed.config->bss->base_url, "https://bss.example.com");
+  EXPECT_EQ(fixed.config->bss->client_key, "key");
+  EXPECT_EQ(fixed.config->bss->call_timeout, seconds(45));
+}
+
 TEST_F(ConnectorConfigTest, LeavesOutWhatTheFileLeavesOutAndKeepsDefaults) {
   ConnectorsConfigResult result = Parse(
       "bss:\n"
@@ -244,8 +278,8 @@ TEST_F(ConnectorConfigTest, ReportsWrongTypes) {
                      "  search_page_size: 501\n"
                      "  locale: ''\n"
                      "bss: https://bss.example.com\n"),
-            "connectors.yaml:2:14: 'client_id' must be a single value, got a "
-            "list\n"
+            "connectors.yaml:2:14: 'client_id' must be a single value or "
+            "{env: NAME}, got a list\n"
             "      client_id: [a, b]\n"
             "                 ^\n"
             "connectors.yaml:3:25: 'file' must be a single value, got a list\n"
