@@ -46,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/common/percentile.h"
 #include "dsl/json_value.h"
 #include "dsl/merge_fields.h"
 #include "dsl/postal_codes.h"
@@ -430,13 +431,7 @@ void BM_StoreOnly(benchmark::State& state) {
 
 // ---- resume latency
 
-double Percentile(std::vector<double>& samples, double p) {
-  if (samples.empty()) return 0;
-  auto at = static_cast<size_t>(p * static_cast<double>(samples.size() - 1));
-  std::nth_element(samples.begin(), samples.begin() + static_cast<long>(at),
-                   samples.end());
-  return samples[at];
-}
+using bssflow::bench::Percentile;
 
 // Parks `count` runs, their ids in `ids` unless it is null. False (and the
 // state skipped) on an error.

@@ -56,6 +56,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/common/percentile.h"
 #include "net/http_client.h"
 #include "net/redact.h"
 #include "net/url.h"
@@ -202,15 +203,7 @@ void StopServing() {
 
 // ---- per-request timings
 
-/// The p-th quantile (0..1) of `samples`: the sample of rank
-/// floor(p * (n - 1)). Reorders them.
-double Percentile(std::vector<double>& samples, double p) {
-  if (samples.empty()) return 0;
-  auto at = static_cast<size_t>(p * static_cast<double>(samples.size() - 1));
-  std::nth_element(samples.begin(), samples.begin() + static_cast<long>(at),
-                   samples.end());
-  return samples[at];
-}
+using bssflow::bench::Percentile;
 
 double MicrosSince(SteadyClock::time_point start) {
   return std::chrono::duration<double, std::micro>(SteadyClock::now() - start)
