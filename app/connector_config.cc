@@ -336,7 +336,10 @@ bool ConfigReader::ReadDuration(const YAML::Node& map, const std::string& field,
                         : std::nullopt;
   if (!duration.has_value()) {
     Report(node, "'" + field + "' must be " + std::string(kDurationExpected) +
-                     ", got " + Describe(node));
+                     ", got " +
+                     (from_env ? "'" + *text + "' from environment variable " +
+                                     node["env"].Scalar()
+                               : Describe(node)));
     return false;
   }
   if (duration->count() == 0 && !may_be_zero) {

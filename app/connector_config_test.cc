@@ -158,6 +158,17 @@ TEST_F(ConnectorConfigTest, TextAndDurationsMayComeFromTheEnvironment) {
             "      client_key: {env: BSS_KEY}\n"
             "                        ^\n");
   secrets_.env_["BSS_KEY"] = "key";
+  secrets_.env_["BSS_TIMEOUT"] = "soon";
+  EXPECT_EQ(Problems("bss: {base_url: {env: BSS_URL}, client_key: k, "
+                     "client_secret: s, username: u, password: p, "
+                     "call_timeout: {env: BSS_TIMEOUT}}\n"),
+            "connectors.yaml:1:106: 'call_timeout' must be a duration such as "
+            "500ms, 30s, 5m or 1h, got 'soon' from environment variable "
+            "BSS_TIMEOUT\n"
+            "    bss: {base_url: {env: BSS_URL}, client_key: k, client_secret: "
+            "*, username: u, password: *, call_timeout: {env: BSS_TIMEOUT}}\n" +
+                std::string(4 + 105, ' ') + "^\n");
+  secrets_.env_["BSS_TIMEOUT"] = "45s";
   ConnectorsConfigResult fixed = Parse(R"(bss:
   base_url: {env: BSS_URL}
   client_key: {env: BSS_KEY}

@@ -256,7 +256,8 @@ class Demo {
       TellProvisioning(*story, out_);
       ++tally[Summary(*story)];
     }
-    out_ << "\n" << accounts.size() << " accounts:";
+    out_ << "\n" << accounts.size()
+         << (accounts.size() == 1 ? " account:" : " accounts:");
     const char* separator = " ";
     for (const auto& [what, count] : tally) {
       out_ << separator << count << " " << what;
