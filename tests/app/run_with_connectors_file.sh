@@ -11,38 +11,15 @@
 set -euo pipefail
 bssflow=$1
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../lib/simulators.sh"
 work=$(mktemp -d)
-sim_pid=
 cleanup() {
-  if [ -n "$sim_pid" ]; then
-    kill "$sim_pid" 2>/dev/null || true
-    wait "$sim_pid" 2>/dev/null || true
-  fi
+  stop_simulators
   rm -rf "$work"
 }
 trap cleanup EXIT
 unset BSSFLOW_CONNECTORS
-
-"$bssflow" sim --partner-center-port 0 --bss-port 0 \
-  >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-# The simulators print their URLs once they listen.
-for _ in $(seq 1 100); do
-  grep -q '^bss simulator:' "$work/sim.out" && break
-  if ! kill -0 "$sim_pid" 2>/dev/null; then
-    echo "bssflow sim exited early:" >&2
-    cat "$work/sim.err" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-pc_url=$(sed -n 's/^partner center simulator: *\(http[^ ]*\).*/\1/p' "$work/sim.out")
-bss_url=$(sed -n 's/^bss simulator: *\(http[^ ]*\).*/\1/p' "$work/sim.out")
-if [ -z "$pc_url" ] || [ -z "$bss_url" ]; then
-  echo "bssflow sim printed no URLs:" >&2
-  cat "$work/sim.out" "$work/sim.err" >&2
-  exit 1
-fi
+start_simulators "$bssflow" "$work"
 
 printf 'demo-password\n' >"$work/bss-password"
 cat >"$work/connectors.yaml" <<EOF
