@@ -67,6 +67,8 @@ struct RunRecord {
   nlohmann::json inputs = nlohmann::json::object();
   /// The caller's Idempotency-Key, or empty.
   std::string idempotency_key;
+  /// Where the HTTP API reports the run's status changes, or empty.
+  std::string callback_url;
   /// The step the run is at (waiting on, for awaiting_confirmation).
   std::string current_step;
   int64_t created_ms = 0;

@@ -40,6 +40,7 @@ class MemoryStore final : public JournalStore {
     record.definition_hash = run.definition_hash;
     record.inputs = run.inputs;
     record.idempotency_key = run.idempotency_key;
+    record.callback_url = run.callback_url;
     record.created_ms = record.updated_ms = run.created_ms;
     runs_[run.id] = Entry{record, {}, next_order_++};
     if (!run.idempotency_key.empty()) by_key_[run.idempotency_key] = run.id;
@@ -105,6 +106,8 @@ class MemoryStore final : public JournalStore {
         continue;
       if (!filter.workflow.empty() && run->workflow != filter.workflow)
         continue;
+      if (!filter.account.empty() && AccountOf(*run) != filter.account)
+        continue;
       if (!filter.statuses.empty() &&
           std::find(filter.statuses.begin(), filter.statuses.end(),
                     run->status) == filter.statuses.end()) {
@@ -115,7 +118,21 @@ class MemoryStore final : public JournalStore {
     return out;
   }
 
+  Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
+    std::lock_guard lock(mutex_);
+    std::map<RunStatus, int64_t> counts;
+    for (const auto& [id, entry] : runs_) ++counts[entry.run.status];
+    return counts;
+  }
+
  private:
+  // The account_id input as RunFilter::account compares it.
+  static std::string AccountOf(const RunRecord& run) {
+    auto it = run.inputs.find("account_id");
+    if (it == run.inputs.end()) return "";
+    return it->is_string() ? it->get<std::string>() : it->dump();
+  }
+
   struct Entry {
     RunRecord run;
     std::vector<Event> journal;

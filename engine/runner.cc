@@ -81,19 +81,22 @@ Status Runner::CheckInputs(const Workflow& workflow,
 
 boost::asio::awaitable<Result<RunSummary>> Runner::Start(
     std::shared_ptr<const Workflow> workflow, std::string definition_text,
-    nlohmann::json inputs, std::string idempotency_key) {
+    nlohmann::json inputs, std::string idempotency_key, Drive drive,
+    std::string callback_url) {
   if (idempotency_key.rfind(kChildRunKeyPrefix, 0) == 0) {
     co_return Status::Error("idempotency keys starting with '" +
                             std::string(kChildRunKeyPrefix) +
                             "' are reserved for the runs of workflow steps");
   }
   co_return co_await StartRun(std::move(workflow), std::move(definition_text),
-                              std::move(inputs), std::move(idempotency_key));
+                              std::move(inputs), std::move(idempotency_key),
+                              drive, std::move(callback_url));
 }
 
 boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
     std::shared_ptr<const Workflow> workflow, std::string definition_text,
-    nlohmann::json inputs, std::string idempotency_key) {
+    nlohmann::json inputs, std::string idempotency_key, Drive drive,
+    std::string callback_url) {
   if (inputs.is_null()) inputs = nlohmann::json::object();
   if (Status checked = CheckInputs(*workflow, inputs); !checked.ok())
     co_return checked;
@@ -108,6 +111,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
   run.inputs = std::move(inputs);
   run.idempotency_key = std::move(idempotency_key);
   run.created_ms = deps_.clock();
+  run.callback_url = std::move(callback_url);
   Result<CreatedRun> created = store.CreateRun(run);
   if (!created.ok()) co_return created.status();
   if (!created.value().created) {
@@ -115,7 +119,23 @@ boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
     co_return RunSummary{existing.id, existing.status};
   }
   started_.emplace(workflow->content_hash, workflow);
-  co_return co_await Drive(std::move(created.value().run), workflow);
+  if (drive == Drive::kInBackground) {
+    DriveInBackground(created.value().run.id);
+    co_return RunSummary{created.value().run.id, RunStatus::kPending};
+  }
+  co_return co_await DriveRun(std::move(created.value().run), workflow);
+}
+
+void Runner::DriveInBackground(std::string run_id) {
+  boost::asio::co_spawn(
+      deps_.executor,
+      [this, run_id = std::move(run_id)]() -> boost::asio::awaitable<void> {
+        Result<RunSummary> driven = co_await Resume(run_id);
+        if (!driven.ok() && deps_.on_drive_error) {
+          deps_.on_drive_error(run_id, driven.status());
+        }
+      },
+      boost::asio::detached);
 }
 
 Result<std::shared_ptr<const Workflow>> Runner::WorkflowOf(
@@ -144,7 +164,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::Resume(std::string run_id) {
   }
   Result<std::shared_ptr<const Workflow>> workflow = WorkflowOf(record.value());
   if (!workflow.ok()) co_return workflow.status();
-  co_return co_await Drive(std::move(record.value()), workflow.value());
+  co_return co_await DriveRun(std::move(record.value()), workflow.value());
 }
 
 namespace {
@@ -206,7 +226,7 @@ Runner::ResumeUnfinished() {
 }
 
 boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
-    std::string run_id, Answer answer, std::string by) {
+    std::string run_id, Answer answer, std::string by, Drive drive) {
   Result<RunRecord> record = deps_.store->GetRun(run_id);
   if (!record.ok()) co_return record.status();
   RunRecord& run = record.value();
@@ -227,6 +247,10 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
                     RunStatus::kRunning, run.current_step, event.time_ms);
   if (!appended.ok()) co_return appended;
   if (deps_.on_event) deps_.on_event(run_id, event);
+  if (drive == Drive::kInBackground) {
+    DriveInBackground(run_id);
+    co_return RunSummary{run_id, RunStatus::kRunning};
+  }
   co_return co_await Resume(run_id);
 }
 
@@ -276,7 +300,7 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   co_return Status::Ok();
 }
 
-boost::asio::awaitable<Result<RunSummary>> Runner::Drive(
+boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
     RunRecord record, std::shared_ptr<const Workflow> workflow) {
   const std::string id = record.id;
   if (active_.count(id) != 0) {

@@ -65,6 +65,16 @@ struct RunSummary {
 /// A confirmation answer.
 enum class Answer { kConfirm, kReject };
 
+/// How long Start and AnswerConfirmation wait for the run they drive.
+enum class Drive {
+  /// Until the run finishes or parks (the CLI).
+  kUntilSettled,
+  /// Until the run is created, or the answer journaled; the run is then
+  /// driven in the background on the executor (the HTTP API). A background
+  /// drive that fails on the infrastructure goes to on_drive_error.
+  kInBackground,
+};
+
 /// A workflow as loaded now, with the text it was loaded from.
 struct NamedWorkflow {
   std::shared_ptr<const Workflow> workflow;  // null: no such workflow
@@ -106,6 +116,11 @@ struct RunnerDependencies {
   /// hold secrets sealed only. Must not call back into the Runner. May be
   /// empty.
   std::function<void(const std::string& run_id, const Event& event)> on_event;
+  /// Called on the executor when a drive started with Drive::kInBackground
+  /// stops on an infrastructure failure (the run stays where its journal
+  /// says, to be resumed). May be empty.
+  std::function<void(const std::string& run_id, const Status& failure)>
+      on_drive_error;
 };
 
 /// Starts, resumes, answers and cancels runs. Infrastructure failures (the
@@ -129,10 +144,11 @@ class Runner {
   /// no run is created) and drives it until it finishes or parks. With a
   /// non-empty `idempotency_key` that already names a run, returns that run
   /// as it stands and drives nothing. Keys starting with kChildRunKeyPrefix
-  /// are refused.
+  /// are refused. `callback_url` is kept with the run (RunRecord).
   boost::asio::awaitable<Result<RunSummary>> Start(
       std::shared_ptr<const Workflow> workflow, std::string definition_text,
-      nlohmann::json inputs, std::string idempotency_key);
+      nlohmann::json inputs, std::string idempotency_key,
+      Drive drive = Drive::kUntilSettled, std::string callback_url = "");
 
   /// Drives an unfinished run from its journal, on the definition it started
   /// with; a finished or parked run is returned as it stands.
@@ -160,7 +176,8 @@ class Runner {
   /// answered) and drives the run on. An error when the run is not awaiting
   /// a confirmation.
   boost::asio::awaitable<Result<RunSummary>> AnswerConfirmation(
-      std::string run_id, Answer answer, std::string by);
+      std::string run_id, Answer answer, std::string by,
+      Drive drive = Drive::kUntilSettled);
 
   /// Cancels a run. A run driven by this Runner stops at its next step or
   /// wait (an abandoned call is cancelled) and finishes as cancelled; any
@@ -185,9 +202,12 @@ class Runner {
   /// Start without the check of the key's prefix.
   boost::asio::awaitable<Result<RunSummary>> StartRun(
       std::shared_ptr<const Workflow> workflow, std::string definition_text,
-      nlohmann::json inputs, std::string idempotency_key);
-  boost::asio::awaitable<Result<RunSummary>> Drive(
+      nlohmann::json inputs, std::string idempotency_key,
+      Drive drive = Drive::kUntilSettled, std::string callback_url = "");
+  boost::asio::awaitable<Result<RunSummary>> DriveRun(
       RunRecord record, std::shared_ptr<const Workflow> workflow);
+  /// Drives the run detached on the executor; failures to on_drive_error.
+  void DriveInBackground(std::string run_id);
   Result<std::shared_ptr<const Workflow>> WorkflowOf(const RunRecord& record);
   /// The child run whose prompt `run` is parked on, or "".
   std::string ParkedChild(const RunRecord& run);

@@ -288,6 +288,48 @@ TEST_F(RunnerTest, ConfirmParksAndAnswerConfirmFinishes) {
                 " is not waiting for a confirmation (it is succeeded)");
 }
 
+// Runs the io_context only until `op` completes.
+template <typename T>
+T AwaitOnly(boost::asio::io_context& io, boost::asio::awaitable<T> op) {
+  std::optional<T> out;
+  boost::asio::co_spawn(
+      io,
+      [&out, op = std::move(op)]() mutable -> boost::asio::awaitable<void> {
+        out.emplace(co_await std::move(op));
+      },
+      boost::asio::detached);
+  while (!out.has_value() && io.run_one() > 0) {
+  }
+  return std::move(*out);
+}
+
+TEST_F(RunnerTest, InBackgroundReturnsOnceRecordedAndDrivesOn) {
+  fake_->Script("bss.link", {FakeConnector::Ok(J(R"({"linked": true})"))});
+  auto workflow = Load(ConfirmWorkflow("end"));
+  Result<RunSummary> started = AwaitOnly(
+      *io_, runner_->Start(workflow, text_, {{"domain", "c.com"}}, "key-1",
+                           Drive::kInBackground, "http://bss.example/hook"));
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  const std::string id = started.value().run_id;
+  EXPECT_EQ(started.value().status, RunStatus::kPending);
+  EXPECT_EQ(store_->GetRun(id).value().callback_url,
+            "http://bss.example/hook");
+  io_->run();
+  io_->restart();
+  EXPECT_EQ(store_->GetRun(id).value().status,
+            RunStatus::kAwaitingConfirmation);
+
+  Result<RunSummary> answered =
+      AwaitOnly(*io_, runner_->AnswerConfirmation(id, Answer::kConfirm, "bss",
+                                                  Drive::kInBackground));
+  ASSERT_TRUE(answered.ok()) << answered.status().message();
+  EXPECT_EQ(answered.value().status, RunStatus::kRunning);
+  io_->run();
+  io_->restart();
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kSucceeded);
+  EXPECT_EQ(fake_->CallCount("bss.link"), 1);
+}
+
 TEST_F(RunnerTest, RejectWithEndFinishesTheRunAsRejected) {
   RunSummary run = Start(ConfirmWorkflow("end"), {{"domain", "c.com"}});
   RunSummary answered = Answer(run.run_id, Answer::kReject);

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL,
   inputs TEXT NOT NULL,
   idempotency_key TEXT UNIQUE,
+  callback_url TEXT NOT NULL DEFAULT '',
   current_step TEXT NOT NULL DEFAULT '',
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL,
@@ -119,7 +120,7 @@ class Statement {
 constexpr const char* kRunColumns =
     "id, workflow, definition_hash, status, inputs, idempotency_key, "
     "current_step, "
-    "created_ms, updated_ms, last_sequence";
+    "created_ms, updated_ms, last_sequence, callback_url";
 
 RunRecord ReadRun(const Statement& row) {
   RunRecord run;
@@ -133,6 +134,7 @@ RunRecord ReadRun(const Statement& row) {
   run.created_ms = row.Int(7);
   run.updated_ms = row.Int(8);
   run.last_sequence = row.Int(9);
+  run.callback_url = row.Text(10);
   return run;
 }
 
@@ -153,7 +155,22 @@ class SqliteStore final : public JournalStore {
         (sync != nullptr && std::string(sync) == "FULL" ? "FULL" : "NORMAL") +
         ";";
     if (Status s = Exec(pragmas, "setting WAL mode"); !s.ok()) return s;
-    return Exec(kSchema, "creating the schema");
+    if (Status s = Exec(kSchema, "creating the schema"); !s.ok()) return s;
+    return Migrate();
+  }
+
+  // Brings a journal.db made by an earlier version up to kSchema.
+  Status Migrate() {
+    Statement column(cache_, db_,
+                     "SELECT 1 FROM pragma_table_info('runs') "
+                     "WHERE name = 'callback_url'");
+    if (!column.ok()) return Failure("reading the schema");
+    int rc = column.Step();
+    if (rc == SQLITE_ROW) return Status::Ok();
+    if (rc != SQLITE_DONE) return Failure("reading the schema");
+    return Exec(
+        "ALTER TABLE runs ADD COLUMN callback_url TEXT NOT NULL DEFAULT ''",
+        "adding runs.callback_url");
   }
 
   Status PutDefinition(const std::string& hash, const std::string& name,
@@ -261,6 +278,9 @@ class SqliteStore final : public JournalStore {
       sql += " AND seq > COALESCE((SELECT seq FROM runs WHERE id = ?), -1)";
     }
     if (!filter.workflow.empty()) sql += " AND workflow = ?";
+    if (!filter.account.empty()) {
+      sql += " AND CAST(json_extract(inputs, '$.account_id') AS TEXT) = ?";
+    }
     if (!filter.statuses.empty()) {
       sql += " AND status IN (";
       for (size_t i = 0; i < filter.statuses.size(); ++i)
@@ -273,6 +293,7 @@ class SqliteStore final : public JournalStore {
     int i = 1;
     if (!filter.after_id.empty()) select.Bind(i++, filter.after_id);
     if (!filter.workflow.empty()) select.Bind(i++, filter.workflow);
+    if (!filter.account.empty()) select.Bind(i++, filter.account);
     for (RunStatus s : filter.statuses)
       select.Bind(i++, std::string(RunStatusName(s)));
     select.Bind(i, static_cast<int64_t>(filter.limit));
@@ -281,6 +302,21 @@ class SqliteStore final : public JournalStore {
     while ((rc = select.Step()) == SQLITE_ROW) runs.push_back(ReadRun(select));
     if (rc != SQLITE_DONE) return Failure("listing runs");
     return runs;
+  }
+
+  Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
+    std::lock_guard lock(mutex_);
+    Statement select(cache_, db_,
+                     "SELECT status, COUNT(*) FROM runs GROUP BY status");
+    if (!select.ok()) return Failure("counting runs");
+    std::map<RunStatus, int64_t> counts;
+    int rc;
+    while ((rc = select.Step()) == SQLITE_ROW) {
+      std::optional<RunStatus> status = ParseRunStatus(select.Text(0));
+      if (status.has_value()) counts[*status] += select.Int(1);
+    }
+    if (rc != SQLITE_DONE) return Failure("counting runs");
+    return counts;
   }
 
  private:
@@ -322,8 +358,8 @@ class SqliteStore final : public JournalStore {
     Statement insert(
         cache_, db_,
         "INSERT INTO runs (id, workflow, definition_hash, status, inputs, "
-        "idempotency_key, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, "
-        "?)");
+        "idempotency_key, created_ms, updated_ms, callback_url) VALUES (?, ?, "
+        "?, ?, ?, ?, ?, ?, ?)");
     if (!insert.ok()) return Failure("creating a run");
     insert.Bind(1, run.id).Bind(2, run.workflow).Bind(3, run.definition_hash);
     insert.Bind(4, std::string(RunStatusName(RunStatus::kPending)))
@@ -334,6 +370,7 @@ class SqliteStore final : public JournalStore {
       insert.Bind(6, run.idempotency_key);
     }
     insert.Bind(7, run.created_ms).Bind(8, run.created_ms);
+    insert.Bind(9, run.callback_url);
     if (insert.Step() != SQLITE_DONE) return Failure("creating run " + run.id);
     RunRecord record;
     record.id = run.id;
@@ -341,6 +378,7 @@ class SqliteStore final : public JournalStore {
     record.definition_hash = run.definition_hash;
     record.inputs = run.inputs;
     record.idempotency_key = run.idempotency_key;
+    record.callback_url = run.callback_url;
     record.created_ms = record.updated_ms = run.created_ms;
     return CreatedRun{record, true};
   }

@@ -11,6 +11,7 @@
 #ifndef BSSFLOW_ENGINE_STORE_H_
 #define BSSFLOW_ENGINE_STORE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@ struct NewRun {
   nlohmann::json inputs = nlohmann::json::object();
   std::string idempotency_key;  // empty: none
   int64_t created_ms = 0;
+  std::string callback_url;  // empty: none
 };
 
 struct CreatedRun {
@@ -40,6 +42,9 @@ struct CreatedRun {
 struct RunFilter {
   std::vector<RunStatus> statuses;  // empty: any
   std::string workflow;             // empty: any
+  /// Runs whose `account_id` input is this (a number or a string input
+  /// matches its decimal or literal text); empty: any.
+  std::string account;
   /// Paging: runs created after the run with this id (in listing order).
   std::string after_id;
   int limit = 100;
@@ -81,6 +86,8 @@ class JournalStore {
   virtual Result<std::vector<Event>> ReadJournal(const std::string& run_id) = 0;
   /// Runs matching `filter`, oldest first.
   virtual Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) = 0;
+  /// How many runs there are in each status (statuses with none absent).
+  virtual Result<std::map<RunStatus, int64_t>> CountRunsByStatus() = 0;
 };
 
 /// A store in memory: fast, and gone with the process.

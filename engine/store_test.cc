@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <thread>
 
 namespace bssflow::engine {
@@ -147,6 +148,48 @@ TEST_P(StoreTest, ListRunsFiltersAndPages) {
   EXPECT_TRUE(store_->ListRuns(other).value().empty());
 }
 
+TEST_P(StoreTest, ListRunsFiltersByAccountInput) {
+  NewRun numbered = Run("r1");  // account_id 42, a number
+  NewRun named = Run("r2");
+  named.inputs = {{"account_id", "A-7"}};
+  NewRun none = Run("r3");
+  none.inputs = nlohmann::json::object();
+  for (const NewRun& run : {numbered, named, none})
+    ASSERT_TRUE(store_->CreateRun(run).ok());
+  RunFilter filter;
+  filter.account = "42";
+  std::vector<RunRecord> runs = store_->ListRuns(filter).value();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].id, "r1");
+  filter.account = "A-7";
+  runs = store_->ListRuns(filter).value();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].id, "r2");
+  filter.account = "43";
+  EXPECT_TRUE(store_->ListRuns(filter).value().empty());
+}
+
+TEST_P(StoreTest, KeepsTheCallbackUrl) {
+  NewRun run = Run("r1", "key-1");
+  run.callback_url = "http://bss.example/hooks/runs";
+  ASSERT_EQ(store_->CreateRun(run).value().run.callback_url,
+            "http://bss.example/hooks/runs");
+  EXPECT_EQ(store_->GetRun("r1").value().callback_url,
+            "http://bss.example/hooks/runs");
+  EXPECT_EQ(store_->FindRunByKey("key-1").value()->callback_url,
+            "http://bss.example/hooks/runs");
+}
+
+TEST_P(StoreTest, CountsRunsByStatus) {
+  EXPECT_TRUE(store_->CountRunsByStatus().value().empty());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(store_->CreateRun(Run("r" + std::to_string(i))).ok());
+  ASSERT_TRUE(store_->Append("r1", 0, {}, RunStatus::kSucceeded, "", 5).ok());
+  std::map<RunStatus, int64_t> expected = {{RunStatus::kPending, 2},
+                                           {RunStatus::kSucceeded, 1}};
+  EXPECT_EQ(store_->CountRunsByStatus().value(), expected);
+}
+
 TEST_P(StoreTest, ConcurrentAppendersNeverInterleaveAJournal) {
   ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
   std::atomic<int> appended{0};
@@ -192,7 +235,7 @@ TEST(SqliteStoreTest, SurvivesReopening) {
   std::filesystem::remove(path);
   {
     auto store = OpenSqliteStore(path).value();
-    ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1}).ok());
+    ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1, ""}).ok());
     Event e;
     e.type = "run_started";
     ASSERT_TRUE(store->Append("r1", 0, {e}, RunStatus::kRunning, "", 2).ok());
@@ -200,6 +243,34 @@ TEST(SqliteStoreTest, SurvivesReopening) {
   auto store = OpenSqliteStore(path).value();
   EXPECT_EQ(store->GetRun("r1").value().last_sequence, 1);
   EXPECT_EQ(store->ReadJournal("r1").value()[0].type, "run_started");
+}
+
+// A journal.db from before runs had a callback_url gains the column, and
+// its runs read back with none.
+TEST(SqliteStoreTest, MigratesAnEarlierSchema) {
+  std::string path = ::testing::TempDir() + "migrate.db";
+  std::filesystem::remove(path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* earlier =
+      "CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
+      "NULL UNIQUE, workflow TEXT NOT NULL, definition_hash TEXT NOT NULL, "
+      "status TEXT NOT NULL, inputs TEXT NOT NULL, idempotency_key TEXT "
+      "UNIQUE, current_step TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT "
+      "NULL, updated_ms INTEGER NOT NULL, last_sequence INTEGER NOT NULL "
+      "DEFAULT 0);"
+      "INSERT INTO runs (id, workflow, definition_hash, status, inputs, "
+      "created_ms, updated_ms) VALUES ('old', 'w', 'h', 'succeeded', '{}', 1, "
+      "2);";
+  ASSERT_EQ(sqlite3_exec(db, earlier, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(store.value()->GetRun("old").value().callback_url, "");
+  NewRun run{"new", "w", "h", {}, "", 3, "http://bss.example/hook"};
+  ASSERT_TRUE(store.value()->CreateRun(run).ok());
+  EXPECT_EQ(store.value()->GetRun("new").value().callback_url,
+            "http://bss.example/hook");
 }
 
 TEST(SqliteStoreTest, UnopenableFileIsAClearError) {
@@ -219,7 +290,7 @@ TEST(SqliteStoreTest, LockedDatabaseIsAClearErrorAndNothingIsHalfWritten) {
   SqliteOptions no_wait;
   no_wait.busy_timeout_ms = 0;
   auto store = OpenSqliteStore(path, no_wait).value();
-  ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1}).ok());
+  ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1, ""}).ok());
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),

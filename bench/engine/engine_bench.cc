@@ -393,6 +393,9 @@ class RecordingStore final : public JournalStore {
   Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) override {
     return inner_.ListRuns(filter);
   }
+  Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
+    return inner_.CountRunsByStatus();
+  }
   Result<std::optional<RunRecord>> FindRunByKey(
       const std::string& key) override {
     return inner_.FindRunByKey(key);
