@@ -1,6 +1,7 @@
 #include "app/connector_config.h"
 
 #include <algorithm>
+#include <tuple>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -107,24 +108,30 @@ ConfigReader::ConfigReader(std::string name, std::string text,
 
 ConnectorsConfigResult ConfigReader::Run() {
   ConnectorsConfig config;
+  ConnectorsConfigResult result;
+  std::tie(result.source, result.diagnostics) = ReadWith(
+      [this, &config](const YAML::Node& root) { ReadRoot(root, config); });
+  if (result.diagnostics.empty()) result.config = std::move(config);
+  return result;
+}
+
+std::pair<dsl::Source, std::vector<dsl::Diagnostic>> ConfigReader::ReadWith(
+    const std::function<void(const YAML::Node& root)>& read_root) {
   diagnostics_ = file_.syntax_errors();
-  if (diagnostics_.empty()) ReadRoot(file_.root(), config);
+  if (diagnostics_.empty()) read_root(file_.root());
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
                    [](const dsl::Diagnostic& a, const dsl::Diagnostic& b) {
                      return a.offset < b.offset;
                    });
-  ConnectorsConfigResult result;
-  result.source = file_.source();
+  dsl::Source source = file_.source();
   for (auto [begin, end] : masked_) {
     // Newlines stay, so that lines and columns stay where they were.
-    for (size_t i = begin; i < end && i < result.source.text.size(); ++i) {
-      char& c = result.source.text[i];
+    for (size_t i = begin; i < end && i < source.text.size(); ++i) {
+      char& c = source.text[i];
       if (c != '\n' && c != '\r') c = '*';
     }
   }
-  result.diagnostics = std::move(diagnostics_);
-  if (result.diagnostics.empty()) result.config = std::move(config);
-  return result;
+  return {std::move(source), std::move(diagnostics_)};
 }
 
 void ConfigReader::CheckFields(const YAML::Node& map,

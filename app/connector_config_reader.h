@@ -1,7 +1,9 @@
-// Internal to the connectors file parser (connector_config.h): the reader
-// that walks the file, shared by the files that read its sections
-// (connector_config.cc: partner_center, bss, notify; http_endpoints_config.cc:
-// http). Not for use elsewhere.
+// Internal to the configuration files: the reader that walks a file, shared
+// by the files that read the connectors file's sections (connector_config.cc:
+// partner_center, bss, notify; http_endpoints_config.cc: http) and by the
+// server configuration of `bssflow serve` (serve/server_config.cc), so that
+// every file takes secrets, durations and {env: NAME} the same way and
+// reports problems alike. Not for use elsewhere.
 #ifndef BSSFLOW_APP_CONNECTOR_CONFIG_READER_H_
 #define BSSFLOW_APP_CONNECTOR_CONFIG_READER_H_
 
@@ -9,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,6 +40,12 @@ class ConfigReader {
                const SecretSources& secrets);
 
   ConnectorsConfigResult Run();
+
+  /// Reads the file with `read_root` (called with the root node when the
+  /// file parses); every diagnostic, in file order, and the file with the
+  /// secrets written in it masked (see ConnectorsConfigResult).
+  std::pair<dsl::Source, std::vector<dsl::Diagnostic>> ReadWith(
+      const std::function<void(const YAML::Node& root)>& read_root);
 
   const engine::YamlFile& file() const { return file_; }
 

@@ -79,7 +79,7 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
     auto connectors = std::make_shared<engine::ConnectorSet>();
     auto actions = std::make_shared<engine::ActionCatalog>();
     Status made =
-        kept.make_connectors(engine->io_.get_executor(), *connectors, *actions);
+        kept.make_connectors(engine->strand_, *connectors, *actions);
     if (!made.ok()) return made;
     kept.connectors = std::move(connectors);
     kept.actions = std::move(actions);
@@ -98,15 +98,20 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
   deps.random = [generator = std::mt19937_64(std::random_device{}())]() mutable {
     return generator();
   };
-  deps.executor = engine->io_.get_executor();
+  deps.executor = engine->strand_;
   LocalEngine* self = engine.get();
   deps.workflows = [self](const std::string& hash, const std::string& text) {
     return self->LoadStored(hash, text);
   };
-  deps.find_workflow = [self](const std::string& name) {
-    return self->FindWorkflow(name);
-  };
+  if (engine->options_.find_workflow) {
+    deps.find_workflow = engine->options_.find_workflow;
+  } else {
+    deps.find_workflow = [self](const std::string& name) {
+      return self->FindWorkflow(name);
+    };
+  }
   deps.on_event = engine->options_.on_event;
+  deps.on_drive_error = engine->options_.on_drive_error;
   engine->runner_ = std::make_unique<engine::Runner>(std::move(deps));
   return engine;
 }

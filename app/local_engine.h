@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <functional>
 #include <map>
 #include <exception>
@@ -50,12 +51,22 @@ struct EngineOptions {
   /// `workflow:` name: the *.yaml files of this directory that load. Empty:
   /// none (such a step then fails, unless its run was started earlier).
   std::string workflows_dir;
+  /// When set, `workflow` steps find their workflows here instead of in
+  /// workflows_dir (bssflow serve: its reloadable registry). Called on the
+  /// engine's executor.
+  std::function<engine::NamedWorkflow(const std::string&)> find_workflow;
   /// Called for every event a run appends (engine::RunnerDependencies).
   std::function<void(const std::string&, const engine::Event&)> on_event;
+  /// Called when a background drive fails on the infrastructure
+  /// (engine::RunnerDependencies::on_drive_error).
+  std::function<void(const std::string&, const Status&)> on_drive_error;
 };
 
-/// Owns everything a Runner needs; used from one thread. Destroy it only
-/// when no Await is running (no run is in flight then).
+/// Owns everything a Runner needs. The Runner, its runs and the connectors
+/// live on executor(), a strand of io(): a command drives io() from its own
+/// thread with Await; `bssflow serve` runs io() on several threads and
+/// reaches the Runner through the strand. Destroy it only when io() is not
+/// running.
 class LocalEngine {
  public:
   /// Opens the state directory's store and key, and reads the data files;
@@ -70,6 +81,12 @@ class LocalEngine {
   engine::JournalStore& store() { return *store_; }
   const engine::LoaderContext& loader_context() const { return context_; }
   const std::string& state_dir() const { return options_.state_dir; }
+  boost::asio::io_context& io() { return io_; }
+  /// Where every Runner method must be called (runner.h, "Threading").
+  const boost::asio::strand<boost::asio::io_context::executor_type>&
+  executor() const {
+    return strand_;
+  }
 
   /// The workflows of options_.workflows_dir as a catalog for
   /// LoaderContext::workflows; an error naming both files when two share a
@@ -97,7 +114,8 @@ class LocalEngine {
   /// exception escaping the coroutine is rethrown.
   template <typename Start>
   void RunToCompletion(Start start) {
-    boost::asio::co_spawn(io_, std::move(start), [](std::exception_ptr failure) {
+    boost::asio::co_spawn(strand_, std::move(start),
+                          [](std::exception_ptr failure) {
       if (failure) std::rethrow_exception(failure);
     });
     io_.restart();
@@ -120,6 +138,9 @@ class LocalEngine {
   /// Last, so that it goes first: runs still suspended in it end while the
   /// Runner and the store they refer to are alive.
   boost::asio::io_context io_;
+  /// After io_, so that it goes before it.
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_{
+      io_.get_executor()};
 };
 
 }  // namespace bssflow::app

@@ -13,6 +13,7 @@
 #include "app/demo_command.h"
 #include "app/eval_command.h"
 #include "app/run_command.h"
+#include "app/serve/serve_command.h"
 #include "app/sim_command.h"
 #include "app/validate_command.h"
 #include "dsl/merge_fields.h"
@@ -234,6 +235,28 @@ int main(int argc, char** argv) {
       "docs/simulators/;\n/_sim/state, /_sim/faults and /_sim/reset inspect "
       "and steer them.");
 
+  bssflow::serve::ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve",
+      "Serve the HTTP API: the BSS starts runs, follows them and answers "
+      "prompts");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "HOST:PORT to listen on (default 127.0.0.1:8080; "
+                        "port 0: any free port)");
+  serve_cmd->add_option("--config", serve.config_file,
+                        "Server configuration file (YAML): tokens, "
+                        "callbacks, limits, directories, connectors")
+      ->check(CLI::ExistingFile);
+  serve_cmd->add_option("--threads", serve.threads,
+                        "io threads (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  serve_cmd->footer(
+      "With no configuration: workflows/microsoft against the embedded "
+      "simulators, no\nauthentication. SIGHUP reloads the workflows; SIGTERM "
+      "drains and stops.\nThe API: docs/http-api.md, and GET /v1/openapi.yaml. "
+      "Exit status: 0 after a\nclean shutdown, 2 the configuration, state "
+      "directory or address cannot be used.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -284,6 +307,9 @@ int main(int argc, char** argv) {
   }
   if (demo_cmd->parsed()) {
     return bssflow::app::RunDemo(demo, std::cout, std::cerr);
+  }
+  if (serve_cmd->parsed()) {
+    return bssflow::serve::Serve(serve, std::cout, std::cerr);
   }
   if (sim_cmd->parsed()) {
     return bssflow::app::RunSimulators(sim, std::cout, std::cerr);

@@ -1,0 +1,103 @@
+#include "app/serve/run_observer.h"
+
+#include "app/event_format.h"
+#include "app/serve/run_view.h"
+
+namespace bssflow::serve {
+
+namespace et = engine::event_type;
+using engine::RunStatus;
+
+std::optional<RunStatus> StatusAfter(const engine::Event& event) {
+  if (event.type == et::kRunStarted) return RunStatus::kRunning;
+  if (event.type == et::kConfirmationRequested)
+    return RunStatus::kAwaitingConfirmation;
+  if (event.type == et::kConfirmationAnswered) return RunStatus::kRunning;
+  if (event.type == et::kRunFinished)
+    return engine::ParseRunStatus(event.data.value("status", ""));
+  return std::nullopt;
+}
+
+nlohmann::json CallbackPayload(const std::string& run_id,
+                               const std::string& workflow, RunStatus status,
+                               const engine::Event& event) {
+  nlohmann::json payload = {{"run_id", run_id},
+                            {"workflow", workflow},
+                            {"status", engine::RunStatusName(status)},
+                            {"current_step", event.step},
+                            {"sequence", event.sequence},
+                            {"time", Rfc3339(event.time_ms)}};
+  if (status == RunStatus::kAwaitingConfirmation) {
+    payload["prompt"] = {{"step", event.step},
+                         {"message", event.data.value("message", "")}};
+  }
+  if (status == RunStatus::kSucceeded) {
+    payload["outputs"] = app::MaskSealed(
+        event.data.value("outputs", nlohmann::json::object()));
+    if (event.data.contains("outcome")) payload["outcome"] = event.data["outcome"];
+  }
+  if (status == RunStatus::kFailed) {
+    payload["error"] =
+        app::MaskSealed(event.data.value("error", nlohmann::json::object()));
+  }
+  return payload;
+}
+
+RunObserver::RunObserver(engine::JournalStore& store, Metrics& metrics,
+                         CallbackSender& callbacks,
+                         std::function<void(const nlohmann::json&)> log)
+    : store_(store),
+      metrics_(metrics),
+      callbacks_(callbacks),
+      log_(std::move(log)) {}
+
+RunObserver::RunState& RunObserver::StateOf(const std::string& run_id) {
+  auto it = runs_.find(run_id);
+  if (it != runs_.end()) return it->second;
+  RunState state;
+  Result<engine::RunRecord> run = store_.GetRun(run_id);
+  if (run.ok()) {
+    state.workflow = run.value().workflow;
+    state.callback_url = run.value().callback_url;
+  }
+  return runs_.emplace(run_id, std::move(state)).first->second;
+}
+
+void RunObserver::OnEvent(const std::string& run_id,
+                          const engine::Event& event) {
+  RunState& state = StateOf(run_id);
+  if (log_) {
+    log_({{"event", "run_event"},
+          {"run_id", run_id},
+          {"workflow", state.workflow},
+          {"type", event.type},
+          {"step", event.step},
+          {"sequence", event.sequence}});
+  }
+  if (event.type == et::kCallSent) {
+    state.action = event.data.value("action", "");
+  } else if (event.type == et::kCallSucceeded) {
+    metrics_.CountCall(state.action, "succeeded");
+  } else if (event.type == et::kCallFailed) {
+    metrics_.CountCall(state.action, "failed");
+  } else if (event.type == et::kStepStarted) {
+    state.step = event.step;
+    state.step_started_ms = event.time_ms;
+  } else if ((event.type == et::kStepSucceeded ||
+              event.type == et::kStepFailed) &&
+             event.step == state.step) {
+    metrics_.ObserveStep(state.workflow, event.step,
+                         (event.time_ms - state.step_started_ms) / 1000.0);
+  }
+  std::optional<RunStatus> status = StatusAfter(event);
+  if (!status.has_value()) return;
+  if (!state.callback_url.empty()) {
+    callbacks_.Enqueue(run_id, state.callback_url,
+                       run_id + "/" + std::to_string(event.sequence),
+                       CallbackPayload(run_id, state.workflow, *status, event)
+                           .dump());
+  }
+  if (*status != RunStatus::kRunning) runs_.erase(run_id);
+}
+
+}  // namespace bssflow::serve

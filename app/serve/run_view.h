@@ -1,0 +1,37 @@
+// Runs as the HTTP API shows them (docs/openapi.yaml: RunView, RunSummary,
+// Journal) and as callbacks report them. Sealed secrets are shown as "***".
+#ifndef BSSFLOW_APP_SERVE_RUN_VIEW_H_
+#define BSSFLOW_APP_SERVE_RUN_VIEW_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/journal.h"
+
+namespace bssflow::serve {
+
+/// "2026-11-24T05:14:20.123Z".
+std::string Rfc3339(int64_t time_ms);
+
+/// id, workflow, version, status, current_step, created_at, updated_at.
+nlohmann::json RunSummaryJson(const engine::RunRecord& run);
+
+/// The summary plus inputs, callback_url (when set), and what the journal
+/// says of where the run stands: `prompt` {step, message} while it awaits
+/// a confirmation, `outputs` (and `outcome`) once it succeeded, `error`
+/// {step, kind, code, message} once it failed. `journal` may be empty for
+/// a run that is pending or running (nothing of it is shown then).
+nlohmann::json RunViewJson(const engine::RunRecord& run,
+                           const std::vector<engine::Event>& journal);
+
+/// Whether RunViewJson needs the run's journal to show it.
+bool ViewNeedsJournal(const engine::RunRecord& run);
+
+/// One journal event: sequence, type, step, time, data.
+nlohmann::json EventJson(const engine::Event& event);
+
+}  // namespace bssflow::serve
+
+#endif  // BSSFLOW_APP_SERVE_RUN_VIEW_H_

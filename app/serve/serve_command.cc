@@ -1,0 +1,310 @@
+#include "app/serve/serve_command.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <mutex>
+#include <ostream>
+#include <thread>
+
+#include "app/configured_connectors.h"
+#include "app/demo_command.h"
+#include "app/local_engine.h"
+#include "app/serve/api.h"
+#include "app/serve/callbacks.h"
+#include "app/serve/directory_watcher.h"
+#include "app/serve/metrics.h"
+#include "app/serve/openapi_document.h"
+#include "app/serve/run_observer.h"
+#include "app/serve/run_view.h"
+#include "app/serve/server_config.h"
+#include "app/serve/workflow_registry.h"
+#include "dsl/source.h"
+#include "net/http_server.h"
+
+namespace bssflow::serve {
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+/// One JSON object per line on `err`, with time and level first.
+class JsonLog {
+ public:
+  explicit JsonLog(std::ostream& err) : err_(err) {}
+  void Write(const nlohmann::json& fields) {
+    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         Clock::now().time_since_epoch())
+                         .count();
+    nlohmann::json line = {{"time", Rfc3339(now_ms)}, {"level", "info"}};
+    line.update(fields);
+    std::string text =
+        line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::lock_guard lock(mutex_);
+    err_ << text << '\n';
+    err_.flush();
+  }
+
+ private:
+  std::ostream& err_;
+  std::mutex mutex_;
+};
+
+std::optional<ServeConfig> ReadConfig(const ServeOptions& options,
+                                      std::ostream& err) {
+  ServeConfig config;
+  if (!options.config_file.empty()) {
+    ServeConfigResult read = LoadServeConfigFile(options.config_file);
+    if (!read.ok()) {
+      err << dsl::RenderAll(read.source, read.diagnostics);
+      err << "bssflow serve: " << read.diagnostics.size()
+          << " problem(s) in " << options.config_file << "\n";
+      return std::nullopt;
+    }
+    config = std::move(*read.config);
+  }
+  if (!options.listen.empty()) {
+    Status parsed = ParseListen(options.listen, config.host, config.port);
+    if (!parsed.ok()) {
+      err << "bssflow serve: --listen: " << parsed.message() << "\n";
+      return std::nullopt;
+    }
+  }
+  if (options.threads > 0) config.threads = options.threads;
+  if (config.threads <= 0) {
+    config.threads =
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  if (config.workflows_dir.empty()) {
+    config.workflows_dir = app::DefaultMicrosoftWorkflowsDir();
+  }
+  if (config.connectors_file.empty()) {
+    const char* from_env = std::getenv("BSSFLOW_CONNECTORS");
+    if (from_env != nullptr) config.connectors_file = from_env;
+  }
+  return config;
+}
+
+CallbackOptions CallbackOptionsOf(const CallbackConfig& config) {
+  CallbackOptions options;
+  options.secret = config.secret;
+  options.attempts = config.attempts;
+  options.initial_backoff = config.initial_backoff;
+  options.max_backoff = config.max_backoff;
+  options.timeout = config.timeout;
+  return options;
+}
+
+void LogReload(JsonLog& log, const ReloadReport& report, const char* cause) {
+  log.Write({{"event", "workflows_loaded"},
+             {"cause", cause},
+             {"workflows", report.loaded},
+             {"changed", report.changed},
+             {"problems", report.problems.size()}});
+  for (const FileProblem& problem : report.problems) {
+    log.Write({{"level", "error"},
+               {"event", "workflow_problem"},
+               {"file", problem.file},
+               {"diagnostics", problem.diagnostics}});
+  }
+}
+
+// Stops the server gracefully: refuse new runs, let requests in flight
+// finish (up to the shutdown timeout), then stop the io_context. Runs
+// being driven stop where their journal says; the next start resumes them.
+boost::asio::awaitable<void> Drain(net::HttpServer& server, Api& api,
+                                   CallbackSender& callbacks,
+                                   DirectoryWatcher* watcher,
+                                   boost::asio::io_context& io,
+                                   std::chrono::milliseconds timeout) {
+  api.set_draining(true);
+  server.Stop();
+  if (watcher != nullptr) watcher->Stop();
+  boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor);
+  const auto deadline = std::chrono::steady_clock::now() + timeout +
+                        std::chrono::seconds(1);
+  while (server.active_connections() > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    wait.expires_after(std::chrono::milliseconds(20));
+    co_await wait.async_wait(boost::asio::use_awaitable);
+  }
+  callbacks.Stop();
+  io.stop();
+}
+
+}  // namespace
+
+int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
+  std::optional<ServeConfig> config = ReadConfig(options, err);
+  if (!config.has_value()) return 2;
+  JsonLog log(err);
+  Metrics metrics;
+
+  // Bound once the engine is open (they need its store and executor); the
+  // runner calls them only once runs start, after that.
+  RunObserver* observer = nullptr;
+  WorkflowRegistry* registry_ref = nullptr;
+  app::EngineOptions engine_options;
+  engine_options.state_dir = config->state_dir;
+  engine_options.workflows_dir = config->workflows_dir;
+  engine_options.on_event = [&observer](const std::string& run_id,
+                                        const engine::Event& event) {
+    if (observer != nullptr) observer->OnEvent(run_id, event);
+  };
+  engine_options.on_drive_error = [&log](const std::string& run_id,
+                                         const Status& failure) {
+    log.Write({{"level", "error"},
+               {"event", "run_stopped"},
+               {"run_id", run_id},
+               {"message", failure.message() +
+                               "; the run resumes at the next start"}});
+  };
+  engine_options.find_workflow = [&registry_ref](const std::string& name) {
+    return registry_ref != nullptr ? registry_ref->Find(name)
+                                   : engine::NamedWorkflow();
+  };
+  std::optional<app::EngineOptions> with_connectors = app::WithConnectorsFrom(
+      std::move(engine_options), config->connectors_file, err);
+  if (!with_connectors.has_value()) return 2;
+  auto opened = app::LocalEngine::Open(std::move(*with_connectors));
+  if (!opened.ok()) {
+    err << "bssflow serve: " << opened.status().message() << "\n";
+    return 2;
+  }
+  app::LocalEngine& engine = *opened.value();
+  boost::asio::io_context& io = engine.io();
+
+  auto callbacks = CallbackSender::Create(
+      io.get_executor(), CallbackOptionsOf(config->callbacks),
+      [&log, &metrics](const CallbackOutcome& outcome) {
+        metrics.CountCallback(outcome.outcome);
+        log.Write({{"level", outcome.outcome == "failed" ? "warn" : "info"},
+                   {"event", "callback"},
+                   {"run_id", outcome.key},
+                   {"delivery", outcome.delivery_id},
+                   {"attempt", outcome.attempt},
+                   {"outcome", outcome.outcome},
+                   {"detail", outcome.detail}});
+      });
+  if (!callbacks.ok()) {
+    err << "bssflow serve: callbacks: " << callbacks.status().message() << "\n";
+    return 2;
+  }
+  RunObserver run_observer(engine.store(), metrics, *callbacks.value(),
+                           [&log](const nlohmann::json& line) { log.Write(line); });
+  observer = &run_observer;
+
+  WorkflowRegistry registry(config->workflows_dir, engine.loader_context());
+  LogReload(log, registry.Reload(), "start");
+  registry_ref = &registry;
+  auto reload = [&registry, &log](const char* cause) {
+    ReloadReport report = registry.Reload();
+    LogReload(log, report, cause);
+    return report;
+  };
+
+  ApiDependencies deps;
+  deps.engine = &engine;
+  deps.registry = &registry;
+  deps.metrics = &metrics;
+  deps.config = &*config;
+  deps.openapi = OpenApiDocument();
+  deps.reload = [&reload] { return reload("route"); };
+  deps.log = [&log](const nlohmann::json& line) { log.Write(line); };
+  Api api(std::move(deps));
+
+  net::HttpServer server(
+      io,
+      [&api](net::ServerRequest request) {
+        return api.Handle(std::move(request));
+      },
+      config->limits);
+  Result<uint16_t> port = server.Listen(config->host, config->port);
+  if (!port.ok()) {
+    err << "bssflow serve: " << port.status().message() << "\n";
+    return 2;
+  }
+  if (Status started = server.Start(); !started.ok()) {
+    err << "bssflow serve: " << started.message() << "\n";
+    return 2;
+  }
+
+  std::unique_ptr<DirectoryWatcher> watcher;
+  auto watching = DirectoryWatcher::Start(
+      io.get_executor(), config->workflows_dir, std::chrono::milliseconds(200),
+      [&reload] { reload("directory"); });
+  if (watching.ok()) {
+    watcher = std::move(watching.value());
+  } else {
+    log.Write({{"level", "warn"},
+               {"event", "no_directory_watch"},
+               {"message", watching.status().message() +
+                               "; reload with SIGHUP or POST "
+                               "/v1/workflows:reload"}});
+  }
+
+  boost::asio::signal_set signals(io, SIGHUP, SIGTERM, SIGINT);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        if (signal == SIGHUP) {
+          reload("SIGHUP");
+          signals.async_wait(on_signal);
+          return;
+        }
+        log.Write({{"event", "shutting_down"},
+                   {"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        boost::asio::co_spawn(
+            io,
+            Drain(server, api, *callbacks.value(), watcher.get(), io,
+                  config->limits.shutdown_timeout),
+            boost::asio::detached);
+      };
+  signals.async_wait(on_signal);
+
+  // Runs a crash or a kill interrupted go on; parked runs stay parked.
+  boost::asio::co_spawn(
+      engine.executor(),
+      [&engine, &log]() -> boost::asio::awaitable<void> {
+        auto resumed = co_await engine.runner().ResumeUnfinished();
+        if (!resumed.ok()) {
+          log.Write({{"level", "error"},
+                     {"event", "resume_failed"},
+                     {"message", resumed.status().message()}});
+          co_return;
+        }
+        log.Write({{"event", "runs_resumed"},
+                   {"count", resumed.value().size()}});
+      },
+      boost::asio::detached);
+  api.set_ready(true);
+
+  const std::string connectors = config->connectors_file.empty()
+                                     ? "the embedded simulators"
+                                     : config->connectors_file;
+  out << "bssflow serve: listening on http://"
+      << (config->host.find(':') != std::string::npos
+              ? "[" + config->host + "]"
+              : config->host)
+      << ":" << port.value() << " (" << registry.Current()->workflows.size()
+      << " workflow(s) from " << config->workflows_dir << "; state in "
+      << engine.state_dir() << "; connectors: " << connectors << "; "
+      << config->threads << " thread(s)"
+      << (config->tokens.empty() ? "; no authentication" : "") << ")\n";
+  out.flush();
+  log.Write({{"event", "listening"},
+             {"address", config->host + ":" + std::to_string(port.value())}});
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config->threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (std::thread& thread : threads) thread.join();
+  log.Write({{"event", "stopped"}});
+  return 0;
+}
+
+}  // namespace bssflow::serve
