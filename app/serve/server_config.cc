@@ -42,7 +42,7 @@ class ServeConfigReader {
   void ReadRoot(const YAML::Node& root, ServeConfig& config) {
     if (root.IsNull()) return;  // an empty file: every default
     if (!reader_.ExpectMap(root, "the serve configuration")) return;
-    reader_.CheckFields(root, kRootFields, "");
+    reader_.CheckFields(root, kRootFields, "the serve configuration");
     std::string listen;
     if (reader_.ReadText(root, "listen", listen)) {
       Status parsed = ParseListen(listen, config.host, config.port);
