@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The HTTP API's capacity under wrk (docs/benchmarks.md, "HTTP API"). Starts
+# `bssflow serve` (SQLite journal in a temporary state directory, the
+# embedded simulators, logs discarded), then loads with wrk, each
+# REPETITIONS times, and prints the median requests/s and the median p99:
+#
+#   start park          POST /v1/workflows/bench.park/runs: a run that parks
+#                       on a confirmation at once (bench/http/serve/park.yaml)
+#   start provision     POST /v1/workflows/microsoft.provision-tenant/runs for
+#                       account 4002: the real workflow, which calls the
+#                       simulators and parks on its confirmation
+#   read                GET /v1/runs/{id} of a parked run (journal read for
+#                       its prompt)
+#
+#   bench/http/serve_wrk.sh [BSSFLOW]   (default: build/app/bssflow)
+#
+# Environment: WRK_THREADS (default 2), WRK_CONNECTIONS (64), WRK_DURATION
+# (10s), REPETITIONS (3), SERVE_THREADS (default: one per core). Needs wrk,
+# curl, jq (scripts/setup installs them).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bssflow=${1:-$root/build/app/bssflow}
+threads=${WRK_THREADS:-2}
+connections=${WRK_CONNECTIONS:-64}
+duration=${WRK_DURATION:-10s}
+repetitions=${REPETITIONS:-3}
+
+for tool in wrk curl jq; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "serve_wrk.sh: $tool is missing; run scripts/setup" >&2
+    exit 2
+  fi
+done
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/workflows"
+cp "$root"/workflows/microsoft/*.yaml "$root/bench/http/serve/park.yaml" "$work/workflows/"
+serve_args=(serve --listen 127.0.0.1:0)
+if [ -n "${SERVE_THREADS:-}" ]; then serve_args+=(--threads "$SERVE_THREADS"); fi
+printf 'workflows_dir: %s\nstate_dir: %s\n' "$work/workflows" "$work/state" >"$work/serve.yaml"
+"$bssflow" "${serve_args[@]}" --config "$work/serve.yaml" >"$work/out" 2>/dev/null &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q 'listening on' "$work/out" 2>/dev/null && break
+  sleep 0.1
+done
+url=$(grep -o 'http://[0-9.:]*' "$work/out" | head -1)
+if [ -z "$url" ]; then
+  echo "serve_wrk.sh: bssflow serve did not start" >&2
+  exit 1
+fi
+
+to_ms() {
+  awk -v t="$1" 'BEGIN {
+    if (t ~ /us$/) { sub(/us$/, "", t); printf "%.3f", t / 1000 }
+    else if (t ~ /ms$/) { sub(/ms$/, "", t); printf "%.3f", t }
+    else if (t ~ /m$/) { sub(/m$/, "", t); printf "%.3f", t * 60000 }
+    else { sub(/s$/, "", t); printf "%.3f", t * 1000 } }'
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# measure NAME URL [wrk args...]: REPETITIONS runs of wrk, one line out.
+measure() {
+  local name=$1 url=$2 out rps=() p99=()
+  shift 2
+  for ((i = 1; i <= repetitions; i++)); do
+    out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$url")
+    if grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"; then
+      echo "serve_wrk.sh: errors while loading $url:" >&2
+      echo "$out" >&2
+      return 1
+    fi
+    rps+=("$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")")
+    p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")")
+  done
+  printf '%-16s %10.0f req/s  p99 %8.2f ms   (runs: %s req/s)\n' "$name" \
+    "$(printf '%s\n' "${rps[@]}" | median)" \
+    "$(printf '%s\n' "${p99[@]}" | median)" "${rps[*]}"
+}
+
+start() {
+  curl -sf -X POST -H 'Content-Type: application/json' \
+    -d "{\"inputs\": {\"account_id\": $2}}" "$url/v1/workflows/$1/runs" | jq -r .id
+}
+parked=$(start bench.park 1)
+for _ in $(seq 100); do
+  status=$(curl -sf "$url/v1/runs/$parked" | jq -r .status)
+  [ "$status" = awaiting_confirmation ] && break
+  sleep 0.05
+done
+
+echo "wrk -t$threads -c$connections -d$duration --latency, median of" \
+  "$repetitions runs; server: $("$bssflow" --version 2>/dev/null || true)"
+measure "read" "$url/v1/runs/$parked"
+WORKFLOW=bench.park ACCOUNT=1 measure "start park" "$url" \
+  -s "$root/bench/http/serve/start.lua"
+WORKFLOW=microsoft.provision-tenant ACCOUNT=4002 measure "start provision" \
+  "$url" -s "$root/bench/http/serve/start.lua"
+echo "runs in the journal: $(curl -sf "$url/metrics" | awk '/^bssflow_runs\{/ { n += $2 } END { print n }')"
