@@ -118,6 +118,18 @@ class MemoryStore final : public JournalStore {
     return out;
   }
 
+  Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
+                                             const std::string& type) override {
+    std::lock_guard lock(mutex_);
+    auto it = runs_.find(run_id);
+    if (it == runs_.end()) return std::optional<Event>();
+    const std::vector<Event>& journal = it->second.journal;
+    for (auto event = journal.rbegin(); event != journal.rend(); ++event) {
+      if (event->type == type) return std::optional<Event>(*event);
+    }
+    return std::optional<Event>();
+  }
+
   Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
     std::lock_guard lock(mutex_);
     std::map<RunStatus, int64_t> counts;

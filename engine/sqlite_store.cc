@@ -304,6 +304,23 @@ class SqliteStore final : public JournalStore {
     return runs;
   }
 
+  Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
+                                             const std::string& type) override {
+    std::lock_guard lock(mutex_);
+    Statement select(cache_, db_,
+                     "SELECT sequence, type, step, data, time_ms FROM events "
+                     "WHERE run_id = ? AND type = ? ORDER BY sequence DESC "
+                     "LIMIT 1");
+    if (!select.ok()) return Failure("reading a journal");
+    int rc = select.Bind(1, run_id).Bind(2, type).Step();
+    if (rc == SQLITE_DONE) return std::optional<Event>();
+    if (rc != SQLITE_ROW) return Failure("reading a journal");
+    return std::optional<Event>(
+        Event{select.Int(0), select.Text(1), select.Text(2),
+              nlohmann::json::parse(select.Text(3), nullptr, false),
+              select.Int(4)});
+  }
+
   Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
     std::lock_guard lock(mutex_);
     Statement select(cache_, db_,

@@ -84,6 +84,11 @@ class JournalStore {
       const std::string& idempotency_key) = 0;
   /// The run's journal, in sequence order.
   virtual Result<std::vector<Event>> ReadJournal(const std::string& run_id) = 0;
+  /// The run's last event of `type`, or nullopt when it has none (or there
+  /// is no such run): what a reader of a run's state needs (its prompt, its
+  /// outputs) without reading the whole journal.
+  virtual Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
+                                                     const std::string& type) = 0;
   /// Runs matching `filter`, oldest first.
   virtual Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) = 0;
   /// How many runs there are in each status (statuses with none absent).

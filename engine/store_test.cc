@@ -180,6 +180,25 @@ TEST_P(StoreTest, KeepsTheCallbackUrl) {
             "http://bss.example/hooks/runs");
 }
 
+TEST_P(StoreTest, ReadsTheLastEventOfAType) {
+  ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
+  ASSERT_TRUE(store_
+                  ->Append("r1", 0,
+                           {MakeEvent("step_started", "a"),
+                            MakeEvent("confirmation_requested", "a"),
+                            MakeEvent("step_started", "b")},
+                           RunStatus::kRunning, "b", 5)
+                  .ok());
+  std::optional<Event> last =
+      store_->ReadLastEvent("r1", "step_started").value();
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->sequence, 3);
+  EXPECT_EQ(last->step, "b");
+  EXPECT_EQ(last->data.dump(), R"({"n":1})");
+  EXPECT_FALSE(store_->ReadLastEvent("r1", "run_finished").value().has_value());
+  EXPECT_FALSE(store_->ReadLastEvent("r2", "step_started").value().has_value());
+}
+
 TEST_P(StoreTest, CountsRunsByStatus) {
   EXPECT_TRUE(store_->CountRunsByStatus().value().empty());
   for (int i = 0; i < 3; ++i)

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <random>
 
+#include "app/serve/json_text.h"
 #include "app/serve/run_view.h"
 #include "dsl/source.h"
 #include "engine/graph.h"
@@ -345,6 +346,24 @@ Result<std::vector<RunStatus>> ParseStatuses(const std::string& text) {
 // ---------------------------------------------------------------------------
 // Routing
 
+std::string Api::RequestLogMembers(const Call& call, unsigned status,
+                                   double seconds) {
+  std::string out;
+  out.reserve(256);
+  AppendMember(out, "event", "request");
+  AppendMember(out, "request_id", call.request_id);
+  AppendMember(out, "method", call.request.method_string());
+  AppendMember(out, "path", call.path);
+  AppendMember(out, "route", call.route);
+  AppendMember(out, "status", static_cast<int64_t>(status));
+  char duration[32];
+  std::snprintf(duration, sizeof duration, ",\"duration_ms\":%.3f",
+                seconds * 1000.0);
+  out += duration;
+  AppendMember(out, "token", call.token != nullptr ? call.token->name : "");
+  return out;
+}
+
 Api::Api(ApiDependencies deps) : deps_(std::move(deps)) {
   auto add = [this](http::verb method, std::string pattern,
                     std::optional<Role> role, std::string public_name,
@@ -406,15 +425,8 @@ boost::asio::awaitable<std::optional<ServerResponse>> Api::Handle(
                              .count();
   const unsigned status = response.result_int();
   deps_.metrics->ObserveRequest(call.route, static_cast<int>(status), seconds);
-  if (deps_.log) {
-    deps_.log({{"event", "request"},
-               {"request_id", call.request_id},
-               {"method", std::string(call.request.method_string())},
-               {"path", call.path},
-               {"route", call.route},
-               {"status", status},
-               {"duration_ms", seconds * 1000.0},
-               {"token", call.token != nullptr ? call.token->name : ""}});
+  if (deps_.log_request) {
+    deps_.log_request(RequestLogMembers(call, status, seconds));
   }
   co_return response;
 }
@@ -629,14 +641,14 @@ net::ServerResponse Api::RunResponse(Call& call, const std::string& id,
                                      unsigned status) {
   engine::JournalStore& store = deps_.engine->store();
   Result<RunRecord> run = store.GetRun(id);
-  if (!run.ok()) return FromStoreFailure(call, run.status());
-  std::vector<engine::Event> journal;
-  if (ViewNeedsJournal(run.value())) {
-    Result<std::vector<engine::Event>> read = store.ReadJournal(id);
+  if (!run.ok()) return NotFoundRun(call, id, run.status());
+  std::optional<engine::Event> state;
+  if (const char* type = StateEventType(run.value())) {
+    Result<std::optional<engine::Event>> read = store.ReadLastEvent(id, type);
     if (!read.ok()) return FromStoreFailure(call, read.status());
-    journal = std::move(read.value());
+    state = std::move(read.value());
   }
-  return JsonResponse(status, RunViewJson(run.value(), journal));
+  return JsonResponse(status, RunViewJson(run.value(), state));
 }
 
 Api::Reply Api::StartRun(Call& call) {
@@ -769,8 +781,6 @@ Api::Reply Api::ListRuns(Call& call) {
 }
 
 Api::Reply Api::GetRun(Call& call) {
-  auto run = deps_.engine->store().GetRun(call.params[0]);
-  if (!run.ok()) co_return NotFoundRun(call, call.params[0], run.status());
   co_return RunResponse(call, call.params[0], 200);
 }
 
@@ -860,7 +870,8 @@ Api::Reply Api::GetJournal(Call& call) {
   for (const engine::Event& event : journal.value())
     events.push_back(EventJson(event));
   co_return JsonResponse(
-      200, {{"run", RunViewJson(run.value(), journal.value())},
+      200, {{"run", RunViewJson(run.value(),
+                                StateEventOf(run.value(), journal.value()))},
             {"events", events}});
 }
 

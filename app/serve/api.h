@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/local_engine.h"
@@ -40,8 +41,10 @@ struct ApiDependencies {
   std::string openapi;
   /// Reloads the workflows (and logs what changed); the reload route.
   std::function<ReloadReport()> reload;
-  /// Writes one structured log line. May be empty.
-  std::function<void(const nlohmann::json&)> log;
+  /// Writes one structured log line per request, given the members of its
+  /// JSON object as text (`"event":"request","status":200,...`: built by
+  /// hand, since a log line per request must cost little). May be empty.
+  std::function<void(std::string_view members)> log_request;
 };
 
 class Api {
@@ -68,6 +71,8 @@ class Api {
   using Reply = boost::asio::awaitable<net::ServerResponse>;
 
   Reply Dispatch(Call& call);
+  static std::string RequestLogMembers(const Call& call, unsigned status,
+                                       double seconds);
   std::optional<net::ServerResponse> Authorize(Call& call,
                                                const Route& route) const;
 

@@ -61,7 +61,9 @@ class ApiTest : public ::testing::Test {
     deps.config = &config_;
     deps.openapi = "openapi: 3.1.0\n";
     deps.reload = [this] { return registry_->Reload(); };
-    deps.log = [this](const nlohmann::json& line) { log_.push_back(line); };
+    deps.log_request = [this](std::string_view members) {
+      log_.push_back(nlohmann::json::parse("{" + std::string(members) + "}"));
+    };
     api_ = std::make_unique<Api>(std::move(deps));
     api_->set_ready(true);
   }

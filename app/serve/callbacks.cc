@@ -400,8 +400,13 @@ void StartWorker(const std::shared_ptr<Core>& core, std::string key) {
 void StopCore(const std::shared_ptr<Core>& core) {
   for (Delivery& delivery : core->TakeAllOnStop())
     core->Finish(delivery, 0, kOutcomeFailed, std::string(kShuttingDown));
-  asio::post(core->strand, [core] {
-    for (asio::cancellation_signal& signal : core->signals)
+  // Weak: with no worker running, nothing is to be cancelled, and the core
+  // (its HttpClient with it) may die with the CallbackSender, before the
+  // io_context, whether or not the io_context runs again.
+  asio::post(core->strand, [weak = std::weak_ptr<Core>(core)] {
+    std::shared_ptr<Core> alive = weak.lock();
+    if (!alive) return;
+    for (asio::cancellation_signal& signal : alive->signals)
       signal.emit(asio::cancellation_type::terminal);
   });
 }

@@ -1,6 +1,6 @@
 // Callback delivery: POSTs a run's status changes to the callback_url its
 // starter gave, signed, in order, retried with backoff until delivered or
-// given up. docs: the "Callbacks" section of the serve API.
+// given up. The receiver's view is the "Callbacks" section of the serve API.
 //
 // What a delivery is: one JSON body for one URL, sent with
 //   Content-Type: application/json

@@ -15,8 +15,10 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "net/http_server.h"
@@ -140,16 +142,22 @@ class CallbackSenderTest : public ::testing::Test {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
 
+  // Takes the scripted answer of `request` and records it; the server may
+  // run on several threads (ManyThreads).
+  Answer Script(const net::ServerRequest& request) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    received_.push_back(request);
+    std::deque<Answer>& script =
+        script_[std::string(request["Bssflow-Delivery"])];
+    if (script.empty()) return Answer();
+    Answer answer = script.front();
+    script.pop_front();
+    return answer;
+  }
+
   asio::awaitable<std::optional<net::ServerResponse>> Respond(
       net::ServerRequest request) {
-    std::string id(request["Bssflow-Delivery"]);
-    received_.push_back(request);
-    Answer answer;
-    std::deque<Answer>& script = script_[id];
-    if (!script.empty()) {
-      answer = script.front();
-      script.pop_front();
-    }
+    Answer answer = Script(request);
     if (answer.release) gate_.cancel();
     if (answer.hold) {
       auto waiting = gate_.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -183,6 +191,7 @@ class CallbackSenderTest : public ::testing::Test {
   }
 
   asio::io_context io_;
+  std::mutex mutex_;  // guards received_ and script_ while the server runs
   asio::steady_timer gate_{io_, asio::steady_timer::time_point::max()};
   std::unique_ptr<net::HttpServer> server_;
   uint16_t port_ = 0;
@@ -456,6 +465,47 @@ TEST_F(CallbackSenderTest, StopCancelsAttemptInFlight) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_EQ(outcomes_,
             std::vector<std::string>{"run-1 run-1/1 #1 failed: shutting down"});
+}
+
+// Enqueue() from several threads, the io_context run by several: every
+// delivery arrives, each key's in order.
+TEST_F(CallbackSenderTest, ManyThreads) {
+  MakeSender();
+  constexpr int kKeys = 4;
+  constexpr int kEach = 25;
+  for (int key = 0; key < kKeys; ++key)
+    script_["run-" + std::to_string(key) + "/1"] = {Reply(503), Reply(200)};
+  auto work = asio::make_work_guard(io_);
+  std::vector<std::thread> runners;
+  for (int i = 0; i < 2; ++i) runners.emplace_back([this] { io_.run(); });
+  std::vector<std::thread> producers;
+  for (int key = 0; key < kKeys; ++key) {
+    producers.emplace_back([this, key] {
+      std::string run = "run-" + std::to_string(key);
+      for (int i = 1; i <= kEach; ++i)
+        sender_->Enqueue(run, Url(), run + "/" + std::to_string(i), "{}");
+    });
+  }
+  for (std::thread& producer : producers) producer.join();
+  // Not RunUntil(): restart() must not race the runners' run().
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (sender_->pending() != 0 && std::chrono::steady_clock::now() < give_up)
+    io_.run_one_for(milliseconds(50));
+  io_.stop();
+  for (std::thread& runner : runners) runner.join();
+
+  EXPECT_EQ(sender_->pending(), 0u);
+  EXPECT_EQ(outcomes_.size(), static_cast<size_t>(kKeys * (kEach + 1)));
+  std::map<std::string, std::vector<std::string>> by_key;
+  for (const std::string& id : DeliveryHeaders())
+    by_key[id.substr(0, id.find('/'))].push_back(id);
+  ASSERT_EQ(by_key.size(), static_cast<size_t>(kKeys));
+  for (const auto& [run, ids] : by_key) {
+    std::vector<std::string> expected = {run + "/1"};
+    for (int i = 1; i <= kEach; ++i)
+      expected.push_back(run + "/" + std::to_string(i));
+    EXPECT_EQ(ids, expected) << run;
+  }
 }
 
 // Destroying the sender mid-attempt is safe, and its observer hears nothing

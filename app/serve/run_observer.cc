@@ -1,6 +1,7 @@
 #include "app/serve/run_observer.h"
 
 #include "app/event_format.h"
+#include "app/serve/json_text.h"
 #include "app/serve/run_view.h"
 
 namespace bssflow::serve {
@@ -45,7 +46,7 @@ nlohmann::json CallbackPayload(const std::string& run_id,
 
 RunObserver::RunObserver(engine::JournalStore& store, Metrics& metrics,
                          CallbackSender& callbacks,
-                         std::function<void(const nlohmann::json&)> log)
+                         std::function<void(std::string_view members)> log)
     : store_(store),
       metrics_(metrics),
       callbacks_(callbacks),
@@ -67,12 +68,15 @@ void RunObserver::OnEvent(const std::string& run_id,
                           const engine::Event& event) {
   RunState& state = StateOf(run_id);
   if (log_) {
-    log_({{"event", "run_event"},
-          {"run_id", run_id},
-          {"workflow", state.workflow},
-          {"type", event.type},
-          {"step", event.step},
-          {"sequence", event.sequence}});
+    std::string members;
+    members.reserve(192);
+    AppendMember(members, "event", "run_event");
+    AppendMember(members, "run_id", run_id);
+    AppendMember(members, "workflow", state.workflow);
+    AppendMember(members, "type", event.type);
+    AppendMember(members, "step", event.step);
+    AppendMember(members, "sequence", event.sequence);
+    log_(members);
   }
   if (event.type == et::kCallSent) {
     state.action = event.data.value("action", "");

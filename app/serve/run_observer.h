@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "app/serve/callbacks.h"
@@ -30,11 +31,12 @@ nlohmann::json CallbackPayload(const std::string& run_id,
 /// Used on the engine's strand only (engine::RunnerDependencies::on_event).
 class RunObserver {
  public:
-  /// `store`, `metrics` and `callbacks` must outlive the observer; `log`
-  /// may be empty.
+  /// `store`, `metrics` and `callbacks` must outlive the observer. `log`
+  /// writes one line given the members of its JSON object as text; may be
+  /// empty.
   RunObserver(engine::JournalStore& store, Metrics& metrics,
               CallbackSender& callbacks,
-              std::function<void(const nlohmann::json&)> log);
+              std::function<void(std::string_view members)> log);
 
   void OnEvent(const std::string& run_id, const engine::Event& event);
 
@@ -52,7 +54,7 @@ class RunObserver {
   engine::JournalStore& store_;
   Metrics& metrics_;
   CallbackSender& callbacks_;
-  std::function<void(const nlohmann::json&)> log_;
+  std::function<void(std::string_view members)> log_;
   /// Runs being driven; a run leaves when it parks or finishes, so that
   /// parked runs cost nothing here.
   std::unordered_map<std::string, RunState> runs_;

@@ -11,14 +11,6 @@ namespace {
 using engine::Event;
 using engine::RunStatus;
 
-// The last event of `type`, or null.
-const Event* LastOf(const std::vector<Event>& journal, const char* type) {
-  for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
-    if (it->type == type) return &*it;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 std::string Rfc3339(int64_t time_ms) {
@@ -43,36 +35,45 @@ nlohmann::json RunSummaryJson(const engine::RunRecord& run) {
           {"updated_at", Rfc3339(run.updated_ms)}};
 }
 
-bool ViewNeedsJournal(const engine::RunRecord& run) {
-  return run.status == RunStatus::kAwaitingConfirmation ||
-         run.status == RunStatus::kSucceeded ||
-         run.status == RunStatus::kFailed;
+const char* StateEventType(const engine::RunRecord& run) {
+  switch (run.status) {
+    case RunStatus::kAwaitingConfirmation:
+      return engine::event_type::kConfirmationRequested;
+    case RunStatus::kSucceeded:
+    case RunStatus::kFailed:
+      return engine::event_type::kRunFinished;
+    default:
+      return nullptr;
+  }
+}
+
+std::optional<Event> StateEventOf(const engine::RunRecord& run,
+                                  const std::vector<Event>& journal) {
+  const char* type = StateEventType(run);
+  if (type == nullptr) return std::nullopt;
+  for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
+    if (it->type == type) return *it;
+  }
+  return std::nullopt;
 }
 
 nlohmann::json RunViewJson(const engine::RunRecord& run,
-                           const std::vector<Event>& journal) {
+                           const std::optional<Event>& state) {
   nlohmann::json view = RunSummaryJson(run);
   view["inputs"] = app::MaskSealed(run.inputs);
   if (!run.callback_url.empty()) view["callback_url"] = run.callback_url;
+  const char* type = StateEventType(run);
+  if (type == nullptr || !state.has_value() || state->type != type) return view;
   if (run.status == RunStatus::kAwaitingConfirmation) {
-    const Event* asked =
-        LastOf(journal, engine::event_type::kConfirmationRequested);
-    if (asked != nullptr) {
-      view["prompt"] = {{"step", asked->step},
-                        {"message", asked->data.value("message", "")}};
-    }
-  }
-  const Event* finished = LastOf(journal, engine::event_type::kRunFinished);
-  if (finished != nullptr && run.status == RunStatus::kSucceeded) {
+    view["prompt"] = {{"step", state->step},
+                      {"message", state->data.value("message", "")}};
+  } else if (run.status == RunStatus::kSucceeded) {
     view["outputs"] = app::MaskSealed(
-        finished->data.value("outputs", nlohmann::json::object()));
-    if (finished->data.contains("outcome")) {
-      view["outcome"] = finished->data["outcome"];
-    }
-  }
-  if (finished != nullptr && run.status == RunStatus::kFailed) {
+        state->data.value("outputs", nlohmann::json::object()));
+    if (state->data.contains("outcome")) view["outcome"] = state->data["outcome"];
+  } else {
     view["error"] =
-        app::MaskSealed(finished->data.value("error", nlohmann::json::object()));
+        app::MaskSealed(state->data.value("error", nlohmann::json::object()));
   }
   return view;
 }

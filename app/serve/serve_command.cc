@@ -37,19 +37,30 @@ class JsonLog {
  public:
   explicit JsonLog(std::ostream& err) : err_(err) {}
   void Write(const nlohmann::json& fields) {
-    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         Clock::now().time_since_epoch())
-                         .count();
-    nlohmann::json line = {{"time", Rfc3339(now_ms)}, {"level", "info"}};
+    nlohmann::json line = {{"time", Now()}, {"level", "info"}};
     line.update(fields);
-    std::string text =
-        line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::lock_guard lock(mutex_);
-    err_ << text << '\n';
-    err_.flush();
+    Emit(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  /// `members` are those of an info line's object, already JSON.
+  void WriteMembers(std::string_view members) {
+    std::string line = "{\"time\":\"" + Now() + "\",\"level\":\"info\",";
+    line += members;
+    line += '}';
+    Emit(line);
   }
 
  private:
+  static std::string Now() {
+    return Rfc3339(std::chrono::duration_cast<std::chrono::milliseconds>(
+                       Clock::now().time_since_epoch())
+                       .count());
+  }
+  void Emit(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    err_ << line << '\n';
+    err_.flush();
+  }
+
   std::ostream& err_;
   std::mutex mutex_;
 };
@@ -132,7 +143,14 @@ boost::asio::awaitable<void> Drain(net::HttpServer& server, Api& api,
     wait.expires_after(std::chrono::milliseconds(20));
     co_await wait.async_wait(boost::asio::use_awaitable);
   }
+  // Deliveries not yet made are given up (and reported); the cancelled
+  // attempts report on the io_context, so let them.
   callbacks.Stop();
+  const auto reported = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (callbacks.pending() > 0 && std::chrono::steady_clock::now() < reported) {
+    wait.expires_after(std::chrono::milliseconds(10));
+    co_await wait.async_wait(boost::asio::use_awaitable);
+  }
   io.stop();
 }
 
@@ -194,8 +212,9 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     err << "bssflow serve: callbacks: " << callbacks.status().message() << "\n";
     return 2;
   }
-  RunObserver run_observer(engine.store(), metrics, *callbacks.value(),
-                           [&log](const nlohmann::json& line) { log.Write(line); });
+  RunObserver run_observer(
+      engine.store(), metrics, *callbacks.value(),
+      [&log](std::string_view members) { log.WriteMembers(members); });
   observer = &run_observer;
 
   WorkflowRegistry registry(config->workflows_dir, engine.loader_context());
@@ -214,7 +233,9 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   deps.config = &*config;
   deps.openapi = OpenApiDocument();
   deps.reload = [&reload] { return reload("route"); };
-  deps.log = [&log](const nlohmann::json& line) { log.Write(line); };
+  deps.log_request = [&log](std::string_view members) {
+    log.WriteMembers(members);
+  };
   Api api(std::move(deps));
 
   net::HttpServer server(

@@ -396,6 +396,10 @@ class RecordingStore final : public JournalStore {
   Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
     return inner_.CountRunsByStatus();
   }
+  Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
+                                             const std::string& type) override {
+    return inner_.ReadLastEvent(run_id, type);
+  }
   Result<std::optional<RunRecord>> FindRunByKey(
       const std::string& key) override {
     return inner_.FindRunByKey(key);
