@@ -101,9 +101,13 @@ boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
   if (Status checked = CheckInputs(*workflow, inputs); !checked.ok())
     co_return checked;
   JournalStore& store = *deps_.store;
-  Status put = store.PutDefinition(workflow->content_hash, workflow->name,
-                                   definition_text);
-  if (!put.ok()) co_return put;
+  // A definition this Runner started a run on is stored already: storing
+  // it again would cost a write transaction per start for nothing.
+  if (started_.count(workflow->content_hash) == 0) {
+    Status put = store.PutDefinition(workflow->content_hash, workflow->name,
+                                     definition_text);
+    if (!put.ok()) co_return put;
+  }
   NewRun run;
   run.id = NewUuid(deps_.random);
   run.workflow = workflow->name;
