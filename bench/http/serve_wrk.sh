@@ -4,6 +4,8 @@
 # embedded simulators, logs discarded), then loads with wrk, each
 # REPETITIONS times, and prints the median requests/s and the median p99:
 #
+#   healthz (baseline)  GET /healthz: the HTTP stack, routing, metrics and the
+#                       request log, without the store or the engine
 #   start park          POST /v1/workflows/bench.park/runs: a run that parks
 #                       on a confirmation at once (bench/http/serve/park.yaml)
 #   start provision     POST /v1/workflows/microsoft.provision-tenant/runs for
@@ -97,6 +99,7 @@ done
 
 echo "wrk -t$threads -c$connections -d$duration --latency, median of" \
   "$repetitions runs; server: $("$bssflow" --version 2>/dev/null || true)"
+measure "healthz" "$url/healthz"
 measure "read" "$url/v1/runs/$parked"
 WORKFLOW=bench.park ACCOUNT=1 measure "start park" "$url" \
   -s "$root/bench/http/serve/start.lua"
