@@ -254,8 +254,8 @@ int main(int argc, char** argv) {
       "With no configuration: workflows/microsoft against the embedded "
       "simulators, no\nauthentication. SIGHUP reloads the workflows; SIGTERM "
       "drains and stops.\nThe API: docs/http-api.md, and GET /v1/openapi.yaml. "
-      "Exit status: 0 after a\nclean shutdown, 2 the configuration, state "
-      "directory or address cannot be used.");
+      "Exit status: 0 after a\nclean shutdown, 2 when the configuration, the "
+      "state directory, the connectors\nor the address cannot be used.");
 
   try {
     app.parse(argc, argv);

@@ -304,7 +304,7 @@ std::optional<ServerResponse> CheckIdempotencyKey(const Api::Call& call,
   bool printable = std::all_of(key.begin(), key.end(), [](char c) {
     return c > ' ' && c < 127;
   });
-  if (key.size() > kMaxIdempotencyKey || !printable) {
+  if (key.empty() || key.size() > kMaxIdempotencyKey || !printable) {
     return Problem(call, 400, "invalid-idempotency-key",
                    "Invalid Idempotency-Key",
                    "the Idempotency-Key header must be 1 to " +
@@ -535,7 +535,7 @@ Api::Reply Api::Readyz(Call& call) {
   }
   if (!ready_) {
     co_return Problem(call, 503, "not-ready", "Not ready",
-                      "the server is resuming unfinished runs");
+                      "the server is starting");
   }
   engine::RunFilter probe;
   probe.limit = 1;
@@ -723,6 +723,16 @@ Api::Reply Api::StartRun(Call& call) {
       co_await OnEngine<Result<engine::RunSummary>>(*engine, std::move(start));
   if (!started.ok()) co_return FromStoreFailure(call, started.status());
   const std::string id = started.value().run_id;
+  if (!key.empty()) {
+    // Another request with the same new key may have won the race.
+    auto run = deps_.engine->store().GetRun(id);
+    if (run.ok() && run.value().workflow != name) {
+      co_return Problem(call, 409, "idempotency-key-reused",
+                        "Idempotency-Key reused",
+                        "the Idempotency-Key already names run " + id +
+                            " of workflow " + run.value().workflow);
+    }
+  }
   ServerResponse response = RunResponse(call, id, 202);
   response.set(http::field::location, "/v1/runs/" + id);
   co_return response;
@@ -762,6 +772,14 @@ Api::Reply Api::ListRuns(Call& call) {
                         "unknown parameter '" + key +
                             "'; the parameters are status, workflow, "
                             "account, limit and after");
+    }
+  }
+  if (!filter.after_id.empty()) {
+    auto after = deps_.engine->store().GetRun(filter.after_id);
+    if (!after.ok()) {
+      co_return Problem(call, 400, "invalid-query", "Invalid query",
+                        "after names no run (" + filter.after_id +
+                            "); pass the `next` of the previous page");
     }
   }
   const int page = filter.limit;

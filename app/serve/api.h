@@ -58,7 +58,8 @@ class Api {
   boost::asio::awaitable<std::optional<net::ServerResponse>> Handle(
       net::ServerRequest request);
 
-  /// Ready: unfinished runs were resumed, and requests may start runs.
+  /// Ready: the server listens and the runs a restart interrupted were
+  /// handed to the runner; /readyz answers 503 until then.
   void set_ready(bool ready) { ready_ = ready; }
   /// Draining (SIGTERM): /readyz answers 503, new runs are refused with
   /// 503; everything else is served until the server stops.

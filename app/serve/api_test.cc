@@ -160,6 +160,13 @@ TEST_F(ApiTest, IdempotencyKeyReturnsTheSameRun) {
   EXPECT_EQ(again["Idempotent-Replayed"], "true");
   EXPECT_EQ(Body(again)["id"], Body(first)["id"]);
 
+  auto empty = Send(http::verb::post, "/v1/workflows/test.confirm/runs", body,
+                    "application/json", {{"Idempotency-Key", ""}});
+  EXPECT_EQ(empty.result_int(), 400u);
+  EXPECT_EQ(Body(empty)["detail"],
+            "the Idempotency-Key header must be 1 to 200 printable ASCII "
+            "characters without spaces");
+
   std::ofstream(dir_ + "/workflows/other.yaml")
       << "workflow: test.other\nsteps:\n  - id: nothing\n    set: {x: 1}\n";
   registry_->Reload();
@@ -265,6 +272,9 @@ TEST_F(ApiTest, ListsRunsWithFiltersAndPages) {
   bad = Send(http::verb::get, "/v1/runs?limit=0");
   EXPECT_EQ(Body(bad)["detail"],
             "limit must be a whole number from 1 to 1000, got '0'");
+  bad = Send(http::verb::get, "/v1/runs?after=gone");
+  EXPECT_EQ(Body(bad)["detail"],
+            "after names no run (gone); pass the `next` of the previous page");
   bad = Send(http::verb::get, "/v1/runs?sort=id");
   EXPECT_EQ(Body(bad)["detail"],
             "unknown parameter 'sort'; the parameters are status, workflow, "

@@ -99,7 +99,8 @@ void RunObserver::OnEvent(const std::string& run_id,
     callbacks_.Enqueue(run_id, state.callback_url,
                        run_id + "/" + std::to_string(event.sequence),
                        CallbackPayload(run_id, state.workflow, *status, event)
-                           .dump());
+                           .dump(-1, ' ', false,
+                                 nlohmann::json::error_handler_t::replace));
   }
   if (*status != RunStatus::kRunning) runs_.erase(run_id);
 }

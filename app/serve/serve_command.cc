@@ -36,20 +36,28 @@ using Clock = std::chrono::system_clock;
 class JsonLog {
  public:
   explicit JsonLog(std::ostream& err) : err_(err) {}
-  void Write(const nlohmann::json& fields) {
-    nlohmann::json line = {{"time", Now()}, {"level", "info"}};
-    line.update(fields);
-    Emit(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  /// `fields` is an object; its `level` (default info) goes first with the
+  /// time, then the other members.
+  void Write(nlohmann::json fields) {
+    std::string level = fields.value("level", "info");
+    fields.erase("level");
+    std::string members =
+        fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    Emit(Line(level, std::string_view(members).substr(1, members.size() - 2)));
   }
   /// `members` are those of an info line's object, already JSON.
-  void WriteMembers(std::string_view members) {
-    std::string line = "{\"time\":\"" + Now() + "\",\"level\":\"info\",";
-    line += members;
-    line += '}';
-    Emit(line);
-  }
+  void WriteMembers(std::string_view members) { Emit(Line("info", members)); }
 
  private:
+  static std::string Line(std::string_view level, std::string_view members) {
+    std::string line = "{\"time\":\"" + Now() + "\",\"level\":\"";
+    line += level;
+    line += '"';
+    if (!members.empty()) line += ',';
+    line += members;
+    line += '}';
+    return line;
+  }
   static std::string Now() {
     return Rfc3339(std::chrono::duration_cast<std::chrono::milliseconds>(
                        Clock::now().time_since_epoch())
@@ -307,18 +315,18 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   const std::string connectors = config->connectors_file.empty()
                                      ? "the embedded simulators"
                                      : config->connectors_file;
-  out << "bssflow serve: listening on http://"
-      << (config->host.find(':') != std::string::npos
-              ? "[" + config->host + "]"
-              : config->host)
-      << ":" << port.value() << " (" << registry.Current()->workflows.size()
+  const std::string address =
+      (config->host.find(':') != std::string::npos ? "[" + config->host + "]"
+                                                   : config->host) +
+      ":" + std::to_string(port.value());
+  out << "bssflow serve: listening on http://" << address << " (" << registry.Current()->workflows.size()
       << " workflow(s) from " << config->workflows_dir << "; state in "
       << engine.state_dir() << "; connectors: " << connectors << "; "
       << config->threads << " thread(s)"
       << (config->tokens.empty() ? "; no authentication" : "") << ")\n";
   out.flush();
   log.Write({{"event", "listening"},
-             {"address", config->host + ":" + std::to_string(port.value())}});
+             {"address", address}});
 
   std::vector<std::thread> threads;
   for (int i = 1; i < config->threads; ++i) threads.emplace_back([&io] { io.run(); });
