@@ -118,6 +118,18 @@ class MemoryStore final : public JournalStore {
     return out;
   }
 
+  Result<RunRecord> GetRunVersion(const std::string& run_id) override {
+    std::lock_guard lock(mutex_);
+    auto it = runs_.find(run_id);
+    if (it == runs_.end()) return Status::Error("no run " + run_id);
+    RunRecord version;
+    version.id = run_id;
+    version.status = it->second.run.status;
+    version.last_sequence = it->second.run.last_sequence;
+    version.updated_ms = it->second.run.updated_ms;
+    return version;
+  }
+
   Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
                                              const std::string& type) override {
     std::lock_guard lock(mutex_);

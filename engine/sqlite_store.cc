@@ -304,6 +304,24 @@ class SqliteStore final : public JournalStore {
     return runs;
   }
 
+  Result<RunRecord> GetRunVersion(const std::string& run_id) override {
+    std::lock_guard lock(mutex_);
+    Statement select(cache_, db_,
+                     "SELECT status, last_sequence, updated_ms FROM runs "
+                     "WHERE id = ?");
+    if (!select.ok()) return Failure("reading a run");
+    int rc = select.Bind(1, run_id).Step();
+    if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
+    if (rc != SQLITE_ROW) return Failure("reading a run");
+    RunRecord version;
+    version.id = run_id;
+    version.status =
+        ParseRunStatus(select.Text(0)).value_or(RunStatus::kPending);
+    version.last_sequence = select.Int(1);
+    version.updated_ms = select.Int(2);
+    return version;
+  }
+
   Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
                                              const std::string& type) override {
     std::lock_guard lock(mutex_);

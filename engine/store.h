@@ -79,6 +79,11 @@ class JournalStore {
 
   /// The run; an error when it is unknown.
   virtual Result<RunRecord> GetRun(const std::string& run_id) = 0;
+  /// Where the run stands, without its inputs: cheaper than GetRun for a
+  /// reader that only needs to know whether the run changed (status,
+  /// last_sequence, updated_ms; the other fields are left empty). An error
+  /// when it is unknown, worded as GetRun's.
+  virtual Result<RunRecord> GetRunVersion(const std::string& run_id) = 0;
   /// The run an idempotency key names, or nullopt when it names none.
   virtual Result<std::optional<RunRecord>> FindRunByKey(
       const std::string& idempotency_key) = 0;

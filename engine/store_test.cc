@@ -180,6 +180,19 @@ TEST_P(StoreTest, KeepsTheCallbackUrl) {
             "http://bss.example/hooks/runs");
 }
 
+TEST_P(StoreTest, GetRunVersionSaysWhereTheRunStands) {
+  ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
+  ASSERT_TRUE(store_
+                  ->Append("r1", 0, {MakeEvent("run_started")},
+                           RunStatus::kRunning, "a", 7)
+                  .ok());
+  RunRecord version = store_->GetRunVersion("r1").value();
+  EXPECT_EQ(version.status, RunStatus::kRunning);
+  EXPECT_EQ(version.last_sequence, 1);
+  EXPECT_EQ(version.updated_ms, 7);
+  EXPECT_EQ(store_->GetRunVersion("r2").status().message(), "no run r2");
+}
+
 TEST_P(StoreTest, ReadsTheLastEventOfAType) {
   ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
   ASSERT_TRUE(store_

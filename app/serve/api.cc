@@ -640,15 +640,38 @@ Api::Reply Api::ReloadWorkflows(Call&) {
 net::ServerResponse Api::RunResponse(Call& call, const std::string& id,
                                      unsigned status) {
   engine::JournalStore& store = deps_.engine->store();
+  Result<RunRecord> version = store.GetRunVersion(id);
+  if (!version.ok()) return NotFoundRun(call, id, version.status());
+  const RunRecord& now = version.value();
+  {
+    std::lock_guard lock(view_cache_mutex_);
+    auto cached = view_cache_.find(id);
+    if (cached != view_cache_.end() &&
+        cached->second.last_sequence == now.last_sequence &&
+        cached->second.updated_ms == now.updated_ms &&
+        cached->second.status == static_cast<int>(now.status)) {
+      ServerResponse response{static_cast<http::status>(status), 11};
+      response.set(http::field::content_type, "application/json");
+      response.body() = cached->second.body;
+      return response;
+    }
+  }
   Result<RunRecord> run = store.GetRun(id);
   if (!run.ok()) return NotFoundRun(call, id, run.status());
+  const RunRecord& record = run.value();
   std::optional<engine::Event> state;
-  if (const char* type = StateEventType(run.value())) {
+  if (const char* type = StateEventType(record)) {
     Result<std::optional<engine::Event>> read = store.ReadLastEvent(id, type);
     if (!read.ok()) return FromStoreFailure(call, read.status());
     state = std::move(read.value());
   }
-  return JsonResponse(status, RunViewJson(run.value(), state));
+  ServerResponse response = JsonResponse(status, RunViewJson(record, state));
+  std::lock_guard lock(view_cache_mutex_);
+  // Bounded: when full, start again (the views are cheap to render again).
+  if (view_cache_.size() >= kViewCacheSize) view_cache_.clear();
+  view_cache_[id] = {record.last_sequence, record.updated_ms,
+                     static_cast<int>(record.status), response.body()};
+  return response;
 }
 
 Api::Reply Api::StartRun(Call& call) {

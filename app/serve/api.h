@@ -14,10 +14,12 @@
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "app/local_engine.h"
@@ -95,6 +97,20 @@ class Api {
   /// The run view of `id` as it stands now, with `status`.
   net::ServerResponse RunResponse(Call& call, const std::string& id,
                                   unsigned status);
+
+  /// Rendered run views, by run id, with the version of the run they show
+  /// (its last sequence, status and update time: every change of a run
+  /// appends to its journal). A read still fetches the run's record, and
+  /// renders only when the run changed since.
+  struct CachedView {
+    int64_t last_sequence = 0;
+    int64_t updated_ms = 0;
+    int status = 0;
+    std::string body;
+  };
+  static constexpr size_t kViewCacheSize = 4096;
+  std::mutex view_cache_mutex_;
+  std::unordered_map<std::string, CachedView> view_cache_;
 
   ApiDependencies deps_;
   std::vector<Route> routes_;

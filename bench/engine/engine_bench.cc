@@ -400,6 +400,9 @@ class RecordingStore final : public JournalStore {
                                              const std::string& type) override {
     return inner_.ReadLastEvent(run_id, type);
   }
+  Result<RunRecord> GetRunVersion(const std::string& run_id) override {
+    return inner_.GetRunVersion(run_id);
+  }
   Result<std::optional<RunRecord>> FindRunByKey(
       const std::string& key) override {
     return inner_.FindRunByKey(key);
