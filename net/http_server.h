@@ -82,6 +82,11 @@ struct ServerOptions {
   std::shared_ptr<boost::asio::ssl::context> tls;
   /// The Server header of every response; empty: none.
   std::string server_name = "bssflow";
+  /// When set, the answers the server makes itself (400, 408, 413, 431,
+  /// 503, 500) carry this header: the request's own value when its header
+  /// was read and the value is sane (request_id.h), else a fresh id. The
+  /// handler's responses are the handler's business.
+  std::string request_id_header;
 };
 
 struct ServerCore;

@@ -28,6 +28,7 @@
 #include <type_traits>
 
 #include "net/problem.h"
+#include "net/request_id.h"
 #include "net/server_core.h"
 
 namespace bssflow::net {
@@ -165,10 +166,11 @@ class Session : public SessionBase,
       }
       if (!read.request.has_value()) co_return;
       if (rejecting_) {
-        co_await AnswerAndClose(ProblemResponse(
+        ServerResponse busy = ProblemResponse(
             ProblemOf(503, "the server is serving its maximum of " +
                                std::to_string(core_->options.max_connections) +
-                               " connections; retry later")));
+                               " connections; retry later"));
+        co_await AnswerAndClose(Tagged(std::move(busy), SentId(*read.request)));
         co_return;
       }
       bool keep_alive = co_await Answer(std::move(*read.request));
@@ -197,13 +199,23 @@ class Session : public SessionBase,
     const ServerOptions& options = core_->options;
     http::request_parser<http::string_body> parser;
     parser.header_limit(options.header_limit);
-    parser.body_limit(options.body_limit);
+    // The body limit is checked once the whole header is in (below), so
+    // that a 413 can carry what the header says (its request id).
+    parser.body_limit(boost::none);
     Arm(options.header_timeout);
     auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser,
                                                     as_tuple(use_awaitable));
     Disarm();
-    if (ec) co_return ReadFailure(ec, "header", options.header_timeout);
+    if (ec) {
+      co_return ReadFailure(ec, "header", options.header_timeout, "");
+    }
     if (rejecting_) co_return ReadOutcome{parser.release(), std::nullopt};
+    const auto length = parser.content_length();  // boost::optional
+    if (length && *length > options.body_limit) {
+      co_return ReadFailure(http::error::body_limit, "body",
+                            options.body_timeout, SentId(parser.get()));
+    }
+    parser.body_limit(options.body_limit);  // for a chunked body
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
       http::response<http::empty_body> go_on(http::status::continue_, 11);
       bool written = co_await Write(go_on);
@@ -214,13 +226,43 @@ class Session : public SessionBase,
       auto [body_ec, body_n] = co_await http::async_read(
           stream_, buffer_, parser, as_tuple(use_awaitable));
       Disarm();
-      if (body_ec) co_return ReadFailure(body_ec, "body", options.body_timeout);
+      if (body_ec) {
+        co_return ReadFailure(body_ec, "body", options.body_timeout,
+                              SentId(parser.get()));
+      }
     }
     co_return ReadOutcome{parser.release(), std::nullopt};
   }
 
+  // The request id the client sent in `fields` (a request's header), or
+  // "" when the server tags nothing.
+  template <typename Fields>
+  std::string_view SentId(const Fields& fields) const {
+    const std::string& name = core_->options.request_id_header;
+    if (name.empty()) return {};
+    return fields[name];
+  }
+
+  // `response` with the request id header, when the server tags its own
+  // answers (ServerOptions::request_id_header).
+  ServerResponse Tagged(ServerResponse response, std::string_view sent_id) {
+    const std::string& name = core_->options.request_id_header;
+    if (!name.empty()) response.set(name, RequestIdFor(sent_id));
+    return response;
+  }
+
   ReadOutcome ReadFailure(const error_code& ec, const char* part,
-                          std::chrono::milliseconds timeout) {
+                          std::chrono::milliseconds timeout,
+                          std::string_view sent_id) {
+    ReadOutcome outcome = ReadFailureOf(ec, part, timeout);
+    if (outcome.error.has_value()) {
+      outcome.error = Tagged(std::move(*outcome.error), sent_id);
+    }
+    return outcome;
+  }
+
+  ReadOutcome ReadFailureOf(const error_code& ec, const char* part,
+                            std::chrono::milliseconds timeout) {
     const ServerOptions& options = core_->options;
     if (ec == asio::error::operation_aborted && timed_out_) {
       return {std::nullopt,
@@ -286,8 +328,9 @@ class Session : public SessionBase,
     } catch (const std::exception&) {
     }
     // Whatever the handler threw stays inside the server.
-    co_return ProblemResponse(
-        ProblemOf(500, "the request handler failed unexpectedly"));
+    co_return Tagged(ProblemResponse(ProblemOf(
+                         500, "the request handler failed unexpectedly")),
+                     "");
   }
 
   template <typename Message>

@@ -1,18 +1,19 @@
 #include "app/serve/api.h"
 
 #include <openssl/crypto.h>
+#include <yaml-cpp/yaml.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <chrono>
-#include <random>
 
 #include "app/serve/json_text.h"
 #include "app/serve/run_view.h"
 #include "dsl/source.h"
 #include "engine/graph.h"
+#include "net/request_id.h"
 #include "net/url.h"
 
 namespace bssflow::serve {
@@ -149,25 +150,6 @@ bool ParseQuery(std::string_view text,
   return true;
 }
 
-// A request id a client may choose: 1..128 of [A-Za-z0-9._-].
-bool SaneRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string NewRequestId() {
-  thread_local std::mt19937_64 random(std::random_device{}());
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx",
-                static_cast<unsigned long long>(random()));
-  return text;
-}
-
 // The media type of a Content-Type header, lower case, without parameters.
 std::string MediaType(std::string_view header) {
   std::string type(header.substr(0, header.find(';')));
@@ -222,6 +204,19 @@ nlohmann::json ProblemsJson(const std::vector<FileProblem>& problems) {
         {{"file", problem.file}, {"diagnostics", problem.diagnostics}});
   }
   return list;
+}
+
+// The `workflow:` name a file declares, valid or not; null when it declares
+// none (or is not YAML at all).
+nlohmann::json DeclaredName(const std::string& text) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (root.IsMap() && root["workflow"] && root["workflow"].IsScalar()) {
+      return root["workflow"].Scalar();
+    }
+  } catch (const std::exception&) {
+  }
+  return nullptr;
 }
 
 // Runs `op` on the engine's strand, where the Runner lives, and returns its
@@ -402,9 +397,7 @@ boost::asio::awaitable<std::optional<ServerResponse>> Api::Handle(
   std::string_view target = call.request.target();
   size_t question = target.find('?');
   call.path = std::string(target.substr(0, question));
-  std::string_view sent_id = call.request["X-Request-Id"];
-  call.request_id =
-      SaneRequestId(sent_id) ? std::string(sent_id) : NewRequestId();
+  call.request_id = net::RequestIdFor(call.request["X-Request-Id"]);
 
   ServerResponse response;
   try {
@@ -620,11 +613,9 @@ Api::Reply Api::ValidateWorkflow(Call& call) {
                            {"message", diagnostic.message},
                            {"text", dsl::Render(loaded.source, diagnostic)}});
   }
-  co_return JsonResponse(
-      200, {{"valid", loaded.ok()},
-            {"workflow", loaded.ok() ? nlohmann::json(loaded.workflow->name)
-                                     : nlohmann::json(nullptr)},
-            {"diagnostics", diagnostics}});
+  co_return JsonResponse(200, {{"valid", loaded.ok()},
+                               {"workflow", DeclaredName(call.request.body())},
+                               {"diagnostics", diagnostics}});
 }
 
 Api::Reply Api::ReloadWorkflows(Call&) {

@@ -328,6 +328,7 @@ TEST_F(ApiTest, WorkflowsValidateAndReload) {
   ASSERT_EQ(validated.result_int(), 200u);
   nlohmann::json result = Body(validated);
   EXPECT_EQ(result["valid"], false);
+  EXPECT_EQ(result["workflow"], "test.x");
   ASSERT_EQ(result["diagnostics"].size(), 2u);
   EXPECT_EQ(result["diagnostics"][1]["line"], 4);
   EXPECT_EQ(result["diagnostics"][1]["column"], 5);

@@ -246,6 +246,7 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   };
   Api api(std::move(deps));
 
+  config->limits.request_id_header = "X-Request-Id";
   net::HttpServer server(
       io,
       [&api](net::ServerRequest request) {
