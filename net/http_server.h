@@ -87,6 +87,10 @@ struct ServerOptions {
   /// was read and the value is sane (request_id.h), else a fresh id. The
   /// handler's responses are the handler's business.
   std::string request_id_header;
+  /// Called with each answer the server makes itself (before it is
+  /// written), so that they are counted and logged like the handler's; on
+  /// the connection's strand, from any io thread. May be empty.
+  std::function<void(const ServerResponse& answer)> on_own_answer;
 };
 
 struct ServerCore;

@@ -343,6 +343,7 @@ class Session : public SessionBase,
   }
 
   asio::awaitable<void> AnswerAndClose(ServerResponse response) {
+    if (core_->options.on_own_answer) core_->options.on_own_answer(response);
     if (!core_->options.server_name.empty())
       response.set(http::field::server, core_->options.server_name);
     response.keep_alive(false);

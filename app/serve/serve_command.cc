@@ -17,6 +17,7 @@
 #include "app/serve/api.h"
 #include "app/serve/callbacks.h"
 #include "app/serve/directory_watcher.h"
+#include "app/serve/json_text.h"
 #include "app/serve/metrics.h"
 #include "app/serve/openapi_document.h"
 #include "app/serve/run_observer.h"
@@ -247,6 +248,18 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   Api api(std::move(deps));
 
   config->limits.request_id_header = "X-Request-Id";
+  // The answers the HTTP layer makes itself (408, 413, 431, 400, 503 at the
+  // connection limit) are counted and logged as requests of no route.
+  config->limits.on_own_answer = [&metrics, &log](const net::ServerResponse& answer) {
+    metrics.ObserveRequest("unmatched", static_cast<int>(answer.result_int()), 0.0);
+    std::string members;
+    AppendMember(members, "event", "request");
+    AppendMember(members, "request_id", answer["X-Request-Id"]);
+    AppendMember(members, "route", "unmatched");
+    AppendMember(members, "status", static_cast<int64_t>(answer.result_int()));
+    AppendMember(members, "detail", "answered by the HTTP layer");
+    log.WriteMembers(members);
+  };
   net::HttpServer server(
       io,
       [&api](net::ServerRequest request) {

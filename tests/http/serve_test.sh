@@ -419,6 +419,8 @@ for line in \
   "bssflow_http_requests_total{route=\"/v1/workflows/{name}/runs\",status=\"202\"} $starts" \
   'bssflow_http_requests_total{route="/v1/workflows/{name}/runs",status="409"} 1' \
   'bssflow_http_requests_total{route="/v1/runs/{id}/cancel",status="409"} 1' \
+  'bssflow_http_requests_total{route="unmatched",status="413"} 1' \
+  'bssflow_http_requests_total{route="unmatched",status="408"} 1' \
   'bssflow_callbacks_total{outcome="retried"} 1' \
   'bssflow_callbacks_total{outcome="delivered"} 4' \
   '# TYPE bssflow_http_requests_total counter' \
