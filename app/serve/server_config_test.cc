@@ -143,3 +143,26 @@ TEST(ServeConfigTest, ParseListen) {
 
 }  // namespace
 }  // namespace bssflow::serve
+
+namespace bssflow::serve {
+namespace {
+
+// The example the docs point to stays a valid configuration.
+TEST(ServeConfigTest, TheExampleFileIsValid) {
+  app::SecretSources sources = FakeEnv({{"BSSFLOW_TOKEN_BSS", "bss-token-0123456789"},
+                                        {"BSSFLOW_CALLBACK_SECRET", "whsec_0123"}});
+  sources.read_file = [](const std::string& path) -> Result<std::string> {
+    if (path != "/etc/bssflow/ops.token") return Status::Error("unexpected");
+    return std::string("ops-token-0123456789\n");
+  };
+  ServeConfigResult result = LoadServeConfigFile(
+      std::string(BSSFLOW_SOURCE_DIR) + "/examples/serve.yaml", sources);
+  ASSERT_TRUE(result.ok()) << Problems(result);
+  EXPECT_EQ(result.config->tokens.size(), 2u);
+  EXPECT_EQ(result.config->tokens[1].token, "ops-token-0123456789");
+  EXPECT_EQ(result.config->connectors_file,
+            std::string(BSSFLOW_SOURCE_DIR) + "/examples/connectors.yaml");
+}
+
+}  // namespace
+}  // namespace bssflow::serve
