@@ -137,6 +137,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--by", run.by,
                       "Who answers the prompts, for the journal (default: "
                       "$USER)");
+  run_cmd->add_option("--record", run.record_file,
+                      "Write the run's recording (JSON, secrets as ***) to "
+                      "FILE once it finished or parked");
   run_cmd->add_option("--state-dir", state_dir, state_help);
   run_cmd->add_option("--connectors", connectors_file, connectors_help)
       ->envname("BSSFLOW_CONNECTORS");
@@ -195,6 +198,20 @@ int main(int argc, char** argv) {
   show_cmd->add_option("run", show_run, "Run id")->required();
   show_cmd->add_option("--state-dir", state_dir, state_help);
   show_cmd->footer("Secrets appear as ***.");
+
+  std::string export_run;
+  std::string export_output;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "Write a run's recording: a self-contained JSON document");
+  export_cmd->add_option("run", export_run, "Run id")->required();
+  export_cmd->add_option("-o,--output", export_output,
+                         "File to write (default: standard output)");
+  export_cmd->add_option("--state-dir", state_dir, state_help);
+  export_cmd->footer(
+      "The recording holds the workflow's definition and version, the inputs,\n"
+      "every connector call with each attempt's result or error, the\n"
+      "confirmations, the notifications, each step's start time and the\n"
+      "outcome (docs/recording.schema.json). Secrets appear as ***.");
 
   bssflow::app::DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand(
@@ -317,6 +334,10 @@ int main(int argc, char** argv) {
   if (runs_cmd->parsed()) {
     list.engine = engine;
     return bssflow::app::ListRuns(list, std::cout, std::cerr);
+  }
+  if (export_cmd->parsed()) {
+    return bssflow::app::ExportRun(export_run, export_output, engine,
+                                   std::cout, std::cerr);
   }
   if (show_cmd->parsed()) {
     return bssflow::app::ShowRun(show_run, engine, std::cout, std::cerr);

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "app/event_format.h"
+#include "app/recording.h"
 #include "dsl/source.h"
 
 namespace bssflow::app {
@@ -206,6 +207,18 @@ int RunWorkflow(const RunOptions& options, std::istream& in, std::ostream& out,
   }
   if (!run.ok()) return ReportBroken("run", run.status(), err);
   PrintOutcome(run.value(), out);
+  if (!options.record_file.empty()) {
+    Result<nlohmann::json> recording =
+        RecordRun(local.store(), run.value().run_id);
+    Status written = recording.ok()
+                         ? WriteRecording(recording.value(), options.record_file)
+                         : recording.status();
+    if (!written.ok()) {
+      err << "bssflow run: " << written.message() << "\n";
+      return kRunUsage;
+    }
+    out << "recording written to " << options.record_file << "\n";
+  }
   return ExitCodeOf(run.value().status);
 }
 

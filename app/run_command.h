@@ -9,6 +9,7 @@
 #define BSSFLOW_APP_RUN_COMMAND_H_
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct RunOptions {
   std::string by;
   /// Ask confirmations without an --answer on `in` (a terminal).
   bool interactive = false;
+  /// When set, the run's recording (recording.h) is written there once the
+  /// run finished or parked.
+  std::string record_file;
   EngineOptions engine;
 };
 
@@ -75,6 +79,17 @@ int ListRuns(const ListOptions& options, std::ostream& out, std::ostream& err);
 /// Prints a run and its journal, one event per line, secrets as ***.
 int ShowRun(const std::string& run_id, const EngineOptions& engine,
             std::ostream& out, std::ostream& err);
+
+/// Writes the recording of a run (recording.h) to `output_file`, or to
+/// `out` when it is empty or "-"; 0, or 2 when the run cannot be read or
+/// the file written.
+int ExportRun(const std::string& run_id, const std::string& output_file,
+              const EngineOptions& engine, std::ostream& out,
+              std::ostream& err);
+
+/// Writes `recording` to `path` (pretty JSON, a newline at the end);
+/// an error naming the file when it cannot be written.
+Status WriteRecording(const nlohmann::json& recording, const std::string& path);
 
 }  // namespace bssflow::app
 

@@ -1,9 +1,14 @@
-// `bssflow runs` and `bssflow show`: reading the journal store.
+// `bssflow runs`, `bssflow show` and `bssflow export`: reading the journal
+// store.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <ostream>
 
 #include "app/event_format.h"
+#include "app/recording.h"
 #include "app/run_command.h"
 
 namespace bssflow::app {
@@ -87,6 +92,49 @@ int ShowRun(const std::string& run_id, const EngineOptions& options,
                   static_cast<long long>(event.sequence));
     out << sequence << FormatClock(event.time_ms) << "  "
         << DescribeEvent(event) << "\n";
+  }
+  return 0;
+}
+
+Status WriteRecording(const nlohmann::json& recording,
+                      const std::string& path) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    return Status::Error("cannot write the recording to " + path + ": " +
+                         std::strerror(errno));
+  }
+  file << recording.dump(2, ' ', false,
+                         nlohmann::json::error_handler_t::replace)
+       << "\n";
+  file.close();
+  if (!file) return Status::Error("cannot write the recording to " + path);
+  return Status::Ok();
+}
+
+int ExportRun(const std::string& run_id, const std::string& output_file,
+              const EngineOptions& options, std::ostream& out,
+              std::ostream& err) {
+  auto engine = LocalEngine::Open(options);
+  if (!engine.ok()) {
+    err << "bssflow export: " << engine.status().message() << "\n";
+    return kRunUsage;
+  }
+  Result<nlohmann::json> recording =
+      RecordRun(engine.value()->store(), run_id);
+  if (!recording.ok()) {
+    err << "bssflow export: " << recording.status().message() << "\n";
+    return kRunUsage;
+  }
+  if (output_file.empty() || output_file == "-") {
+    out << recording.value().dump(2, ' ', false,
+                                  nlohmann::json::error_handler_t::replace)
+        << "\n";
+    return 0;
+  }
+  Status written = WriteRecording(recording.value(), output_file);
+  if (!written.ok()) {
+    err << "bssflow export: " << written.message() << "\n";
+    return kRunUsage;
   }
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <boost/beast/http/status.hpp>
 #include <chrono>
 
+#include "app/recording.h"
 #include "app/serve/json_text.h"
 #include "app/serve/run_view.h"
 #include "dsl/source.h"
@@ -896,6 +897,17 @@ Api::Reply Api::GetJournal(Call& call) {
   engine::JournalStore& store = deps_.engine->store();
   auto run = store.GetRun(id);
   if (!run.ok()) co_return NotFoundRun(call, id, run.status());
+  auto format = call.query.find("format");
+  if (format != call.query.end() && format->second != "journal") {
+    if (format->second != "recording") {
+      co_return Problem(call, 400, "invalid-query", "Invalid query",
+                        "format must be journal or recording, got '" +
+                            format->second + "'");
+    }
+    Result<nlohmann::json> recording = app::RecordRun(store, id);
+    if (!recording.ok()) co_return FromStoreFailure(call, recording.status());
+    co_return JsonResponse(200, recording.value());
+  }
   auto journal = store.ReadJournal(id);
   if (!journal.ok()) co_return FromStoreFailure(call, journal.status());
   nlohmann::json events = nlohmann::json::array();

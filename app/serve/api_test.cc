@@ -147,6 +147,16 @@ TEST_F(ApiTest, StartPollAnswerAndReadTheJournal) {
   EXPECT_EQ(journal["events"][3]["data"].dump(),
             R"({"answer":"confirm","by":"alice"})");
   EXPECT_EQ(journal["run"]["status"], "succeeded");
+
+  nlohmann::json recording = Body(
+      Send(http::verb::get, "/v1/runs/" + id + "/journal?format=recording"));
+  EXPECT_EQ(recording["format"], "bssflow-recording");
+  EXPECT_EQ(recording["workflow"]["definition"], kConfirm);
+  EXPECT_EQ(recording["confirmations"].dump(),
+            R"([{"answer":"confirm","by":"alice","message":"Link account 7?","step":"ask"}])");
+  auto bad = Send(http::verb::get, "/v1/runs/" + id + "/journal?format=xml");
+  EXPECT_EQ(bad.result_int(), 400u);
+  EXPECT_EQ(Body(bad)["detail"], "format must be journal or recording, got 'xml'");
 }
 
 TEST_F(ApiTest, IdempotencyKeyReturnsTheSameRun) {
