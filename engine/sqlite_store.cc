@@ -201,7 +201,8 @@ class SqliteStore final : public JournalStore {
   Result<CreatedRun> CreateRun(const NewRun& run) override {
     std::lock_guard lock(mutex_);
     if (Status s = Run("BEGIN IMMEDIATE", "creating a run"); !s.ok()) return s;
-    Result<CreatedRun> result = CreateRunLocked(run);
+    Result<CreatedRun> result = RollingBackOnThrow(
+        "creating a run", [&] { return CreateRunLocked(run); });
     if (Status s = Run(result.ok() ? "COMMIT" : "ROLLBACK", "creating a run");
         !s.ok()) {
       return s;
@@ -215,8 +216,10 @@ class SqliteStore final : public JournalStore {
     std::lock_guard lock(mutex_);
     if (Status s = Run("BEGIN IMMEDIATE", "appending to a journal"); !s.ok())
       return s;
-    Status result = AppendLocked(run_id, expected_last_sequence, events, status,
-                                 current_step, time_ms);
+    Status result = RollingBackOnThrow("appending to a journal", [&] {
+      return AppendLocked(run_id, expected_last_sequence, events, status,
+                          current_step, time_ms);
+    });
     if (!result.ok()) {
       Run("ROLLBACK", "appending to a journal");
       return result;
@@ -355,6 +358,19 @@ class SqliteStore final : public JournalStore {
   }
 
  private:
+  // Runs `body` inside the open transaction; when it throws (a JSON value
+  // that does not encode), rolls the transaction back before the exception
+  // goes on, so that the connection is never left inside it.
+  template <typename Body>
+  auto RollingBackOnThrow(const char* doing, Body body) -> decltype(body()) {
+    try {
+      return body();
+    } catch (...) {
+      Run("ROLLBACK", doing);
+      throw;
+    }
+  }
+
   Status Failure(const std::string& doing) const {
     return Status::Error("SQLite store " + path_ + ": " + doing +
                          " failed: " + sqlite3_errmsg(db_));

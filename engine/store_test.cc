@@ -305,6 +305,25 @@ TEST(SqliteStoreTest, MigratesAnEarlierSchema) {
             "http://bss.example/hook");
 }
 
+// An event whose data does not encode (not UTF-8) is refused by an
+// exception, and the transaction it was in is rolled back: the next append
+// works.
+TEST(SqliteStoreTest, AnAppendThatThrowsLeavesNoTransactionOpen) {
+  std::string path = ::testing::TempDir() + "throwing.db";
+  std::filesystem::remove(path);
+  auto store = OpenSqliteStore(path).value();
+  ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1, ""}).ok());
+  Event bad;
+  bad.type = "call_failed";
+  bad.data = {{"error", "cut \xe2\x82"}};
+  EXPECT_THROW(store->Append("r1", 0, {bad}, RunStatus::kRunning, "", 2),
+               std::exception);
+  Event good;
+  good.type = "run_started";
+  ASSERT_TRUE(store->Append("r1", 0, {good}, RunStatus::kRunning, "", 3).ok());
+  EXPECT_EQ(store->ReadJournal("r1").value().size(), 1u);
+}
+
 TEST(SqliteStoreTest, UnopenableFileIsAClearError) {
   auto store = OpenSqliteStore("/nonexistent-dir/runs.db");
   ASSERT_FALSE(store.ok());

@@ -1,6 +1,7 @@
 #include "app/serve/api.h"
 
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <yaml-cpp/yaml.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -160,10 +161,14 @@ std::string MediaType(std::string_view header) {
 }
 
 // Constant-time equality: the time taken does not depend on where the two
-// differ (only on their lengths).
+// differ, nor on their lengths.
 bool SameSecret(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  // Digests first, so that the lengths do not show either.
+  unsigned char da[SHA256_DIGEST_LENGTH];
+  unsigned char db[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(a.data()), a.size(), da);
+  SHA256(reinterpret_cast<const unsigned char*>(b.data()), b.size(), db);
+  return CRYPTO_memcmp(da, db, sizeof da) == 0;
 }
 
 const char* RoleName(Role role) {
@@ -331,7 +336,8 @@ Result<std::vector<RunStatus>> ParseStatuses(const std::string& text) {
           "'; the statuses are pending, running, awaiting_confirmation, "
           "succeeded, failed and cancelled");
     }
-    statuses.push_back(*status);
+    if (std::find(statuses.begin(), statuses.end(), *status) == statuses.end())
+      statuses.push_back(*status);  // each once: the SQL depends on the count
     start = comma + 1;
   }
   return statuses;
@@ -648,15 +654,24 @@ net::ServerResponse Api::RunResponse(Call& call, const std::string& id,
       return response;
     }
   }
-  Result<RunRecord> run = store.GetRun(id);
-  if (!run.ok()) return NotFoundRun(call, id, run.status());
-  const RunRecord& record = run.value();
+  // The record and its state event are two reads: when the run moved on
+  // between them (the event is newer than the record), read both again,
+  // so that a view never mixes two moments of the run.
+  Result<RunRecord> run = Status::Error("unread");
   std::optional<engine::Event> state;
-  if (const char* type = StateEventType(record)) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    run = store.GetRun(id);
+    if (!run.ok()) return NotFoundRun(call, id, run.status());
+    state.reset();
+    const char* type = StateEventType(run.value());
+    if (type == nullptr) break;
     Result<std::optional<engine::Event>> read = store.ReadLastEvent(id, type);
     if (!read.ok()) return FromStoreFailure(call, read.status());
     state = std::move(read.value());
+    if (!state.has_value() || state->sequence <= run.value().last_sequence)
+      break;
   }
+  const RunRecord& record = run.value();
   ServerResponse response = JsonResponse(status, RunViewJson(record, state));
   std::lock_guard lock(view_cache_mutex_);
   // Bounded: when full, start again (the views are cheap to render again).
@@ -734,8 +749,10 @@ Api::Reply Api::StartRun(Call& call) {
                                       engine::Drive::kInBackground,
                                       callback_url);
       };
-  Result<engine::RunSummary> started =
-      co_await OnEngine<Result<engine::RunSummary>>(*engine, std::move(start));
+  // (Bound first: GCC 12 mishandles temporaries inside co_await.)
+  auto starting =
+      OnEngine<Result<engine::RunSummary>>(*engine, std::move(start));
+  Result<engine::RunSummary> started = co_await std::move(starting);
   if (!started.ok()) co_return FromStoreFailure(call, started.status());
   const std::string id = started.value().run_id;
   if (!key.empty()) {
@@ -855,9 +872,9 @@ Api::Reply Api::AnswerRun(Call& call) {
         return engine->runner().AnswerConfirmation(
             id, answer, by, engine::Drive::kInBackground);
       };
-  Result<engine::RunSummary> answered =
-      co_await OnEngine<Result<engine::RunSummary>>(*engine,
-                                                    std::move(answering));
+  auto answer_op =
+      OnEngine<Result<engine::RunSummary>>(*engine, std::move(answering));
+  Result<engine::RunSummary> answered = co_await std::move(answer_op);
   if (!answered.ok()) {
     // Another answer won the race, or the store failed.
     auto now = deps_.engine->store().GetRun(id);
@@ -879,8 +896,8 @@ Api::Reply Api::CancelRun(Call& call) {
   std::function<boost::asio::awaitable<Status>()> cancelling = [engine, id]() {
     return engine->runner().Cancel(id);
   };
-  Status cancelled =
-      co_await OnEngine<Status>(*engine, std::move(cancelling));
+  auto cancel_op = OnEngine<Status>(*engine, std::move(cancelling));
+  Status cancelled = co_await std::move(cancel_op);
   if (!cancelled.ok()) {
     auto now = deps_.engine->store().GetRun(id);
     if (now.ok() && engine::IsFinal(now.value().status)) {

@@ -10,21 +10,50 @@
 
 namespace bssflow::serve {
 
+/// The length of the valid UTF-8 sequence at `text[i]`, or 0 when the
+/// bytes there are not one.
+inline size_t Utf8Length(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) {
+    return static_cast<unsigned char>(text[k]);
+  };
+  const unsigned char lead = byte(i);
+  size_t length = lead < 0xC2 ? 0 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3
+                : lead < 0xF5 ? 4 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  // Overlong forms, surrogates and code points above U+10FFFF.
+  if (lead == 0xE0 && byte(i + 1) < 0xA0) return 0;
+  if (lead == 0xED && byte(i + 1) >= 0xA0) return 0;
+  if (lead == 0xF0 && byte(i + 1) < 0x90) return 0;
+  if (lead == 0xF4 && byte(i + 1) >= 0x90) return 0;
+  return length;
+}
+
 /// Appends `text` as a JSON string, quotes included. Control characters
-/// are escaped; other bytes are copied as they are.
+/// are escaped, and bytes that are not UTF-8 become U+FFFD, so that a line
+/// stays valid JSON whatever a client sent.
 inline void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const auto byte = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out.push_back('\\');
       out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
+    } else if (byte < 0x20) {
       char escaped[8];
       std::snprintf(escaped, sizeof escaped, "\\u%04x",
-                    static_cast<unsigned>(static_cast<unsigned char>(c)));
+                    static_cast<unsigned>(byte));
       out += escaped;
-    } else {
+    } else if (byte < 0x80) {
       out.push_back(c);
+    } else if (size_t length = Utf8Length(text, i); length > 0) {
+      out.append(text.substr(i, length));
+      i += length - 1;
+    } else {
+      out += "\\ufffd";
     }
   }
   out.push_back('"');

@@ -30,7 +30,7 @@ nlohmann::json CallbackPayload(const std::string& run_id,
                             {"time", Rfc3339(event.time_ms)}};
   if (status == RunStatus::kAwaitingConfirmation) {
     payload["prompt"] = {{"step", event.step},
-                         {"message", event.data.value("message", "")}};
+                         {"message", app::MaskSealed(event.data.value("message", nlohmann::json()))}};
   }
   if (status == RunStatus::kSucceeded) {
     payload["outputs"] = app::MaskSealed(

@@ -66,7 +66,7 @@ nlohmann::json RunViewJson(const engine::RunRecord& run,
   if (type == nullptr || !state.has_value() || state->type != type) return view;
   if (run.status == RunStatus::kAwaitingConfirmation) {
     view["prompt"] = {{"step", state->step},
-                      {"message", state->data.value("message", "")}};
+                      {"message", app::MaskSealed(state->data.value("message", nlohmann::json()))}};
   } else if (run.status == RunStatus::kSucceeded) {
     view["outputs"] = app::MaskSealed(
         state->data.value("outputs", nlohmann::json::object()));

@@ -291,6 +291,7 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   }
 
   boost::asio::signal_set signals(io, SIGHUP, SIGTERM, SIGINT);
+  bool draining = false;  // handlers of one signal_set never run at once
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& error, int signal) {
         if (error) return;
@@ -299,8 +300,17 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
           signals.async_wait(on_signal);
           return;
         }
+        if (draining) {
+          // A second SIGTERM or SIGINT: stop now, without waiting for the
+          // requests in flight (runs resume at the next start anyway).
+          log.Write({{"level", "warn"}, {"event", "stopping_now"}});
+          io.stop();
+          return;
+        }
+        draining = true;
         log.Write({{"event", "shutting_down"},
                    {"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        signals.async_wait(on_signal);
         boost::asio::co_spawn(
             io,
             Drain(server, api, *callbacks.value(), watcher.get(), io,
