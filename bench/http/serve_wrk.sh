@@ -22,17 +22,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bssflow=${1:-$root/build/app/bssflow}
-threads=${WRK_THREADS:-2}
-connections=${WRK_CONNECTIONS:-64}
-duration=${WRK_DURATION:-10s}
-repetitions=${REPETITIONS:-3}
-
-for tool in wrk curl jq; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "serve_wrk.sh: $tool is missing; run scripts/setup" >&2
-    exit 2
-  fi
-done
+script=serve_wrk.sh
+# shellcheck source=bench/http/wrk_lib.sh source-path=SCRIPTDIR/../..
+source "$root/bench/http/wrk_lib.sh"
 
 work=$(mktemp -d)
 server_pid=
@@ -58,34 +50,6 @@ if [ -z "$url" ]; then
   exit 1
 fi
 
-to_ms() {
-  awk -v t="$1" 'BEGIN {
-    if (t ~ /us$/) { sub(/us$/, "", t); printf "%.3f", t / 1000 }
-    else if (t ~ /ms$/) { sub(/ms$/, "", t); printf "%.3f", t }
-    else if (t ~ /m$/) { sub(/m$/, "", t); printf "%.3f", t * 60000 }
-    else { sub(/s$/, "", t); printf "%.3f", t * 1000 } }'
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
-# measure NAME URL [wrk args...]: REPETITIONS runs of wrk, one line out.
-measure() {
-  local name=$1 url=$2 out rps=() p99=()
-  shift 2
-  for ((i = 1; i <= repetitions; i++)); do
-    out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$url")
-    if grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"; then
-      echo "serve_wrk.sh: errors while loading $url:" >&2
-      echo "$out" >&2
-      return 1
-    fi
-    rps+=("$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")")
-    p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")")
-  done
-  printf '%-16s %10.0f req/s  p99 %8.2f ms   (runs: %s req/s)\n' "$name" \
-    "$(printf '%s\n' "${rps[@]}" | median)" \
-    "$(printf '%s\n' "${p99[@]}" | median)" "${rps[*]}"
-}
-
 start() {
   curl -sf -X POST -H 'Content-Type: application/json' \
     -d "{\"inputs\": {\"account_id\": $2}}" "$url/v1/workflows/$1/runs" | jq -r .id
@@ -97,12 +61,11 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 
-echo "wrk -t$threads -c$connections -d$duration --latency, median of" \
-  "$repetitions runs; server: $("$bssflow" --version 2>/dev/null || true)"
-measure "healthz" "$url/healthz"
-measure "read" "$url/v1/runs/$parked"
-WORKFLOW=bench.park ACCOUNT=1 measure "start park" "$url" \
+wrk_banner
+wrk_measure "healthz" "$url/healthz"
+wrk_measure "read" "$url/v1/runs/$parked"
+WORKFLOW=bench.park ACCOUNT=1 wrk_measure "start park" "$url" \
   -s "$root/bench/http/serve/start.lua"
-WORKFLOW=microsoft.provision-tenant ACCOUNT=4002 measure "start provision" \
+WORKFLOW=microsoft.provision-tenant ACCOUNT=4002 wrk_measure "start provision" \
   "$url" -s "$root/bench/http/serve/start.lua"
 echo "runs in the journal: $(curl -sf "$url/metrics" | awk '/^bssflow_runs\{/ { n += $2 } END { print n }')"
