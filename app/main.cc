@@ -13,6 +13,7 @@
 #include "app/demo_command.h"
 #include "app/eval_command.h"
 #include "app/run_command.h"
+#include "app/replay_command.h"
 #include "app/serve/serve_command.h"
 #include "app/sim_command.h"
 #include "app/validate_command.h"
@@ -274,6 +275,46 @@ int main(int argc, char** argv) {
       "Exit status: 0 after a\nclean shutdown, 2 when the configuration, the "
       "state directory, the connectors\nor the address cannot be used.");
 
+  bssflow::app::ReplayCommandOptions replay;
+  CLI::App* replay_cmd = app.add_subcommand(
+      "replay",
+      "Replay recordings on the current workflows, offline, and report the "
+      "first call or outcome that differs");
+  replay_cmd->add_option("recordings", replay.recordings,
+                         "Recording files (bssflow run --record, bssflow "
+                         "export)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* replay_workflow_opt = replay_cmd->add_option(
+      "--workflow", replay.workflow_file,
+      "Replay on this workflow file (default: the file of --workflows with "
+      "the recorded workflow's name)")
+      ->check(CLI::ExistingFile);
+  replay_cmd
+      ->add_option("--workflows", replay.workflows_dir,
+                   "Directory where recordings find their workflows by name "
+                   "(default: workflows/microsoft)")
+      ->check(CLI::ExistingDirectory);
+  replay_cmd
+      ->add_flag("--recorded", replay.recorded_definition,
+                 "Replay on the definition each recording holds (to check a "
+                 "new bssflow, not a changed workflow)")
+      ->excludes(replay_workflow_opt);
+  replay_cmd->add_option("--connectors", replay.connectors_file,
+                         "Connectors file whose http endpoints the workflows "
+                         "call (read for their manifests only)")
+      ->check(CLI::ExistingFile);
+  replay_cmd->add_flag("--update", replay.update,
+                       "Accept the changes: rewrite each recording that "
+                       "differs with what the replay did");
+  replay_cmd->footer(
+      "Every connector answers from the recording: no simulator, no network.\n"
+      "Calls are compared in order (step, action, arguments; *** in a "
+      "recording\nmatches anything), then prompts, the final status, "
+      "outputs, error and\nnotifications. See docs/testing.md.\n"
+      "Exit status: 0 every recording replays the same (or was updated), 1 "
+      "one\ndiverged, 2 a recording or a workflow cannot be read.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -341,6 +382,11 @@ int main(int argc, char** argv) {
   }
   if (show_cmd->parsed()) {
     return bssflow::app::ShowRun(show_run, engine, std::cout, std::cerr);
+  }
+  if (replay_cmd->parsed()) {
+    if (replay.workflows_dir.empty())
+      replay.workflows_dir = bssflow::app::DefaultMicrosoftWorkflowsDir();
+    return bssflow::app::RunReplay(replay, std::cout, std::cerr);
   }
   if (validate_cmd->parsed()) {
     return bssflow::app::RunValidate(validate, std::cout, std::cerr);

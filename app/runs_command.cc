@@ -98,7 +98,10 @@ int ShowRun(const std::string& run_id, const EngineOptions& options,
 
 Status WriteRecording(const nlohmann::json& recording,
                       const std::string& path) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  // Written aside and renamed into place, so that a recording being
+  // replaced (bssflow replay --update) is never seen half written.
+  const std::string temporary = path + ".new";
+  std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
   if (!file) {
     return Status::Error("cannot write the recording to " + path + ": " +
                          std::strerror(errno));
@@ -107,7 +110,10 @@ Status WriteRecording(const nlohmann::json& recording,
                          nlohmann::json::error_handler_t::replace)
        << "\n";
   file.close();
-  if (!file) return Status::Error("cannot write the recording to " + path);
+  if (!file || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return Status::Error("cannot write the recording to " + path);
+  }
   return Status::Ok();
 }
 

@@ -109,7 +109,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
     if (!put.ok()) co_return put;
   }
   NewRun run;
-  run.id = NewUuid(deps_.random);
+  run.id = deps_.new_run_id ? deps_.new_run_id() : NewUuid(deps_.random);
   run.workflow = workflow->name;
   run.definition_hash = workflow->content_hash;
   run.inputs = std::move(inputs);

@@ -100,6 +100,15 @@ struct RunnerDependencies {
   std::function<int64_t()> clock;
   /// Uniform 64-bit random numbers: run ids, idempotency keys, jitter.
   std::function<uint64_t()> random;
+  /// The id of each new run; empty: a random UUID. A replay gives the
+  /// recorded run its recorded id, so that its uuid() values come back.
+  std::function<std::string()> new_run_id;
+  /// When a step starts, by step id: its step_started time, and what now()
+  /// gives in it. Empty: clock(). A replay gives each step its recorded time.
+  std::function<int64_t(const std::string& step_id)> step_time;
+  /// Retry backoffs and Retry-After are not waited for (replays, whose
+  /// connectors answer from a recording at once). Call timeouts still hold.
+  bool skip_waits = false;
   /// The executor runs and timers live on (see the threading note above).
   boost::asio::any_io_executor executor;
   /// The loaded workflow of a stored definition, by content hash and text

@@ -169,6 +169,8 @@ class RunDriver {
       const Step& step, const std::string& action, const dsl::Value& arguments,
       const CallContext& ctx);
   boost::asio::awaitable<bool> Sleep(std::chrono::milliseconds duration);
+  /// When `step_id` starts if it starts now (RunnerDependencies::step_time).
+  int64_t StepTime(const std::string& step_id) const;
   std::chrono::milliseconds Backoff(const RetryPolicy& policy, int attempt,
                                     const ActionError& error) const;
   /// The journal form of a call result: secret fields sealed.

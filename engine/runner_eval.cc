@@ -65,10 +65,14 @@ StepNondeterminism& RunDriver::NondeterminismOf(const Step& step) {
   if (history != history_.end() && history->second.started != nullptr) {
     time_ms = history->second.started->time_ms;
   } else {
-    time_ms = step_times_.try_emplace(step.id, deps_.clock()).first->second;
+    time_ms = step_times_.try_emplace(step.id, StepTime(step.id)).first->second;
   }
   nondeterminism_.Enter(record_.id, step.id, time_ms, &uuid_counts_[step.id]);
   return nondeterminism_;
+}
+
+int64_t RunDriver::StepTime(const std::string& step_id) const {
+  return deps_.step_time ? deps_.step_time(step_id) : deps_.clock();
 }
 
 StepError RunDriver::ExpressionError(const Step& step, const Position& position,
@@ -188,7 +192,11 @@ Status RunDriver::Append(std::vector<Event> events, RunStatus status,
     // A step that evaluated now() before it was journaled keeps that time.
     if (event.type == event_type::kStepStarted) {
       auto chosen = step_times_.find(event.step);
-      if (chosen != step_times_.end()) event.time_ms = chosen->second;
+      if (chosen != step_times_.end()) {
+        event.time_ms = chosen->second;
+      } else if (deps_.step_time) {
+        event.time_ms = deps_.step_time(event.step);
+      }
     }
     SealCopies(event);
   }

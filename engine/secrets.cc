@@ -259,6 +259,17 @@ Result<SecretKey> SecretKey::Parse(std::string_view text,
   return key;
 }
 
+Result<SecretKey> SecretKey::Ephemeral() {
+  std::array<unsigned char, kSize> raw;
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+    return Status::Error(
+        "cannot generate a secret key: OpenSSL's random generator failed");
+  }
+  SecretKey key(raw);
+  OPENSSL_cleanse(raw.data(), raw.size());
+  return key;
+}
+
 Result<SecretKey> SecretKey::FromBase64(std::string_view text) {
   return Parse(text, "secret key");
 }

@@ -47,6 +47,12 @@ class SecretKey {
   /// canonical base64 or does not decode to exactly 32 bytes.
   static Result<SecretKey> FromBase64(std::string_view text);
 
+  /// A fresh random key that is never written anywhere: for journals thrown
+  /// away with the process (a replay seals secrets as a real run does, so
+  /// its recording masks the same values). An error when OpenSSL's random
+  /// generator fails.
+  static Result<SecretKey> Ephemeral();
+
   /// The key in `<data_dir>/secret.key` (base64, one line). When the file
   /// does not exist, creates it with 32 random bytes: the file is written
   /// under a temporary name opened with O_CREAT|O_EXCL and mode 0600, synced,

@@ -72,6 +72,16 @@ TEST(SecretKeyTest, ParsesBase64IgnoringSurroundingWhitespace) {
   EXPECT_EQ(Box(kKeyA).Open(box.Seal("x", "ad"), "ad").value(), "x");
 }
 
+TEST(SecretKeyTest, EphemeralKeysSealAndDifferFromEachOther) {
+  Result<SecretKey> first = SecretKey::Ephemeral();
+  Result<SecretKey> second = SecretKey::Ephemeral();
+  ASSERT_TRUE(first.ok() && second.ok());
+  SecretBox box(first.value());
+  const std::string sealed = box.Seal("password", "ad");
+  EXPECT_EQ(box.Open(sealed, "ad").value(), "password");
+  EXPECT_FALSE(SecretBox(second.value()).Open(sealed, "ad").ok());
+}
+
 TEST(SecretKeyTest, RejectsMalformedAndWrongSizedKeys) {
   EXPECT_EQ(ErrorOf(SecretKey::FromBase64("not base64!")),
             std::string("secret key: not valid base64; ") + kHint);
