@@ -15,6 +15,7 @@
 #include "app/run_command.h"
 #include "app/replay_command.h"
 #include "app/serve/serve_command.h"
+#include "app/test_command.h"
 #include "app/sim_command.h"
 #include "app/validate_command.h"
 #include "dsl/merge_fields.h"
@@ -315,6 +316,29 @@ int main(int argc, char** argv) {
       "Exit status: 0 every recording replays the same (or was updated), 1 "
       "one\ndiverged, 2 a recording or a workflow cannot be read.");
 
+  bssflow::app::TestCommandOptions test;
+  CLI::App* test_cmd = app.add_subcommand(
+      "test", "Run scenario files offline, in parallel, and report each");
+  test_cmd->add_option("paths", test.paths,
+                       "Scenario files, or directories searched for *.yaml")
+      ->required();
+  test_cmd->add_option("--junit", test.junit_file,
+                       "Also write the results as JUnit XML to FILE");
+  test_cmd->add_option("-j,--jobs", test.jobs,
+                       "Scenarios run at once (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  test_cmd->add_option("--connectors", test.connectors_file,
+                       "Connectors file whose http endpoints the workflows "
+                       "call (read for their manifests only)")
+      ->check(CLI::ExistingFile);
+  test_cmd->footer(
+      "A scenario names a workflow, its inputs, the connectors' answers "
+      "(responses per\naction, or a recording), the confirmations' answers "
+      "and what the run must do:\nstatus, outputs, error, calls made and "
+      "not made, notifications, messages.\nSee docs/testing.md. Exit "
+      "status: 0 every scenario passed, 1 one failed, 2 no\nscenario found "
+      "or a path cannot be read.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -382,6 +406,9 @@ int main(int argc, char** argv) {
   }
   if (show_cmd->parsed()) {
     return bssflow::app::ShowRun(show_run, engine, std::cout, std::cerr);
+  }
+  if (test_cmd->parsed()) {
+    return bssflow::app::RunTests(test, std::cout, std::cerr);
   }
   if (replay_cmd->parsed()) {
     if (replay.workflows_dir.empty())

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Records, against `bssflow sim`, the runs the Microsoft scenario files
+# (tests/microsoft/scenarios/*.yaml) take their connector answers from:
+# one recording per account shape, each from freshly reset simulators.
+# Run it again when the simulators or the connectors change what they
+# answer, then run the scenarios (`bssflow test tests/microsoft/scenarios`)
+# and review the diff of recordings/ before committing it.
+#
+#   tests/microsoft/scenarios/record.sh BSSFLOW
+#
+# Needs curl and jq (scripts/setup installs them).
+set -euo pipefail
+bssflow=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+source "$root/tests/lib/simulators.sh"
+
+work=$(mktemp -d)
+cleanup() {
+  stop_simulators
+  rm -rf "$work"
+}
+trap cleanup EXIT
+unset BSSFLOW_CONNECTORS BSSFLOW_TEMPLATES_DIR
+start_simulators "$bssflow" "$work"
+
+provision=$root/workflows/microsoft/provision-tenant.yaml
+definitions=$root/workflows/microsoft/get-services-definitions.yaml
+out=$here/recordings
+
+bss_token() {
+  curl -sf -u bssflow-demo-client:bssflow-demo-secret "$bss_url/oauth/token" \
+    --data-urlencode grant_type=password \
+    --data-urlencode username=integration@bss.example \
+    --data-urlencode password=demo-password | jq -r .access_token
+}
+set_sync_option() {  # ACCOUNT CODE VALUE: "Save" in the Sync Options pop-up
+  curl -sf -X PUT -H "Authorization: Bearer $(bss_token)" \
+    -H 'Content-Type: application/json' \
+    -d "[{\"Code\": \"$2\", \"Value\": \"$3\"}]" \
+    "$bss_url/api/Accounts/$1/syncoptions/MSCSP" >/dev/null
+}
+# record NAME WORKFLOW INPUT [bssflow run flags...]: one run, recorded.
+record() {
+  local name=$1 file=$2 input=$3
+  shift 3
+  "$bssflow" run "$file" --state-dir "$work/state" \
+    --connectors "$work/connectors.yaml" --input "$input" \
+    --record "$out/$name.json" "$@" </dev/null >"$work/$name.out" 2>&1 || true
+  echo "$name: $(tail -n 2 "$work/$name.out" | head -n 1)"
+}
+
+reset_simulators
+record definitions-direct "$definitions" '{"system_code": "MSCSP-DIRECT"}'
+record definitions-direct-again "$definitions" '{"system_code": "MSCSP-DIRECT"}'
+record definitions-country-tenant "$definitions" '{"system_code": "MSCSP-CT"}'
+record definitions-tenant-reseller "$definitions" '{"system_code": "MSCSP-TR"}'
+
+for account in 1001 1002 1003 1004 1005 3001 2001 4003 5001; do
+  reset_simulators
+  record "account-$account" "$provision" "{\"account_id\": $account}"
+done
+
+reset_simulators
+set_sync_option 2002 Username jdoe
+record account-2002-username "$provision" '{"account_id": 2002}'
+
+reset_simulators
+set_sync_option 2001 ResellerMpnID 5555555
+record account-2001-unknown-mpn "$provision" '{"account_id": 2001}'
+
+reset_simulators
+record account-4002-confirmed "$provision" '{"account_id": 4002}' \
+  --answer confirm_link=confirm
+reset_simulators
+record account-4004-rejected "$provision" '{"account_id": 4004}' \
+  --answer confirm_link=reject
+reset_simulators
+record account-4004-confirmed "$provision" '{"account_id": 4004}' \
+  --answer confirm_link=confirm
