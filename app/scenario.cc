@@ -238,17 +238,21 @@ class ScenarioReader {
     std::vector<ExpectedCall> expected;
     for (const YAML::Node& call : calls) {
       if (call.IsScalar()) {
-        expected.push_back({call.Scalar(), "", std::nullopt});
+        expected.push_back({call.Scalar(), "", std::nullopt, std::nullopt});
         continue;
       }
       if (!reader_.ExpectMap(call, "a call")) continue;
-      reader_.CheckFields(call, {"action", "step", "arguments"}, "a call");
+      reader_.CheckFields(call, {"action", "step", "arguments", "attempts"},
+                          "a call");
       ExpectedCall read;
       if (!reader_.ReadText(call, "action", read.action)) {
         if (!call["action"]) reader_.Report(call, "a call needs 'action'");
         continue;
       }
       reader_.ReadText(call, "step", read.step);
+      int64_t attempts = 0;
+      if (reader_.ReadWholeNumber(call, "attempts", 1, 100, attempts))
+        read.attempts = attempts;
       if (const YAML::Node arguments = call["arguments"]) {
         if (reader_.ExpectMap(arguments, "'arguments'"))
           read.arguments = YamlJson(arguments);
@@ -264,15 +268,27 @@ class ScenarioReader {
 
 // ---- checking ----
 
-// The members of `expected` have the same values in `actual`.
+// The members of `expected` have the same values in `actual`, objects
+// within objects compared the same way (members not expected are left
+// alone).
 std::vector<std::string> SubsetDifferences(const json& expected,
                                            const json& actual,
                                            const std::string& path) {
-  json picked = json::object();
+  if (!expected.is_object() || !actual.is_object())
+    return JsonDifferences(expected, actual, path);
+  std::vector<std::string> differences;
   for (const auto& [key, value] : expected.items()) {
-    if (actual.is_object() && actual.contains(key)) picked[key] = actual[key];
+    const std::string at = path.empty() ? key : path + "." + key;
+    auto it = actual.find(key);
+    if (it == actual.end()) {
+      differences.push_back(at + ": expected " + ShortJson(value) +
+                            ", missing");
+      continue;
+    }
+    std::vector<std::string> inner = SubsetDifferences(value, *it, at);
+    differences.insert(differences.end(), inner.begin(), inner.end());
   }
-  return JsonDifferences(expected, picked, path);
+  return differences;
 }
 
 std::vector<std::string> ActionsOf(const json& calls) {
@@ -307,6 +323,13 @@ void CheckCalls(const std::vector<ExpectedCall>& expected, const json& calls,
         call.value("step", "") != expected[i].step) {
       failures.push_back(label + ": expected step " + expected[i].step +
                          ", got " + call.value("step", ""));
+    }
+    const size_t attempts = call.value("attempts", json::array()).size();
+    if (expected[i].attempts.has_value() &&
+        static_cast<size_t>(*expected[i].attempts) != attempts) {
+      failures.push_back(label + ": expected " +
+                         std::to_string(*expected[i].attempts) +
+                         " attempts, got " + std::to_string(attempts));
     }
     if (expected[i].arguments.has_value()) {
       for (const std::string& difference :
@@ -442,6 +465,7 @@ ScenarioAnswers::ScenarioAnswers(const Scenario& scenario)
 engine::ActionOutcome ScenarioAnswers::Answer(const OfflineCall& call) {
   // The scenario's responses first, in order; then the recording's; the
   // last response repeats when the recording has none of the action.
+  if (call.attempt == 1) recorded_call_.reset();
   auto responses = scenario_.responses.find(call.action);
   const json* response = nullptr;
   if (responses != scenario_.responses.end()) {
@@ -460,7 +484,9 @@ engine::ActionOutcome ScenarioAnswers::Answer(const OfflineCall& call) {
   }
   if (scenario_.recording.has_value()) {
     const std::vector<Recording::Call>& recorded = scenario_.recording->calls;
-    if (call.attempt == 1) {
+    if (!recorded_call_.has_value()) {
+      // The first attempt the recording answers picks the recorded call;
+      // the later attempts take its next recorded attempts.
       std::optional<size_t> found;
       for (size_t i = 0; i < recorded.size(); ++i) {
         if (used_[i] || recorded[i].action != call.action) continue;
@@ -469,17 +495,14 @@ engine::ActionOutcome ScenarioAnswers::Answer(const OfflineCall& call) {
       }
       if (found.has_value()) {
         used_[*found] = true;
-        current_ = *found;
-      } else {
-        current_ = recorded.size();
+        recorded_call_ = *found;
+        recorded_attempt_ = 0;
       }
     }
-    if (current_ < recorded.size() &&
-        recorded[current_].action == call.action) {
+    if (recorded_call_.has_value()) {
       const std::vector<Recording::Attempt>& attempts =
-          recorded[current_].attempts;
-      const size_t index =
-          std::min(static_cast<size_t>(call.attempt), attempts.size()) - 1;
+          recorded[*recorded_call_].attempts;
+      const size_t index = std::min(recorded_attempt_++, attempts.size() - 1);
       std::optional<engine::ActionOutcome> outcome =
           RecordedOutcome(attempts[index]);
       if (outcome.has_value()) return std::move(*outcome);

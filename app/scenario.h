@@ -17,7 +17,9 @@
 //     outputs: {domain: northwind.onmicrosoft.com}  # these members
 //     error: {kind: check_failed}                   # these members
 //     outcome: rejected
-//     calls: [bss.get_account, ...]    # exactly these, in order
+//     calls: [bss.get_account, ...]    # exactly these, in order; an item
+//                                      # may be {action, step, arguments,
+//                                      # attempts}
 //     called: [partner_center.create_customer]      # at least once each
 //     not_called: [partner_center.create_user]
 //     notifications: [{template: welcome-office365, to: a@b.example}]
@@ -40,12 +42,13 @@
 
 namespace bssflow::app {
 
-/// One expected call: the action, and when given the step and the
-/// arguments (these members, these values).
+/// One expected call: the action, and when given the step, the arguments
+/// (these members, these values) and how many attempts it took.
 struct ExpectedCall {
   std::string action;
   std::string step;
   std::optional<nlohmann::json> arguments;
+  std::optional<int64_t> attempts;
 };
 
 /// What a scenario's run must do; an absent member is not checked.
@@ -110,8 +113,10 @@ class ScenarioAnswers {
 
   const Scenario& scenario_;
   std::map<std::string, size_t> next_response_;  // by action
-  std::vector<bool> used_;                       // recording calls
-  size_t current_ = 0;                           // recording call in use
+  std::vector<bool> used_;  // recorded calls answered already
+  // The recorded call answering the current call, and its next attempt.
+  std::optional<size_t> recorded_call_;
+  size_t recorded_attempt_ = 0;
   std::string problem_;
 };
 

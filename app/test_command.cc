@@ -235,6 +235,12 @@ int RunTests(const TestCommandOptions& options, std::ostream& out,
       << " failed (" << std::fixed << std::setprecision(2) << seconds
       << " s)\n";
   if (!options.junit_file.empty()) {
+    // A CI job names a report file in a directory of reports it may not
+    // have made yet.
+    const std::filesystem::path parent =
+        std::filesystem::path(options.junit_file).parent_path();
+    std::error_code ignored;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
     std::ofstream junit(options.junit_file, std::ios::binary | std::ios::trunc);
     junit << JunitXml(verdicts, seconds);
     junit.close();
