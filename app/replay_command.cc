@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <ostream>
 #include <sstream>
 
@@ -38,11 +39,11 @@ std::vector<std::string> YamlFiles(const std::string& dir) {
 
 // The workflow a recording replays on, by the options; diagnostics of a
 // file that does not load go to `err`.
-Result<FoundWorkflow> WorkflowFor(const Recording& recording,
-                                  const std::string& recording_path,
-                                  const ReplayCommandOptions& options,
-                                  const engine::LoaderContext& context,
-                                  std::ostream& err) {
+Result<FoundWorkflow> WorkflowFor(
+    const Recording& recording, const std::string& recording_path,
+    const ReplayCommandOptions& options, const engine::LoaderContext& context,
+    std::map<std::string, Result<FoundWorkflow>>& found_by_name,
+    std::ostream& err) {
   if (options.recorded_definition) {
     engine::LoadResult loaded = engine::LoadWorkflow(
         recording_path + "#workflow", recording.definition, context);
@@ -54,8 +55,16 @@ Result<FoundWorkflow> WorkflowFor(const Recording& recording,
     return FoundWorkflow{loaded.workflow, recording.definition};
   }
   if (options.workflow_file.empty()) {
-    return FindWorkflowByName(options.workflows_dir, recording.workflow_name,
-                              context);
+    // Many recordings of one workflow: its directory is read once.
+    auto found = found_by_name.find(recording.workflow_name);
+    if (found == found_by_name.end()) {
+      found = found_by_name
+                  .emplace(recording.workflow_name,
+                           FindWorkflowByName(options.workflows_dir,
+                                              recording.workflow_name, context))
+                  .first;
+    }
+    return found->second;
   }
   Result<std::string> text = ReadText(options.workflow_file);
   if (!text.ok()) return text.status();
@@ -146,6 +155,7 @@ int RunReplay(const ReplayCommandOptions& options, std::ostream& out,
                                   options.workflows_dir, "replay", err);
   if (!loader.has_value()) return kExitUsage;
   const engine::LoaderContext& context = (*loader)->context;
+  std::map<std::string, Result<FoundWorkflow>> found_by_name;
   int diverged = 0;
   int updated = 0;
   for (const std::string& path : options.recordings) {
@@ -155,7 +165,8 @@ int RunReplay(const ReplayCommandOptions& options, std::ostream& out,
       return kExitUsage;
     }
     Result<FoundWorkflow> workflow =
-        WorkflowFor(recording.value(), path, options, context, err);
+        WorkflowFor(recording.value(), path, options, context, found_by_name,
+                    err);
     if (!workflow.ok()) {
       err << "bssflow replay: " << workflow.status().message() << "\n";
       return kExitUsage;
