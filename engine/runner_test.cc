@@ -1100,5 +1100,165 @@ TEST_F(SqliteRunnerTest, CrashDuringACallThenResumeFromTheReopenedFile) {
   EXPECT_EQ(Last(id).data["outputs"].dump(), R"({"tenant":"t-9"})");
 }
 
+// The hooks a replay uses (app/offline_run.h): the caller gives the run its
+// id and its steps their start times, and retries do not wait.
+class RunnerHooksTest : public RunnerTest {
+ protected:
+  // MakeRunner() with `adjust` applied to the dependencies.
+  void MakeRunnerWith(const std::function<void(RunnerDependencies&)>& adjust) {
+    io_.reset();
+    runner_.reset();
+    io_ = std::make_unique<boost::asio::io_context>();
+    RunnerDependencies deps;
+    deps.store = store_.get();
+    deps.connectors = &connectors_;
+    deps.actions = &catalog_;
+    deps.clock = [this] { return now_ms_; };
+    deps.random = [this] { return ++draws_ * 0x9E3779B97F4A7C15ull; };
+    deps.executor = io_->get_executor();
+    adjust(deps);
+    runner_ = std::make_unique<Runner>(std::move(deps));
+  }
+
+  // Starts `workflow` and runs only what is ready, never waiting for a
+  // timer: nullopt when the run is still waiting.
+  std::optional<Result<RunSummary>> StartWithoutWaiting(
+      std::shared_ptr<const Workflow> workflow) {
+    auto run = std::make_shared<std::optional<Result<RunSummary>>>();
+    boost::asio::co_spawn(
+        *io_,
+        [this, run, workflow]() -> boost::asio::awaitable<void> {
+          Result<RunSummary> started =
+              co_await runner_->Start(workflow, text_, {}, "");
+          run->emplace(std::move(started));
+        },
+        boost::asio::detached);
+    io_->poll();
+    io_->restart();
+    return *run;
+  }
+};
+
+constexpr const char* kIds = R"(workflow: test.ids
+steps:
+  - id: account
+    call: bss.get_account
+    with: {request: "${ uuid() }"}
+)";
+
+TEST_F(RunnerHooksTest, NewRunIdGivesTheRunItsId) {
+  int made = 0;
+  MakeRunnerWith([&made](RunnerDependencies& deps) {
+    deps.new_run_id = [&made] { return "run-" + std::to_string(++made); };
+  });
+  fake_->Script("bss.get_account", {FakeConnector::Ok(J("{}"))});
+  RunSummary run = Start(kIds);
+  EXPECT_EQ(run.run_id, "run-1");
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  EXPECT_EQ(store_->GetRun("run-1").value().status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->calls().size(), 1u);
+  EXPECT_EQ(fake_->calls()[0].ctx.run_id, "run-1");
+  EXPECT_EQ(Start(kIds).run_id, "run-2");
+
+  // uuid() follows from the run id: the same id on another engine gives
+  // the same values, whatever the random source says.
+  store_ = MakeMemoryStore();
+  draws_ = 1000;
+  made = 0;
+  MakeRunnerWith([&made](RunnerDependencies& deps) {
+    deps.new_run_id = [&made] { return "run-" + std::to_string(++made); };
+  });
+  EXPECT_EQ(Start(kIds).run_id, "run-1");
+  ASSERT_EQ(fake_->calls().size(), 3u);
+  EXPECT_EQ(Json(fake_->calls()[2].arguments),
+            Json(fake_->calls()[0].arguments));
+  EXPECT_NE(Json(fake_->calls()[1].arguments),
+            Json(fake_->calls()[0].arguments));
+}
+
+TEST_F(RunnerHooksTest, StepTimeSetsTheStepStartAndNow) {
+  MakeRunnerWith([](RunnerDependencies& deps) {
+    deps.step_time = [](const std::string& step) -> int64_t {
+      return step == "later" ? 1795500005250 : 1795500000100;
+    };
+  });
+  RunSummary run = Start(R"(workflow: test.clock
+steps:
+  - id: first
+    set: {a: "${ now() }"}
+  - id: later
+    set: {b: "${ now() }"}
+outputs: {a: "${ vars.a }", b: "${ vars.b }"}
+)");
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  EXPECT_EQ(
+      Last(run.run_id).data["outputs"].dump(),
+      R"({"a":"2026-11-24T06:00:00.100Z","b":"2026-11-24T06:00:05.250Z"})");
+  std::vector<std::string> times;
+  for (const Event& event : Journal(run.run_id)) {
+    times.push_back(event.type + " " + event.step + " " +
+                    std::to_string(event.time_ms));
+  }
+  // Only step_started takes the step's time; the other events the clock's.
+  EXPECT_EQ(times,
+            (std::vector<std::string>{"run_started  1700000000000",
+                                      "step_started first 1795500000100",
+                                      "variables_set first 1700000000000",
+                                      "step_succeeded first 1700000000000",
+                                      "step_started later 1795500005250",
+                                      "variables_set later 1700000000000",
+                                      "step_succeeded later 1700000000000",
+                                      "run_finished  1700000000000"}));
+}
+
+constexpr const char* kLongBackoff = R"(workflow: test.backoff
+steps:
+  - id: account
+    call: bss.get_account
+    retry: {attempts: 3, backoff: 1h, max_backoff: 1h}
+)";
+
+// A throttled answer asking for an hour: a wait of at least an hour
+// whatever the jitter draws.
+FakeConnector::Reply ThrottledForAnHour() {
+  return {std::nullopt,
+          ActionError{"throttled", "429", "slow down", std::chrono::hours(1)},
+          {},
+          false};
+}
+
+TEST_F(RunnerHooksTest, SkipWaitsRetriesWithoutTheTimer) {
+  MakeRunnerWith([](RunnerDependencies& deps) { deps.skip_waits = true; });
+  fake_->Script("bss.get_account", {ThrottledForAnHour(),
+                                    FakeConnector::Ok(J(R"({"ok": true})"))});
+  std::optional<Result<RunSummary>> run =
+      StartWithoutWaiting(Load(kLongBackoff));
+  ASSERT_TRUE(run.has_value()) << "the run waited";
+  ASSERT_TRUE(run->ok()) << run->status().message();
+  const std::string id = run->value().run_id;
+  EXPECT_EQ(run->value().status, RunStatus::kSucceeded);
+  EXPECT_EQ(Types(id), (std::vector<std::string>{
+                           "run_started", "step_started account",
+                           "call_sent account", "call_failed account",
+                           "call_sent account", "call_succeeded account",
+                           "step_succeeded account", "run_finished"}));
+  EXPECT_EQ(Journal(id)[3].data.dump(),
+            R"({"attempt":1,"error":{"code":"429","kind":"throttled",)"
+            R"("message":"slow down","retry_after_ms":3600000}})");
+  EXPECT_EQ(Journal(id)[4].data["attempt"], 2);
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 2);
+}
+
+TEST_F(RunnerHooksTest, WithoutSkipWaitsTheSameRetryWaits) {
+  MakeRunnerWith([](RunnerDependencies&) {});
+  fake_->Script("bss.get_account", {ThrottledForAnHour(),
+                                    FakeConnector::Ok(J(R"({"ok": true})"))});
+  std::optional<Result<RunSummary>> run =
+      StartWithoutWaiting(Load(kLongBackoff));
+  EXPECT_FALSE(run.has_value());
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 1);
+  MakeRunner();  // drops the waiting run with its executor
+}
+
 }  // namespace
 }  // namespace bssflow::engine
