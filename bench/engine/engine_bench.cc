@@ -20,11 +20,20 @@
 //                                the process, so with it this is journal +
 //                                bookkeeping; with SQLite it is what the
 //                                engine itself keeps per parked run.
+//   BM_InFlight/<store>/<N>      N runs in flight at once (default 2000),
+//                                every call answered after a delay
+//                                (default 50 ms): runs/s against Little's
+//                                bound N / (5 calls x delay), run latency
+//                                p50/p99, the engine's time between a call's
+//                                answer and the run's next call (p99), and
+//                                RSS with N in flight.
 //
 // <store> is `memory` (MakeMemoryStore) or `sqlite` (OpenSqliteStore in a
 // fresh directory under $TMPDIR or /tmp: WAL, synchronous=NORMAL, the
 // defaults). `--parked_runs=N` and `--parked_runs_sqlite=N` set N for
-// BM_ParkedRuns (defaults 100000 and 10000).
+// BM_ParkedRuns (defaults 100000 and 10000); `--inflight_runs=N`,
+// `--inflight_delay_ms=MS` and `--inflight_seconds=S` (the counting window,
+// after one second of warm-up; default 10) set BM_InFlight's.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <unistd.h>
@@ -32,6 +41,10 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/detached.hpp>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -175,14 +188,61 @@ std::shared_ptr<InstantConnector> MakeConnector() {
   return c;
 }
 
+// A connector that answers as `inner` does, after `delay` on a timer: a
+// service with that latency. It also measures the engine's share of a run:
+// the time from a call's answer to the next call of the same run.
+class DelayedConnector final : public Connector {
+ public:
+  DelayedConnector(std::shared_ptr<Connector> inner,
+                   std::chrono::milliseconds delay)
+      : inner_(std::move(inner)), delay_(delay) {}
+
+  awaitable<ActionOutcome> Call(const std::string& action,
+                                const dsl::Value& arguments,
+                                const CallContext& ctx) override {
+    const auto sent = std::chrono::steady_clock::now();
+    auto last = answered_.find(ctx.run_id);
+    if (last != answered_.end()) {
+      gaps_ms_.push_back(
+          std::chrono::duration<double, std::milli>(sent - last->second)
+              .count());
+    }
+    auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor, delay_);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    awaitable<ActionOutcome> answer = inner_->Call(action, arguments, ctx);
+    ActionOutcome outcome = co_await std::move(answer);
+    answered_[ctx.run_id] = std::chrono::steady_clock::now();
+    co_return outcome;
+  }
+
+  /// Forgets a finished run.
+  void Finished(const std::string& run_id) { answered_.erase(run_id); }
+  std::vector<double>& gaps_ms() { return gaps_ms_; }
+
+ private:
+  std::shared_ptr<Connector> inner_;
+  std::chrono::milliseconds delay_;
+  std::map<std::string, std::chrono::steady_clock::time_point> answered_;
+  std::vector<double> gaps_ms_;
+};
+
 // One engine: a Runner on its own single-threaded io_context, with its own
-// connectors, over a store it does not own. Used by one thread.
+// connectors, over a store it does not own. Used by one thread. With a
+// delay, every call is answered after it (DelayedConnector).
 class Engine {
  public:
-  explicit Engine(JournalStore* store) : io_(1) {
+  explicit Engine(JournalStore* store,
+                  std::chrono::milliseconds delay = std::chrono::milliseconds(0))
+      : io_(1) {
     connector_ = MakeConnector();
+    std::shared_ptr<Connector> reached = connector_;
+    if (delay.count() > 0) {
+      delayed_ = std::make_shared<DelayedConnector>(connector_, delay);
+      reached = delayed_;
+    }
     for (const char* name : {"bss", "partner_center", "notify"}) {
-      if (Status s = connectors_.Add(name, connector_); !s.ok())
+      if (Status s = connectors_.Add(name, reached); !s.ok())
         Die(s.message());
     }
     const Fixture& fixture = TheFixture();
@@ -256,6 +316,8 @@ class Engine {
   }
 
   Runner& runner() { return *runner_; }
+  boost::asio::io_context& io() { return io_; }
+  DelayedConnector* delayed() { return delayed_.get(); }
 
  private:
   static Result<RunSummary> Expect(Result<RunSummary> run, RunStatus want) {
@@ -267,6 +329,7 @@ class Engine {
 
   boost::asio::io_context io_;
   std::shared_ptr<InstantConnector> connector_;
+  std::shared_ptr<DelayedConnector> delayed_;
   ConnectorSet connectors_;
   std::unique_ptr<Runner> runner_;
   uint64_t state_ = 0;
@@ -548,6 +611,97 @@ void BM_ParkedRuns(benchmark::State& state) {
   state.counters["parked"] = benchmark::Counter(n, benchmark::Counter::kIsRate);
 }
 
+// ---- many runs in flight against slow services
+
+int g_inflight_runs = 2000;
+int g_inflight_delay_ms = 50;
+int g_inflight_seconds = 10;
+
+// What the runs in flight did while the window was open.
+struct InFlightTally {
+  bool stop = false;
+  bool counting = false;
+  int64_t finished = 0;  // while counting
+  std::vector<double> run_ms;  // start to finish, while counting
+  std::string failure;
+};
+
+// One of the N runs in flight: whole runs, one after the other, until told
+// to stop.
+awaitable<void> KeepOneInFlight(Engine& engine, InFlightTally& tally) {
+  while (!tally.stop && tally.failure.empty()) {
+    const auto begin = std::chrono::steady_clock::now();
+    Result<RunSummary> run = co_await engine.RunOnce();
+    if (!run.ok()) {
+      tally.failure = run.status().message();
+      co_return;
+    }
+    engine.delayed()->Finished(run.value().run_id);
+    if (!tally.counting) continue;
+    ++tally.finished;
+    tally.run_ms.push_back(std::chrono::duration<double, std::milli>(
+                               std::chrono::steady_clock::now() - begin)
+                               .count());
+  }
+}
+
+// Opens the counting window after a second of warm-up, closes it after
+// `seconds`, then stops the runs; RSS at the window's end.
+awaitable<void> Window(InFlightTally& tally, int seconds, double& rss) {
+  auto executor = co_await boost::asio::this_coro::executor;
+  boost::asio::steady_timer timer(executor, std::chrono::seconds(1));
+  co_await timer.async_wait(boost::asio::use_awaitable);
+  tally.counting = true;
+  timer.expires_after(std::chrono::seconds(seconds));
+  co_await timer.async_wait(boost::asio::use_awaitable);
+  tally.counting = false;
+  rss = ResidentBytes();
+  tally.stop = true;
+}
+
+// Registered with Iterations(1) and N = range(0): N runs of the workflow in
+// flight at once on one io_context thread, every call answered after
+// --inflight_delay_ms. Little's law bounds the throughput by N / (the
+// calls of a run x the delay); the counters say how close the engine gets.
+void BM_InFlight(benchmark::State& state) {
+  const auto delay = std::chrono::milliseconds(g_inflight_delay_ms);
+  Engine engine(g_store.get(), delay);
+  const auto n = static_cast<int>(state.range(0));
+  malloc_trim(0);
+  const double rss_before = ResidentBytes();
+  InFlightTally tally;
+  double rss_in_flight = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < n; ++i) {
+      boost::asio::co_spawn(engine.io(), KeepOneInFlight(engine, tally),
+                            boost::asio::detached);
+    }
+    boost::asio::co_spawn(engine.io(),
+                          Window(tally, g_inflight_seconds, rss_in_flight),
+                          boost::asio::detached);
+    engine.io().run();
+    engine.io().restart();
+  }
+  if (!tally.failure.empty()) {
+    state.SkipWithError(tally.failure.c_str());
+    return;
+  }
+  // The workflow's path: get_account, domain_exists, create_customer,
+  // notify.send, set_sync_status.
+  constexpr double kCallsPerRun = 5;
+  const double runs_per_s =
+      static_cast<double>(tally.finished) / g_inflight_seconds;
+  const double bound = n / (kCallsPerRun * g_inflight_delay_ms / 1000.0);
+  std::vector<double>& gaps = engine.delayed()->gaps_ms();
+  state.counters["runs_per_s"] = runs_per_s;
+  state.counters["littles_bound"] = bound;
+  state.counters["of_bound_pct"] = 100.0 * runs_per_s / bound;
+  state.counters["run_p50_ms"] = Percentile(tally.run_ms, 0.50);
+  state.counters["run_p99_ms"] = Percentile(tally.run_ms, 0.99);
+  state.counters["step_gap_p99_ms"] = Percentile(gaps, 0.99);
+  state.counters["rss_MB"] = (rss_in_flight - rss_before) / 1e6;
+}
+
 // Takes `--parked_runs=N` and `--parked_runs_sqlite=N` out of argv.
 void ParseOwnFlags(int& argc, char** argv) {
   struct Flag {
@@ -555,7 +709,10 @@ void ParseOwnFlags(int& argc, char** argv) {
     int* value;
   };
   const Flag flags[] = {{"--parked_runs=", &g_parked_runs},
-                        {"--parked_runs_sqlite=", &g_parked_runs_sqlite}};
+                        {"--parked_runs_sqlite=", &g_parked_runs_sqlite},
+                        {"--inflight_runs=", &g_inflight_runs},
+                        {"--inflight_delay_ms=", &g_inflight_delay_ms},
+                        {"--inflight_seconds=", &g_inflight_seconds}};
   int out = 1;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -612,6 +769,16 @@ int main(int argc, char** argv) {
         ->Setup(store.setup)
         ->Teardown(TeardownStore)
         ->Arg(store.parked_runs)
+        ->Iterations(1)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+  for (const StoreKind& store : stores) {
+    benchmark::RegisterBenchmark(("BM_InFlight/" + store.name).c_str(),
+                                 BM_InFlight)
+        ->Setup(store.setup)
+        ->Teardown(TeardownStore)
+        ->Arg(g_inflight_runs)
         ->Iterations(1)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
