@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,6 +13,7 @@
 #include "dsl/json_value.h"
 #include "dsl/nondeterminism.h"
 #include "dsl/source.h"
+#include "engine/append_batcher.h"
 #include "engine/runner_drive.h"
 
 namespace bssflow::engine {
@@ -21,7 +23,10 @@ std::string NewUuid(const std::function<uint64_t()>& random) {
   return dsl::FormatUuid(high, random());
 }
 
-Runner::Runner(RunnerDependencies deps) : deps_(std::move(deps)) {}
+Runner::Runner(RunnerDependencies deps) : deps_(std::move(deps)) {
+  if (deps_.store != nullptr && deps_.store->GroupsCommits())
+    batcher_ = std::make_unique<AppendBatcher>(*deps_.store, deps_.executor);
+}
 
 // Runs still suspended on the executor outlive the Runner only to be
 // destroyed with it (a crash or a shutdown): they must not reach back.
@@ -270,7 +275,20 @@ std::string Runner::ParkedChild(const RunRecord& run) {
   return "";
 }
 
+boost::asio::awaitable<bool> Runner::AwaitFinishingDrive(
+    const std::string& run_id) {
+  for (bool waited = false;; waited = true) {
+    auto it = active_.find(run_id);
+    if (it == active_.end() || !it->second->finishing) co_return waited;
+    // Its last write completes on this executor: let it run.
+    co_await boost::asio::post(deps_.executor, boost::asio::use_awaitable);
+  }
+}
+
 boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
+  // A drive that is writing its last events no longer looks for a cancel:
+  // once it is gone, the run is cancelled from the store below.
+  co_await AwaitFinishingDrive(run_id);
   if (auto it = active_.find(run_id); it != active_.end()) {
     it->second->RequestCancel();
     co_return Status::Ok();
@@ -307,6 +325,15 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
 boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
     RunRecord record, std::shared_ptr<const Workflow> workflow) {
   const std::string id = record.id;
+  // The drive that parked the run may still be writing its prompt when the
+  // answer comes: this drive starts once it is gone, from where it left
+  // the run.
+  bool waited = co_await AwaitFinishingDrive(id);
+  if (waited) {
+    Result<RunRecord> fresh = deps_.store->GetRun(id);
+    if (!fresh.ok()) co_return fresh.status();
+    record = std::move(fresh.value());
+  }
   if (active_.count(id) != 0) {
     co_return Status::Error("run " + id + " is already being driven");
   }

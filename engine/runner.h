@@ -24,6 +24,12 @@
 //   step_succeeded {skipped: true}                         (if: false)
 //   run_finished {status, outputs | error | outcome}
 //
+// Writes: a drive keeps the events of steps with no effect (set, check,
+// switch) and writes them with the next event that leads to an effect (a
+// call sent, a child run started) or with the drive's last events, and
+// waits for that write before the effect. With a store that groups commits
+// (SQLite), the writes of all the runs ready at once share one transaction.
+//
 // Threading: a Runner and the runs it drives live on one executor, which
 // must not run handlers concurrently (an io_context run by one thread, or a
 // strand). Every method must be called, and every awaitable awaited, on that
@@ -55,6 +61,7 @@
 namespace bssflow::engine {
 
 struct ActiveRun;
+class AppendBatcher;
 
 /// Where a run stands after Start, Resume or Answer returned.
 struct RunSummary {
@@ -217,6 +224,10 @@ class Runner {
       RunRecord record, std::shared_ptr<const Workflow> workflow);
   /// Drives the run detached on the executor; failures to on_drive_error.
   void DriveInBackground(std::string run_id);
+  /// Waits until a drive of `run_id` that is writing its last events is
+  /// gone (ActiveRun::finishing); at once when there is none. Whether it
+  /// waited.
+  boost::asio::awaitable<bool> AwaitFinishingDrive(const std::string& run_id);
   Result<std::shared_ptr<const Workflow>> WorkflowOf(const RunRecord& record);
   /// The child run whose prompt `run` is parked on, or "".
   std::string ParkedChild(const RunRecord& run);
@@ -226,6 +237,9 @@ class Runner {
   std::map<std::string, ActiveRun*> active_;
   /// Workflows of runs started here, by content hash.
   std::map<std::string, std::shared_ptr<const Workflow>> started_;
+  /// Writes the drives' appends in batches when the store groups commits
+  /// (JournalStore::GroupsCommits); null otherwise.
+  std::unique_ptr<AppendBatcher> batcher_;
 };
 
 /// A random (version 4) UUID drawn from `random`.

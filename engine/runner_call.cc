@@ -183,6 +183,9 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
     if (!s.ok()) co_return Flow::Broken(s);
   }
   for (;;) {
+    // The call is journaled as sent before it leaves.
+    Status committed = co_await Commit();
+    if (!committed.ok()) co_return Flow::Broken(committed);
     CallContext ctx{record_.id, step.id, attempt, key};
     std::optional<ActionOutcome> outcome =
         co_await CallOnce(step, action, arguments, ctx);
@@ -218,6 +221,9 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
     Status s = Append(std::move(events), RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
     if (!retry) co_return Flow::Failed(std::move(failure));
+    // The failure is journaled before the wait, however long it is.
+    Status committed_failure = co_await Commit();
+    if (!committed_failure.ok()) co_return Flow::Broken(committed_failure);
     bool slept = co_await Sleep(Backoff(step.retry, attempt, error));
     if (!slept)
       co_return Flow::Of(Flow::Kind::kCancelled);

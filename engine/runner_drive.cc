@@ -90,6 +90,7 @@ RunDriver::RunDriver(Runner& runner, const RunnerDependencies& deps,
   vars_slot_ = workflow_->env->Find("vars");
   error_slot_ = workflow_->env->Find("error");
   for (const Event& event : journal_) Index(event);
+  committed_sequence_ = record_.last_sequence;
 }
 
 void RunDriver::Index(const Event& event) {
@@ -139,7 +140,13 @@ boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
       flow = handled;
     }
   }
-  co_return Finish(std::move(flow));
+  Result<RunStatus> finished = Finish(std::move(flow));
+  // From here on the drive only writes: a Cancel() or an answer arriving
+  // meanwhile waits for it to be gone (Runner::DriveRun, Cancel).
+  active_.finishing = true;
+  Status written = co_await Commit();
+  if (!written.ok()) co_return written;
+  co_return finished;
 }
 
 Result<RunStatus> RunDriver::Finish(Flow flow) {

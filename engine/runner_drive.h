@@ -36,6 +36,9 @@ struct ActiveRun {
     cancel_timer.expires_at(std::chrono::steady_clock::time_point::min());
   }
   bool cancel_requested = false;
+  /// The drive has ended its walk and is writing its last events: it will
+  /// not look at cancel_requested again, and is gone once they are written.
+  bool finishing = false;
   boost::asio::steady_timer cancel_timer;
   /// The Runner's table of active runs; null once the Runner is destroyed.
   std::map<std::string, ActiveRun*>* registry = nullptr;
@@ -210,8 +213,18 @@ class RunDriver {
   void Index(const Event& event);
   Event MakeEvent(const char* type, const std::string& step,
                   nlohmann::json data = nlohmann::json::object()) const;
+  /// Adds `events` to the run's journal as the drive sees it, with the
+  /// run's new status and step; they are written to the store by the next
+  /// Commit(). Always OK (kept a Status for the callers' shape).
   Status Append(std::vector<Event> events, RunStatus status,
                 const std::string& current_step);
+  /// Writes the events appended since the last commit, in one append (in
+  /// the Runner's next batch when the store groups commits), and reports
+  /// them to on_event. Awaited before anything leaves the process (a call,
+  /// a child run) and before the drive ends: an effect is never made before
+  /// the events leading to it are durable, while the events of steps with
+  /// no effect (set, check, switch) share the write of the next one.
+  boost::asio::awaitable<Status> Commit();
   void SetStepResult(const std::string& id, dsl::Value result);
   void SetVariable(const std::string& name, dsl::Value value);
   Status RestoreVariables(const std::string& step,
@@ -226,6 +239,12 @@ class RunDriver {
   std::vector<Event> journal_;
   /// Events appended by this drive (a deque: History points into it).
   std::deque<Event> appended_;
+  /// How many of appended_ are written; the last sequence written.
+  size_t committed_ = 0;
+  int64_t committed_sequence_ = 0;
+  /// The status and step the uncommitted events leave the run in.
+  RunStatus staged_status_ = RunStatus::kRunning;
+  std::string staged_step_;
   ActiveRun& active_;
   std::map<std::string, StepHistory> history_;
   bool finished_ = false;  // run_finished is in the journal

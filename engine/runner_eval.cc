@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "dsl/json_value.h"
+#include "engine/append_batcher.h"
 #include "engine/runner_drive.h"
 
 namespace bssflow::engine {
@@ -185,9 +186,8 @@ Event RunDriver::MakeEvent(const char* type, const std::string& step,
 Status RunDriver::Append(std::vector<Event> events, RunStatus status,
                          const std::string& current_step) {
   int64_t now = deps_.clock();
-  int64_t sequence = record_.last_sequence;
   for (Event& event : events) {
-    event.sequence = ++sequence;
+    event.sequence = ++record_.last_sequence;
     event.time_ms = now;
     // A step that evaluated now() before it was journaled keeps that time.
     if (event.type == event_type::kStepStarted) {
@@ -199,18 +199,44 @@ Status RunDriver::Append(std::vector<Event> events, RunStatus status,
       }
     }
     SealCopies(event);
+    Index(appended_.emplace_back(std::move(event)));
   }
-  Status s = AppendToStore(*deps_.store, record_.id, record_.last_sequence,
-                           events, status, current_step, now);
-  if (!s.ok()) return s;
-  record_.last_sequence = sequence;
   record_.status = status;
-  for (Event& event : events) {
-    const Event& kept = appended_.emplace_back(std::move(event));
-    Index(kept);
-    if (deps_.on_event) deps_.on_event(record_.id, kept);
+  staged_status_ = status;
+  staged_step_ = current_step;
+  return Status::Ok();
+}
+
+boost::asio::awaitable<Status> RunDriver::Commit() {
+  if (committed_ == appended_.size()) co_return Status::Ok();
+  AppendRequest request;
+  request.run_id = record_.id;
+  request.expected_last_sequence = committed_sequence_;
+  request.events.assign(appended_.begin() + static_cast<long>(committed_),
+                        appended_.end());
+  request.status = staged_status_;
+  request.current_step = staged_step_;
+  request.time_ms = request.events.back().time_ms;
+  const size_t count = request.events.size();
+  const int64_t last = request.events.back().sequence;
+  Status written;
+  if (AppendBatcher* batcher = runner_.batcher_.get(); batcher != nullptr) {
+    written = co_await batcher->Append(std::move(request));
+  } else {
+    written = AppendToStore(*deps_.store, request.run_id,
+                            request.expected_last_sequence, request.events,
+                            request.status, request.current_step,
+                            request.time_ms);
   }
-  return s;
+  if (!written.ok()) co_return written;
+  const size_t first = committed_;
+  committed_ += count;
+  committed_sequence_ = last;
+  if (deps_.on_event) {
+    for (size_t i = first; i < committed_; ++i)
+      deps_.on_event(record_.id, appended_[i]);
+  }
+  co_return Status::Ok();
 }
 
 void RunDriver::SetStepResult(const std::string& id, dsl::Value result) {

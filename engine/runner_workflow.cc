@@ -85,6 +85,9 @@ boost::asio::awaitable<Flow> RunDriver::RunWorkflowStep(const Step& step,
                       RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
   }
+  // The step is journaled as started before its run is.
+  Status committed = co_await Commit();
+  if (!committed.ok()) co_return Flow::Broken(committed);
   std::optional<Flow> failed;
   Result<RunSummary> child = co_await StartChild(step, inputs, failed);
   if (failed.has_value()) co_return *failed;
@@ -136,6 +139,8 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
     // A named local, not a temporary in the co_await expression: GCC 12
     // can destroy such temporaries twice.
     std::string by = answered->data.value("by", "");
+    Status committed = co_await Commit();
+    if (!committed.ok()) co_return Flow::Broken(committed);
     child = co_await runner_.AnswerConfirmation(child_id, answer, by);
     co_return std::nullopt;
   }

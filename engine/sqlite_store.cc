@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <unordered_map>
 
@@ -227,6 +228,26 @@ class SqliteStore final : public JournalStore {
     return Run("COMMIT", "appending to a journal");
   }
 
+  // One transaction for the whole batch, a savepoint per request: a request
+  // that fails is rolled back alone, and one commit makes them all durable.
+  std::vector<Status> AppendBatch(
+      const std::vector<const AppendRequest*>& requests) override {
+    std::lock_guard lock(mutex_);
+    std::vector<Status> statuses;
+    statuses.reserve(requests.size());
+    if (Status s = Run("BEGIN IMMEDIATE", "appending to journals"); !s.ok())
+      return std::vector<Status>(requests.size(), s);
+    for (const AppendRequest* request : requests)
+      statuses.push_back(AppendInSavepoint(*request));
+    if (Status s = Run("COMMIT", "appending to journals"); !s.ok()) {
+      Run("ROLLBACK", "appending to journals");
+      return std::vector<Status>(requests.size(), s);
+    }
+    return statuses;
+  }
+
+  bool GroupsCommits() const override { return true; }
+
   Result<RunRecord> GetRun(const std::string& run_id) override {
     std::lock_guard lock(mutex_);
     Statement select(
@@ -432,6 +453,24 @@ class SqliteStore final : public JournalStore {
     record.callback_url = run.callback_url;
     record.created_ms = record.updated_ms = run.created_ms;
     return CreatedRun{record, true};
+  }
+
+  // One request of AppendBatch, inside its transaction.
+  Status AppendInSavepoint(const AppendRequest& request) {
+    if (Status s = Run("SAVEPOINT request", "appending to a journal"); !s.ok())
+      return s;
+    Status appended;
+    try {
+      appended = AppendLocked(request.run_id, request.expected_last_sequence,
+                              request.events, request.status,
+                              request.current_step, request.time_ms);
+    } catch (const std::exception& e) {
+      appended = Status::Error("run " + request.run_id +
+                               ": cannot append to the journal: " + e.what());
+    }
+    if (!appended.ok()) Run("ROLLBACK TO request", "appending to a journal");
+    Status released = Run("RELEASE request", "appending to a journal");
+    return appended.ok() ? released : appended;
   }
 
   Status AppendLocked(const std::string& run_id, int64_t expected_last_sequence,

@@ -50,6 +50,16 @@ struct RunFilter {
   int limit = 100;
 };
 
+/// One append of a batch (JournalStore::AppendBatch): Append's arguments.
+struct AppendRequest {
+  std::string run_id;
+  int64_t expected_last_sequence = 0;
+  std::vector<Event> events;
+  RunStatus status = RunStatus::kRunning;
+  std::string current_step;
+  int64_t time_ms = 0;
+};
+
 /// Why an Append was refused: someone else appended first.
 inline constexpr const char* kSequenceConflict = "journal sequence conflict";
 
@@ -76,6 +86,20 @@ class JournalStore {
                         int64_t expected_last_sequence,
                         const std::vector<Event>& events, RunStatus status,
                         const std::string& current_step, int64_t time_ms) = 0;
+
+  /// Makes each request as Append would, in order, and answers one Status
+  /// per request. A request that fails (a sequence conflict, a value that
+  /// does not encode) changes nothing and does not fail the others. Stores
+  /// that can write them all in one transaction do (GroupsCommits); when
+  /// that transaction fails, every request fails and nothing is written.
+  /// The default makes the requests one Append at a time.
+  virtual std::vector<Status> AppendBatch(
+      const std::vector<const AppendRequest*>& requests);
+
+  /// Whether AppendBatch costs much less than the Appends it stands for (one
+  /// commit instead of one per request): the Runner then writes the appends
+  /// of the runs it drives in batches (group commit).
+  virtual bool GroupsCommits() const { return false; }
 
   /// The run; an error when it is unknown.
   virtual Result<RunRecord> GetRun(const std::string& run_id) = 0;

@@ -222,6 +222,34 @@ TEST_P(StoreTest, CountsRunsByStatus) {
   EXPECT_EQ(store_->CountRunsByStatus().value(), expected);
 }
 
+TEST_P(StoreTest, AppendBatchMakesEachRequestAndIsolatesAFailure) {
+  ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
+  ASSERT_TRUE(store_->CreateRun(Run("r2")).ok());
+  AppendRequest first{"r1", 0, {MakeEvent(event_type::kRunStarted)},
+                      RunStatus::kRunning, "", 1500};
+  AppendRequest stale{"r2", 5, {MakeEvent(event_type::kRunStarted)},
+                      RunStatus::kRunning, "", 1500};
+  AppendRequest second{"r1", 1,
+                       {MakeEvent(event_type::kStepStarted, "account"),
+                        MakeEvent(event_type::kCallSent, "account")},
+                       RunStatus::kRunning, "account", 1600};
+  AppendRequest unknown{"r9", 0, {MakeEvent(event_type::kRunStarted)},
+                        RunStatus::kRunning, "", 1500};
+  std::vector<Status> statuses =
+      store_->AppendBatch({&first, &stale, &second, &unknown});
+  ASSERT_EQ(statuses.size(), 4u);
+  EXPECT_TRUE(statuses[0].ok()) << statuses[0].message();
+  EXPECT_EQ(statuses[1].message().rfind(kSequenceConflict, 0), 0u)
+      << statuses[1].message();
+  EXPECT_TRUE(statuses[2].ok()) << statuses[2].message();
+  EXPECT_FALSE(statuses[3].ok());
+  EXPECT_EQ(store_->GetRun("r1").value().last_sequence, 3);
+  EXPECT_EQ(store_->GetRun("r1").value().current_step, "account");
+  EXPECT_EQ(store_->ReadJournal("r1").value().size(), 3u);
+  EXPECT_EQ(store_->GetRun("r2").value().last_sequence, 0);
+  EXPECT_TRUE(store_->ReadJournal("r2").value().empty());
+}
+
 TEST_P(StoreTest, ConcurrentAppendersNeverInterleaveAJournal) {
   ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
   std::atomic<int> appended{0};

@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,11 +72,15 @@ class FakeConnector : public Connector {
   }
   /// Calls that were cancelled (by a timeout or Cancel()) before answering.
   int cancelled() const { return cancelled_; }
+  /// Called with each call as it arrives, before it is answered (a test
+  /// looks at the journal then); may be empty.
+  std::function<void(const RecordedCall&)> on_call;
 
   boost::asio::awaitable<ActionOutcome> Call(const std::string& action,
                                              const dsl::Value& arguments,
                                              const CallContext& ctx) override {
     calls_.push_back({action, arguments, ctx});
+    if (on_call) on_call(calls_.back());
     Reply reply = Next(action);
     if (reply.hang || reply.delay.count() > 0) {
       boost::asio::steady_timer timer(

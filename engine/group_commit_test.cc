@@ -1,0 +1,263 @@
+// Group commit: runs driven at once on a store that groups commits share
+// their writes (AppendBatcher), and nothing of what each run journals, or
+// when, changes.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
+
+#include "engine/store.h"
+#include "engine/testing/runner_fixture.h"
+
+namespace bssflow::engine {
+namespace {
+
+using testing::FakeConnector;
+using testing::J;
+
+// A SQLite store that counts the batches it is given.
+class CountingStore final : public JournalStore {
+ public:
+  explicit CountingStore(std::unique_ptr<JournalStore> inner)
+      : inner_(std::move(inner)) {}
+
+  int batches = 0;
+  int requests = 0;
+  int appends = 0;
+
+  std::vector<Status> AppendBatch(
+      const std::vector<const AppendRequest*>& batch) override {
+    ++batches;
+    requests += static_cast<int>(batch.size());
+    return inner_->AppendBatch(batch);
+  }
+  bool GroupsCommits() const override { return inner_->GroupsCommits(); }
+
+  Status Append(const std::string& run_id, int64_t expected,
+                const std::vector<Event>& events, RunStatus status,
+                const std::string& step, int64_t time_ms) override {
+    ++appends;
+    return inner_->Append(run_id, expected, events, status, step, time_ms);
+  }
+  Status PutDefinition(const std::string& hash, const std::string& name,
+                       const std::string& text) override {
+    return inner_->PutDefinition(hash, name, text);
+  }
+  Result<std::string> GetDefinition(const std::string& hash) override {
+    return inner_->GetDefinition(hash);
+  }
+  Result<CreatedRun> CreateRun(const NewRun& run) override {
+    return inner_->CreateRun(run);
+  }
+  Result<RunRecord> GetRun(const std::string& run_id) override {
+    return inner_->GetRun(run_id);
+  }
+  Result<RunRecord> GetRunVersion(const std::string& run_id) override {
+    return inner_->GetRunVersion(run_id);
+  }
+  Result<std::optional<RunRecord>> FindRunByKey(const std::string& key) override {
+    return inner_->FindRunByKey(key);
+  }
+  Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
+    return inner_->ReadJournal(run_id);
+  }
+  Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
+                                             const std::string& type) override {
+    return inner_->ReadLastEvent(run_id, type);
+  }
+  Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) override {
+    return inner_->ListRuns(filter);
+  }
+  Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
+    return inner_->CountRunsByStatus();
+  }
+
+ private:
+  std::unique_ptr<JournalStore> inner_;
+};
+
+class GroupCommitTest : public testing::RunnerFixture {
+ protected:
+  GroupCommitTest() {
+    dir_ = ::testing::TempDir() + "group_commit_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto sqlite = OpenSqliteStore(dir_ + "/journal.db");
+    EXPECT_TRUE(sqlite.ok()) << sqlite.status().message();
+    auto counting = std::make_unique<CountingStore>(std::move(sqlite.value()));
+    counting_ = counting.get();
+    store_ = std::move(counting);
+    MakeRunner();
+  }
+  ~GroupCommitTest() override {
+    runner_.reset();
+    io_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string dir_;
+  CountingStore* counting_ = nullptr;
+};
+
+constexpr const char* kTwoCalls = R"(workflow: test.two_calls
+inputs:
+  account_id: int
+steps:
+  - id: account
+    call: bss.get_account
+    with: {id: "${ inputs.account_id }"}
+  - id: names
+    set:
+      domain: "${ steps.account.prefix }.onmicrosoft.com"
+  - id: create
+    call: partner_center.create_customer
+    with: {domain: "${ vars.domain }"}
+outputs:
+  domain: "${ vars.domain }"
+)";
+
+constexpr const char* kAsk = R"(workflow: test.ask
+steps:
+  - id: ask
+    confirm:
+      message: Go on?
+  - id: after
+    set:
+      done: true
+outputs:
+  done: "${ vars.done }"
+)";
+
+TEST_F(GroupCommitTest, RunsDrivenAtOnceShareTheirCommits) {
+  constexpr int kRuns = 20;
+  std::vector<FakeConnector::Reply> accounts, creates;
+  for (int i = 0; i < kRuns; ++i) {
+    accounts.push_back(FakeConnector::Ok(J(R"({"prefix": "contoso"})")));
+    creates.push_back(FakeConnector::Ok(J(R"({"tenant_id": "t"})")));
+  }
+  fake_->Script("bss.get_account", accounts);
+  fake_->Script("partner_center.create_customer", creates);
+  auto workflow = Load(kTwoCalls);
+  std::vector<Result<RunSummary>> runs;
+  for (int i = 0; i < kRuns; ++i) {
+    boost::asio::co_spawn(
+        *io_,
+        [&, i]() -> boost::asio::awaitable<void> {
+          // Named locals, not temporaries in the co_await expression (GCC 12).
+          auto start = runner_->Start(workflow, text_, {{"account_id", i}},
+                                      std::string());
+          Result<RunSummary> run = co_await std::move(start);
+          runs.push_back(std::move(run));
+        },
+        [](std::exception_ptr e) {
+          if (e) std::rethrow_exception(e);
+        });
+  }
+  io_->run();
+  ASSERT_EQ(runs.size(), static_cast<size_t>(kRuns));
+  for (const Result<RunSummary>& run : runs) {
+    ASSERT_TRUE(run.ok()) << run.status().message();
+    EXPECT_EQ(run.value().status, RunStatus::kSucceeded);
+    EXPECT_EQ(Types(run.value().run_id),
+              (std::vector<std::string>{
+                  "run_started", "step_started account", "call_sent account",
+                  "call_succeeded account", "step_succeeded account",
+                  "step_started names", "variables_set names",
+                  "step_succeeded names", "step_started create",
+                  "call_sent create", "call_succeeded create",
+                  "step_succeeded create", "run_finished"}));
+  }
+  // Three writes per run (up to each call sent, up to the second, the
+  // end), and every run's write of each of them in one batch.
+  EXPECT_EQ(counting_->requests, 3 * kRuns);
+  EXPECT_EQ(counting_->batches, 3);
+  EXPECT_EQ(counting_->appends, 0);
+}
+
+TEST_F(GroupCommitTest, EveryCallIsDurableBeforeItIsSent) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"prefix": "contoso"})"))});
+  fake_->Script("partner_center.create_customer",
+                {FakeConnector::Ok(J(R"({"tenant_id": "t"})"))});
+  // The connector looks at the store when each call arrives.
+  std::vector<std::string> last_event_at_call;
+  fake_->on_call = [&](const FakeConnector::RecordedCall& call) {
+    last_event_at_call.push_back(
+        store_->ReadJournal(call.ctx.run_id).value().back().type + " " +
+        store_->ReadJournal(call.ctx.run_id).value().back().step);
+  };
+  RunSummary run = Start(kTwoCalls, {{"account_id", 7}});
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  EXPECT_EQ(last_event_at_call,
+            (std::vector<std::string>{"call_sent account", "call_sent create"}));
+}
+
+// Starts a run of kAsk driven in the background, then, on the same
+// executor, does `act` with the run the moment the store says it waits:
+// which is before the drive that parked it is gone (it is still writing).
+template <typename Act>
+void ActWhenParked(boost::asio::io_context& io,
+                   Runner& runner, JournalStore& store,
+                   std::shared_ptr<const Workflow> workflow,
+                   const std::string& text, std::string& id, Act act) {
+  boost::asio::co_spawn(
+      io,
+      [&, workflow]() -> boost::asio::awaitable<void> {
+        auto start = runner.Start(workflow, text, nlohmann::json::object(),
+                                  std::string(), Drive::kInBackground);
+        Result<RunSummary> started = co_await std::move(start);
+        if (!started.ok()) co_return;
+        id = started.value().run_id;
+        while (store.GetRun(id).value().status !=
+               RunStatus::kAwaitingConfirmation) {
+          co_await boost::asio::post(io, boost::asio::use_awaitable);
+        }
+        // The drive that parked the run is still there.
+        EXPECT_EQ(runner.active_runs(), 1u);
+        co_await act(id);
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  io.run();
+}
+
+TEST_F(GroupCommitTest, AnAnswerWhileTheParkingDriveWritesItsPromptIsKept) {
+  std::string id;
+  Result<RunSummary> answered = Status::Error("not answered");
+  ActWhenParked(*io_, *runner_, *store_, Load(kAsk), text_, id,
+                [&](const std::string& run) -> boost::asio::awaitable<void> {
+                  auto answer = runner_->AnswerConfirmation(
+                      run, Answer::kConfirm, std::string("alice"));
+                  answered = co_await std::move(answer);
+                });
+  ASSERT_TRUE(answered.ok()) << answered.status().message();
+  EXPECT_EQ(answered.value().status, RunStatus::kSucceeded);
+  EXPECT_EQ(Types(id), (std::vector<std::string>{
+                           "run_started", "step_started ask",
+                           "confirmation_requested ask",
+                           "confirmation_answered ask", "step_succeeded ask",
+                           "step_started after", "variables_set after",
+                           "step_succeeded after", "run_finished"}));
+}
+
+TEST_F(GroupCommitTest, ACancelWhileTheParkingDriveWritesItsPromptIsKept) {
+  std::string id;
+  Status cancelled = Status::Error("not cancelled");
+  ActWhenParked(*io_, *runner_, *store_, Load(kAsk), text_, id,
+                [&](const std::string& run) -> boost::asio::awaitable<void> {
+                  auto cancel = runner_->Cancel(run);
+                  cancelled = co_await std::move(cancel);
+                });
+  EXPECT_TRUE(cancelled.ok()) << cancelled.message();
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kCancelled);
+  EXPECT_EQ(Last(id).type, event_type::kRunFinished);
+}
+
+}  // namespace
+}  // namespace bssflow::engine
