@@ -456,11 +456,15 @@ class Comparison {
   void CompareOutcome(const json& replayed) {
     const std::string expected = recording_.outcome.value("status", "");
     const std::string actual = replayed.value("status", "");
+    // A failed run names its step in its error; a rejected one at the top.
+    const json error = replayed.value("error", json::object());
+    const std::string step =
+        replayed.value("step", error.is_object() ? error.value("step", "") : "");
     if (expected != actual) {
       std::vector<std::string> details;
       if (replayed.contains("error"))
         details.push_back("error: " + ShortJson(replayed["error"]));
-      Diverge(replayed.value("step", ""),
+      Diverge(step,
               "the run ends " + actual + "; the recording ends " + expected,
               details);
       return;
@@ -470,7 +474,7 @@ class Comparison {
           JsonDifferences(recording_.outcome.value(member, json()),
                           replayed.value(member, json()), member);
       if (differences.empty()) continue;
-      Diverge(replayed.value("step", ""),
+      Diverge(step,
               std::string("the run's ") + member + " differ" +
                   (std::string(member) == "error" ? "s" : ""),
               differences);

@@ -547,10 +547,8 @@ TEST_F(ReplayTest, ADifferentFinalStatus) {
             "\"message\":\"Unexpected tenant t-1.\",\"step\":\"verify\"}"});
 }
 
-// Disabled until fixed: the divergence of a run that ends failed does not
-// name the failing step (a failed run's outcome has it in error.step, and
-// CompareOutcome reads only a top-level "step").
-TEST_F(ReplayTest, DISABLED_AFailedRunsDivergenceNamesItsStep) {
+// A failed run's outcome names its step in error.step.
+TEST_F(ReplayTest, AFailedRunsDivergenceNamesItsStep) {
   Recording recording = Record(kProvision, ProvisionAnswers());
   ReplayReport report = ReplayOn(ProvisionThatFails(), recording);
   EXPECT_EQ(RenderDivergences(report, ""),
