@@ -102,8 +102,9 @@ asio::awaitable<ApiReply> BssApi::Send(ApiRequest request) {
         co_await client_->Send(ToHttp(request, token.token));
     if (!sent.ok()) co_return ApiReply{nullptr, ErrorFromTransport(sent.status())};
     // A token the BSS refuses (expired early, revoked, or the BSS restarted)
-    // is replaced once; a second 401 is the answer.
-    if (sent.value().status == 401 && attempt == 1) {
+    // is replaced, up to kTokenRenewals times in a row: revocations can
+    // come in a row; a 401 to each new token is the answer.
+    if (sent.value().status == 401 && attempt <= kTokenRenewals) {
       rejected = token.token;
       continue;
     }

@@ -39,6 +39,11 @@ net::ClientOptions BssClientOptions(const BssConfig& config,
 /// on the executor given to Create() (which must not run handlers
 /// concurrently); calls share the token and the connection pool. Destroy it
 /// before that executor's io_context.
+/// How many new tokens a call asks for in a row when the service refuses
+/// the token it was sent with (HTTP 401) before the 401 is its answer
+/// (error kind "auth").
+inline constexpr int kTokenRenewals = 3;
+
 class BssApi {
  public:
   /// An API for `config`; an error when the base URL is empty or the HTTP

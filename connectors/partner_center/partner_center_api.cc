@@ -84,10 +84,15 @@ asio::awaitable<ApiReply> PartnerCenterApi::Send(
   TokenOutcome token = co_await tokens_->Get();
   if (token.error.has_value()) co_return ApiReply{{}, 0, token.error};
   Result<net::HttpResponse> sent = co_await SendOnce(request, token.token);
-  if (sent.ok() && sent.value().status == 401) {
-    // Revoked or expired early: one new token, one resend (same
-    // MS-RequestId: the service refused the first, it did not act on it).
-    token = co_await tokens_->Get(token.token);
+  // Revoked or expired early: a new token and a resend (same MS-RequestId:
+  // the service refused the request, it did not act on it). Revocations can
+  // come in a row (a key rollover, a mass revocation); only a 401 to each
+  // of kTokenRenewals new tokens is the answer.
+  for (int renewed = 0;
+       renewed < kTokenRenewals && sent.ok() && sent.value().status == 401;
+       ++renewed) {
+    const std::string refused = token.token;
+    token = co_await tokens_->Get(refused);
     if (token.error.has_value()) co_return ApiReply{{}, 0, token.error};
     sent = co_await SendOnce(request, token.token);
   }

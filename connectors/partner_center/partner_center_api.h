@@ -62,6 +62,11 @@ net::ClientOptions ApiClientOptions(const PartnerCenterConfig& config,
 /// Sends API calls. Send() may run many times at once on the executor given
 /// to Create() (which must not run handlers concurrently: an io_context run
 /// by one thread, or a strand). Destroy it before that executor's context.
+/// How many new tokens a call asks for in a row when the service refuses
+/// the token it was sent with (HTTP 401) before the 401 is its answer
+/// (error kind "auth").
+inline constexpr int kTokenRenewals = 3;
+
 class PartnerCenterApi {
  public:
   /// An API for `config`; an error when the HTTP client cannot be made

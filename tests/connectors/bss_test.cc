@@ -309,6 +309,23 @@ TEST_F(BssConnectorTest, ExpiredTokenIsRefreshedTransparently) {
                                             "GET /api/Accounts/1002 200"}));
 }
 
+TEST_F(BssConnectorTest, TokensRefusedInARowAreRenewedEachTime) {
+  EXPECT_EQ(Ok(Run("get_account", {{"id", 1001}}))["ID"], 1001);
+  AddFault(sim::FaultKind::kExpireToken, "GET", "/api/Accounts/*");
+  AddFault(sim::FaultKind::kExpireToken, "GET", "/api/Accounts/*");
+  EXPECT_EQ(Ok(Run("get_account", {{"id", 1002}}))["ID"], 1002);
+  EXPECT_EQ(Connector().token_requests(), 3u);
+}
+
+TEST_F(BssConnectorTest, ATokenRefusedAfterEveryRenewalIsAuth) {
+  EXPECT_EQ(Ok(Run("get_account", {{"id", 1001}}))["ID"], 1001);
+  for (int i = 0; i <= kTokenRenewals; ++i)
+    AddFault(sim::FaultKind::kExpireToken, "GET", "/api/Accounts/*");
+  engine::ActionError error = Err(Run("get_account", {{"id", 1002}}));
+  EXPECT_EQ(error.kind, "auth") << error.message;
+  EXPECT_EQ(Connector().token_requests(), 1u + kTokenRenewals);
+}
+
 TEST_F(BssConnectorTest, ConcurrentCallsShareOneTokenRequest) {
   std::vector<std::pair<std::string, nlohmann::json>> calls;
   for (int id : {1001, 1002, 1003, 1004, 1005})

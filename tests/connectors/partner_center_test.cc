@@ -190,6 +190,24 @@ TEST_F(PartnerCenterConnectorTest, RevokedTokenIsRefreshedOnceTransparently) {
   EXPECT_EQ(Count(kTokenRoute), 2u);
 }
 
+TEST_F(PartnerCenterConnectorTest, TokensRevokedInARowAreRenewedEachTime) {
+  Ok(Run("check_domain", {{"domain", "newco"}}));
+  SetFault({sim::FaultKind::kExpireTokens, "", "/v1/domains/*", 2});
+  EXPECT_EQ(Ok(Run("check_domain", {{"domain", "contoso.com"}}))["available"],
+            false);
+  EXPECT_EQ(Count(kTokenRoute), 3u);
+}
+
+TEST_F(PartnerCenterConnectorTest, ATokenRefusedAfterEveryRenewalIsAuth) {
+  Ok(Run("check_domain", {{"domain", "newco"}}));
+  SetFault({sim::FaultKind::kExpireTokens, "", "/v1/domains/*", -1});
+  engine::ActionError error = Err(Run("check_domain", {{"domain", "contoso.com"}}));
+  EXPECT_EQ(error.kind, "auth") << error.message;
+  EXPECT_EQ(error.code, "401");
+  // The first token, then one new token per refusal, kTokenRenewals times.
+  EXPECT_EQ(Count(kTokenRoute), 1u + kTokenRenewals);
+}
+
 TEST_F(PartnerCenterConnectorTest, FindCustomerByDomainMatchesExactlyAcrossPages) {
   config_.search_page_size = 1;
   Ok(Run("create_customer", NewCustomer("newcoextra"), "key-e"));

@@ -398,8 +398,6 @@ def summarize(soak, report, wall):
         if len(failed) > 20:
             print(f"         ... and {len(failed) - 20} more")
     for title, items in (("runs that failed under faults (allowed)", report.fault_failures),
-                         ("runs that failed on a token revoked twice in a row (known issue, "
-                          "docs/reliability.md)", report.token_failures),
                          ("tenants of create runs that then failed", report.orphan_tenants)):
         print(f"{title}: {len(items)}")
         for item in items[:10]:

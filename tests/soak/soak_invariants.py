@@ -27,7 +27,6 @@ FAULT_KINDS = ("retryable", "throttled", "timeout")
 # fails with kind `auth`, which the workflow does not retry. Codes: Partner
 # Center's 401 (a HEAD, no body) or 2001, the BSS's token-expired. Listed
 # apart, not a violation: the run fails, nothing is lost or doubled.
-REVOKED_TOKEN_CODES = ("401", "2001", "token-expired")
 
 
 @dataclasses.dataclass
@@ -64,7 +63,6 @@ class Report:
         self.checks = collections.Counter()
         self.violations = collections.defaultdict(list)
         self.fault_failures = []   # runs that failed under faults (allowed)
-        self.token_failures = []   # runs that failed on a token revoked twice (known issue)
         self.orphan_tenants = []   # tenants of runs that failed afterwards
         self.events = 0            # journal events read
         self.resent_calls = 0      # calls a restart sent again (a kill hit them in flight)
@@ -197,10 +195,6 @@ def check_outcome(p, run, report):
         if error.get("kind") in FAULT_KINDS:
             report.checks[inv] += 1
             report.fault_failures.append(seen)
-            return
-        if error.get("kind") == "auth" and error.get("code") in REVOKED_TOKEN_CODES:
-            report.checks[inv] += 1
-            report.token_failures.append(seen)
             return
     if p.shape == "create":
         want = ("succeeded", "created", p.domain)
