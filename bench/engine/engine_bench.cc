@@ -75,6 +75,22 @@ using namespace bssflow;
 using namespace bssflow::engine;
 using boost::asio::awaitable;
 
+// jemalloc's control interface when the benchmark is linked with it
+// (BSSFLOW_JEMALLOC, the default); null with glibc's malloc.
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp,
+                       void* newp, size_t newlen) __attribute__((weak));
+
+// Gives the pages freed so far back to the kernel, so that the runs a
+// benchmark makes next cannot hide in memory that is already resident.
+void ReleaseFreeMemory() {
+  if (mallctl != nullptr) {
+    // MALLCTL_ARENAS_ALL: every arena.
+    mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
+    return;
+  }
+  malloc_trim(0);
+}
+
 [[noreturn]] void Die(const std::string& message) {
   std::cerr << "engine_bench: " << message << "\n";
   std::exit(2);
@@ -358,7 +374,7 @@ void TeardownStore(const benchmark::State&) {
   g_store_dir.clear();
   // Gives the freed pages back to the kernel: a store that grows takes new
   // pages (page faults) in every repetition, not only in the first one.
-  malloc_trim(0);
+  ReleaseFreeMemory();
 }
 
 // Journal events of one whole run of the workflow (the same path each run).
@@ -569,9 +585,19 @@ double ResidentBytes() {
          static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
-// Bytes malloc has handed out and not taken back (all arenas, mmap'ed
+// Bytes the allocator has handed out and not taken back (all arenas, large
 // blocks included).
 double HeapInUseBytes() {
+  if (mallctl != nullptr) {
+    uint64_t epoch = 1;
+    size_t length = sizeof(epoch);
+    mallctl("epoch", &epoch, &length, &epoch, length);  // fresh statistics
+    size_t allocated = 0;
+    length = sizeof(allocated);
+    if (mallctl("stats.allocated", &allocated, &length, nullptr, 0) != 0)
+      return 0;
+    return static_cast<double>(allocated);
+  }
   struct mallinfo2 info = mallinfo2();
   return static_cast<double>(info.uordblks + info.hblkhd);
 }
@@ -594,7 +620,7 @@ void BM_ParkedRuns(benchmark::State& state) {
   if (EventsPerRun(engine, *g_store, state) == 0) return;
   // Gives the pages freed by earlier benchmarks back to the kernel, so that
   // the runs below cannot hide in memory that is already resident.
-  malloc_trim(0);
+  ReleaseFreeMemory();
   double rss_before = ResidentBytes(), heap_before = HeapInUseBytes();
   auto count = static_cast<int>(state.range(0));
   for (auto _ : state) {
@@ -667,7 +693,7 @@ void BM_InFlight(benchmark::State& state) {
   const auto delay = std::chrono::milliseconds(g_inflight_delay_ms);
   Engine engine(g_store.get(), delay);
   const auto n = static_cast<int>(state.range(0));
-  malloc_trim(0);
+  ReleaseFreeMemory();
   const double rss_before = ResidentBytes();
   InFlightTally tally;
   double rss_in_flight = 0;
