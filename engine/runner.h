@@ -88,6 +88,11 @@ struct NamedWorkflow {
   std::string text;
 };
 
+/// How many runs deep `workflow` steps may nest (a run, the run its
+/// `workflow` step starts, ...): a deeper one fails its step (kind
+/// "invalid", code "too_deep"), which stops a workflow that calls itself.
+inline constexpr int kMaxWorkflowDepth = 8;
+
 /// Idempotency keys of the runs that `workflow` steps start begin with this
 /// prefix (then "<parent run id>/<step id>"); callers of Start cannot use it.
 inline constexpr std::string_view kChildRunKeyPrefix = "child-of:";

@@ -146,6 +146,9 @@ class RunDriver {
   boost::asio::awaitable<Result<RunSummary>> StartChild(
       const Step& step, const dsl::Value& inputs, std::optional<Flow>& failed);
   StepHistory& StepHistoryOf(const Step& step) { return history_[step.id]; }
+  /// The workflow of this run, then of the run whose `workflow` step
+  /// started it, and so on up (at most kMaxWorkflowDepth + 1 of them).
+  Result<std::vector<std::string>> CallChain() const;
   /// Forwards the parent's answer to the child's prompt, or journals the
   /// child's prompt as the parent's and parks; nullopt: forwarded, go on.
   boost::asio::awaitable<std::optional<Flow>> RelayConfirmation(

@@ -17,6 +17,7 @@
 // {error}. A called workflow the engine has not loaded stops the run (a
 // Status, like a store failure) rather than failing it.
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "dsl/json_value.h"
@@ -34,6 +35,22 @@ const Event* LastOfType(const std::vector<Event>& journal, const char* type) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> RunDriver::CallChain() const {
+  std::vector<std::string> chain = {record_.workflow};
+  std::string key = record_.idempotency_key;
+  const std::string_view prefix = kChildRunKeyPrefix;
+  while (key.rfind(prefix, 0) == 0 &&
+         chain.size() <= static_cast<size_t>(kMaxWorkflowDepth)) {
+    const std::string parent =
+        key.substr(prefix.size(), key.find('/', prefix.size()) - prefix.size());
+    Result<RunRecord> run = deps_.store->GetRun(parent);
+    if (!run.ok()) return run.status();
+    chain.push_back(run.value().workflow);
+    key = run.value().idempotency_key;
+  }
+  return chain;
+}
 
 boost::asio::awaitable<Result<RunSummary>> RunDriver::StartChild(
     const Step& step, const dsl::Value& inputs, std::optional<Flow>& failed) {
@@ -55,6 +72,24 @@ boost::asio::awaitable<Result<RunSummary>> RunDriver::StartChild(
                             step.target +
                             "', which this engine has not loaded (bssflow "
                             "run, answer and resume take --workflows DIR)");
+  }
+  // A workflow that calls itself, directly or not, would start runs
+  // without end: past kMaxWorkflowDepth runs the step fails instead.
+  Result<std::vector<std::string>> chain = CallChain();
+  if (!chain.ok()) co_return chain.status();
+  if (chain.value().size() >= static_cast<size_t>(kMaxWorkflowDepth)) {
+    std::string path = step.target;
+    for (const std::string& caller : chain.value()) path = caller + " -> " + path;
+    failed = FinishComposite(
+        step, StepHistoryOf(step),
+        Flow::Failed({step.id, "invalid", "too_deep",
+                      "step '" + step.id + "' cannot run workflow '" +
+                          step.target + "': workflow steps nest " +
+                          std::to_string(kMaxWorkflowDepth) +
+                          " runs deep (" + path +
+                          "); does a workflow call itself?"}),
+        nullptr);
+    co_return RunSummary();
   }
   nlohmann::json json = nlohmann::json(dsl::ValueToJson(inputs));
   Status usable = Runner::CheckInputs(*named.workflow, json);

@@ -130,6 +130,33 @@ TEST_F(WorkflowStepTest, ChildFailureFailsTheStepAndOnErrorSeesIt) {
             RunStatus::kFailed);
 }
 
+constexpr const char* kLoop = R"(workflow: test.loop
+steps:
+  - id: again
+    workflow: test.loop
+)";
+
+TEST_F(WorkflowStepTest, AWorkflowThatCallsItselfStopsAtTheDepthLimit) {
+  AddToLibrary(kLoop);
+  RunSummary run = Start(kLoop);
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  // The innermost run fails its step; each run above fails with it.
+  std::string chain = "test.loop";
+  for (int i = 0; i < kMaxWorkflowDepth; ++i) chain += " -> test.loop";
+  std::string message = "step 'again' cannot run workflow 'test.loop': "
+                        "workflow steps nest 8 runs deep (" + chain +
+                        "); does a workflow call itself?";
+  for (int i = 1; i < kMaxWorkflowDepth; ++i)
+    message = "workflow test.loop failed at step 'again': " + message;
+  const Event& finished = Last(run.run_id);
+  EXPECT_EQ(finished.data["error"]["code"], "too_deep");
+  EXPECT_EQ(finished.data["error"]["kind"], "invalid");
+  EXPECT_EQ(finished.data["error"]["message"], message);
+  // The top run and the seven it started, one inside the other.
+  EXPECT_EQ(store_->ListRuns(RunFilter()).value().size(),
+            static_cast<size_t>(kMaxWorkflowDepth));
+}
+
 TEST_F(WorkflowStepTest, ChildInputsThatDoNotFitFailTheStep) {
   AddToLibrary(kLink);
   RunSummary parent = Start(
