@@ -13,14 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$root/tests/lib/simulators.sh"
 
-work=$(mktemp -d)
-cleanup() {
-  stop_simulators
-  rm -rf "$work"
-}
-trap cleanup EXIT
-unset BSSFLOW_CONNECTORS BSSFLOW_TEMPLATES_DIR
-start_simulators "$bssflow" "$work"
+start_simulators_session "$bssflow"
 out=$here/seeds/recording
 mkdir -p "$out"
 

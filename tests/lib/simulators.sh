@@ -5,6 +5,10 @@
 #   start_simulators BSSFLOW WORK_DIR   # sets pc_url, bss_url, sim_pid and
 #                                       # writes WORK_DIR/connectors.yaml
 #   stop_simulators                     # in the caller's EXIT trap
+#   start_simulators_session BSSFLOW    # both at once: a temporary $work,
+#                                       # the simulators started in it, and
+#                                       # an EXIT trap that stops them and
+#                                       # removes $work
 #
 # Requires curl and jq for the helpers below.
 
@@ -66,3 +70,26 @@ reset_simulators() {
 
 pc_state() { curl -sf "$pc_url/_sim/state"; }
 bss_state() { curl -sf "$bss_url/_sim/state"; }
+
+start_simulators_session() {
+  work=$(mktemp -d)
+  trap 'stop_simulators; rm -rf "$work"' EXIT
+  unset BSSFLOW_CONNECTORS BSSFLOW_TEMPLATES_DIR
+  start_simulators "$1" "$work"
+}
+
+# A BSS API token, as the integration user of the demo data.
+bss_token() {
+  curl -sf -u bssflow-demo-client:bssflow-demo-secret "$bss_url/oauth/token" \
+    --data-urlencode grant_type=password \
+    --data-urlencode username=integration@bss.example \
+    --data-urlencode password=demo-password | jq -r .access_token
+}
+
+# set_sync_option ACCOUNT CODE VALUE: "Save" in the Sync Options pop-up.
+set_sync_option() {
+  curl -sf -X PUT -H "Authorization: Bearer $(bss_token)" \
+    -H 'Content-Type: application/json' \
+    -d "[{\"Code\": \"$2\", \"Value\": \"$3\"}]" \
+    "$bss_url/api/Accounts/$1/syncoptions/MSCSP" >/dev/null
+}

@@ -16,14 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$root/tests/lib/simulators.sh"
 
-work=$(mktemp -d)
-cleanup() {
-  stop_simulators
-  rm -rf "$work"
-}
-trap cleanup EXIT
-unset BSSFLOW_CONNECTORS BSSFLOW_TEMPLATES_DIR
-start_simulators "$bssflow" "$work"
+start_simulators_session "$bssflow"
 
 provision=$root/workflows/microsoft/provision-tenant.yaml
 definitions=$root/workflows/microsoft/get-services-definitions.yaml
@@ -92,18 +85,6 @@ pc_token() {
     --data-urlencode client_secret=demo-client-secret \
     --data-urlencode resource=https://api.partnercenter.microsoft.com |
     jq -r .access_token
-}
-bss_token() {
-  curl -sf -u bssflow-demo-client:bssflow-demo-secret "$bss_url/oauth/token" \
-    --data-urlencode grant_type=password \
-    --data-urlencode username=integration@bss.example \
-    --data-urlencode password=demo-password | jq -r .access_token
-}
-set_sync_option() {  # ACCOUNT CODE VALUE: "Save" in the Sync Options pop-up
-  curl -sf -X PUT -H "Authorization: Bearer $(bss_token)" \
-    -H 'Content-Type: application/json' \
-    -d "[{\"Code\": \"$2\", \"Value\": \"$3\"}]" \
-    "$bss_url/api/Accounts/$1/syncoptions/MSCSP" >/dev/null
 }
 pc_customer() {  # TENANT_ID -> the customer as Partner Center answers it
   curl -sf -H "Authorization: Bearer $(pc_token)" \

@@ -15,31 +15,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 source "$root/tests/lib/simulators.sh"
 
-work=$(mktemp -d)
-cleanup() {
-  stop_simulators
-  rm -rf "$work"
-}
-trap cleanup EXIT
-unset BSSFLOW_CONNECTORS BSSFLOW_TEMPLATES_DIR
-start_simulators "$bssflow" "$work"
+start_simulators_session "$bssflow"
 
 provision=$root/workflows/microsoft/provision-tenant.yaml
 definitions=$root/workflows/microsoft/get-services-definitions.yaml
 out=$here/recordings
 
-bss_token() {
-  curl -sf -u bssflow-demo-client:bssflow-demo-secret "$bss_url/oauth/token" \
-    --data-urlencode grant_type=password \
-    --data-urlencode username=integration@bss.example \
-    --data-urlencode password=demo-password | jq -r .access_token
-}
-set_sync_option() {  # ACCOUNT CODE VALUE: "Save" in the Sync Options pop-up
-  curl -sf -X PUT -H "Authorization: Bearer $(bss_token)" \
-    -H 'Content-Type: application/json' \
-    -d "[{\"Code\": \"$2\", \"Value\": \"$3\"}]" \
-    "$bss_url/api/Accounts/$1/syncoptions/MSCSP" >/dev/null
-}
 # record NAME WORKFLOW INPUT [bssflow run flags...]: one run, recorded.
 record() {
   local name=$1 file=$2 input=$3
