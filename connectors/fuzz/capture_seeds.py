@@ -9,8 +9,9 @@ they answer.
 
     connectors/fuzz/capture_seeds.py BSSFLOW
 
-The hand-written seeds beside these (chunked-*.http, 503-retry-after-date.http,
-http10-until-eof.http: shapes the simulators do not send) are kept as they are.
+The other seeds beside these are kept as they are: hand-written shapes the
+simulators do not send (chunked-201.http, 503-retry-after-date.http,
+http10-until-eof.http) and the inputs that found bugs (regression-*.http).
 """
 import base64
 import json
