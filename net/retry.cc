@@ -10,6 +10,11 @@ namespace bssflow::net {
 
 namespace {
 
+// A delay or a date this many seconds away (31 years) is as good as
+// forever: longer ones saturate here, so that no arithmetic overflows.
+constexpr int64_t kForeverSeconds = 1'000'000'000;
+
+
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
 
@@ -123,6 +128,14 @@ std::optional<system_clock::time_point> ParseHttpDate(
   int64_t seconds =
       DaysFromCivil(year, month_number, static_cast<unsigned>(day)) * 86400 +
       clock;
+  // system_clock counts nanoseconds: years past 2262 (or before 1677) do not
+  // fit. A date more than a billion seconds (31 years) away is as good as
+  // forever, the same saturation as a delay in seconds.
+  const int64_t now_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
+          .count();
+  seconds = std::clamp(seconds, now_seconds - kForeverSeconds,
+                       now_seconds + kForeverSeconds);
   return system_clock::time_point(std::chrono::seconds(seconds));
 }
 
@@ -147,7 +160,7 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value,
     value.remove_suffix(1);
   if (AllDigits(value)) {
     // A billion seconds (31 years) is as good as forever; saturate there.
-    return milliseconds(DigitsValue(value, 1'000'000'000) * 1000);
+    return milliseconds(DigitsValue(value, kForeverSeconds) * 1000);
   }
   std::optional<system_clock::time_point> date = ParseHttpDate(value, now);
   if (!date.has_value()) return std::nullopt;

@@ -96,6 +96,15 @@ TEST(ParseRetryAfterTest, PastDateIsNoDelay) {
             milliseconds(0));
 }
 
+TEST(ParseRetryAfterTest, DatesFarAwaySaturateInsteadOfOverflowing) {
+  // The year 4602 does not fit system_clock's nanoseconds (found by
+  // http_response_fuzzer): a billion seconds, as for a delay.
+  EXPECT_EQ(ParseRetryAfter("Tue, 25 Nov 4602 06:00:30 GMT", kNow),
+            milliseconds(1'000'000'000'000));
+  EXPECT_EQ(ParseRetryAfter("Mon, 01 Jan 0001 00:00:00 GMT", kNow),
+            milliseconds(0));
+}
+
 TEST(ParseRetryAfterTest, GarbageIsRejected) {
   for (const char* value :
        {"", " ", "soon", "-1", "1.5", "5s", "0x10",

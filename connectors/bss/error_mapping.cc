@@ -1,5 +1,7 @@
 #include "connectors/bss/error_mapping.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
@@ -28,9 +30,12 @@ std::optional<std::chrono::milliseconds> RetryAfterOf(
   }
   if (json.is_object()) {
     auto it = json.find("RetryAfter");
+    // Saturated as a Retry-After header is (net::ParseRetryAfter): a
+    // billion seconds is as good as forever, and more would overflow.
     if (it != json.end() && it->is_number_integer() &&
         it->get<int64_t>() >= 0)
-      return std::chrono::seconds(it->get<int64_t>());
+      return std::chrono::seconds(
+          std::min<int64_t>(it->get<int64_t>(), 1'000'000'000));
   }
   return std::nullopt;
 }

@@ -80,6 +80,15 @@ TEST(ErrorFromResponse, ThrottledFallsBackToRetryAfterMember) {
   EXPECT_EQ(*error.retry_after, milliseconds(3000));
 }
 
+TEST(ErrorFromResponse, AHugeRetryAfterMemberSaturates) {
+  // Seconds beyond what milliseconds hold (found by http_response_fuzzer).
+  engine::ActionError error = ErrorFromResponse(
+      429, R"({"type":"urn:bss:problem:rate-limited","RetryAfter":99999999999999999})",
+      "", "GET x", kNow);
+  ASSERT_TRUE(error.retry_after.has_value());
+  EXPECT_EQ(*error.retry_after, milliseconds(1'000'000'000'000));
+}
+
 TEST(ErrorFromTokenResponse, BadCredentialsAreAuth) {
   engine::ActionError grant = ErrorFromTokenResponse(
       400,

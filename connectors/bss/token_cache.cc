@@ -16,6 +16,10 @@ namespace asio = boost::asio;
 using std::chrono::seconds;
 using std::chrono::system_clock;
 
+namespace {
+constexpr seconds kLongestTokenLife = std::chrono::hours(24);
+}  // namespace
+
 Result<AccessToken> ParseTokenResponse(std::string_view body,
                                        system_clock::time_point now,
                                        seconds margin) {
@@ -34,6 +38,9 @@ Result<AccessToken> ParseTokenResponse(std::string_view body,
         (expires == json.end() ? std::string("nothing") : expires->dump()));
   }
   seconds life(expires->get<int64_t>());
+  // A token kept longer than a day is renewed all the same; a longer life
+  // (a service's mistake, or a peer's attack) would overflow the clock.
+  life = std::min(life, kLongestTokenLife);
   seconds before = std::max(life - margin, life / 2);
   return AccessToken{token->get<std::string>(), now + life, now + before};
 }

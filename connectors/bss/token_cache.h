@@ -35,7 +35,7 @@ struct AccessToken {
 /// Reads a token response received at `now`: `access_token` (non-empty
 /// text) and `expires_in` (a non-negative number of seconds). An error
 /// naming the member when either is missing or malformed; the token itself
-/// never appears in a message.
+/// never appears in a message. A life over a day counts as a day.
 Result<AccessToken> ParseTokenResponse(std::string_view body,
                                        std::chrono::system_clock::time_point now,
                                        std::chrono::seconds margin);

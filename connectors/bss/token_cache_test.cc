@@ -25,6 +25,14 @@ TEST(ParseTokenResponse, ShortLivedTokenIsUsedForHalfItsLife) {
   EXPECT_EQ(token.value().refresh_at, kNow + seconds(50));
 }
 
+TEST(ParseTokenResponse, ALifeOverADayIsADay) {
+  Result<AccessToken> token = ParseTokenResponse(
+      R"({"access_token":"bss-1","expires_in":99999999999999})", kNow,
+      seconds(60));
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(token.value().expires_at, kNow + std::chrono::hours(24));
+}
+
 TEST(ParseTokenResponse, ErrorsNameTheMember) {
   EXPECT_EQ(ParseTokenResponse("nope", kNow, seconds(1)).status().message(),
             "token response: the body is not a JSON object");

@@ -34,6 +34,10 @@ std::optional<int64_t> ExpiresIn(const nlohmann::json& member) {
 
 }  // namespace
 
+namespace {
+constexpr seconds kLongestTokenLife = std::chrono::hours(24);
+}  // namespace
+
 Result<AccessToken> ParseTokenResponse(std::string_view body,
                                        system_clock::time_point now,
                                        seconds margin) {
@@ -52,6 +56,9 @@ Result<AccessToken> ParseTokenResponse(std::string_view body,
         "token response: 'expires_in' must be a number of seconds, got " +
         (expires == json.end() ? std::string("nothing") : expires->dump()));
   seconds life(*lifetime);
+  // A token kept longer than a day is renewed all the same; a longer life
+  // (a service's mistake, or a peer's attack) would overflow the clock.
+  life = std::min(life, kLongestTokenLife);
   seconds before = std::max(life - margin, life / 2);
   return AccessToken{token->get<std::string>(), now + life, now + before};
 }

@@ -36,7 +36,8 @@ struct AccessToken {
 
 /// Reads a token response received at `now`: access_token, and expires_in
 /// in seconds as a string ("3599", as Entra ID v1 sends it) or a number.
-/// An error naming the member when either is missing or malformed.
+/// A life over a day counts as a day. An error naming the member when
+/// either is missing or malformed.
 Result<AccessToken> ParseTokenResponse(std::string_view body,
                                        std::chrono::system_clock::time_point now,
                                        std::chrono::seconds margin);

@@ -33,6 +33,17 @@ TEST(ParseTokenResponseTest, ShortLivedTokenIsUsedForHalfItsLife) {
   EXPECT_EQ(token.value().refresh_at, kNow + seconds(60));
 }
 
+TEST(ParseTokenResponseTest, ALifeOverADayIsADay) {
+  // Lives beyond what the clock holds overflowed (found by
+  // http_response_fuzzer); no token is kept longer than a day.
+  Result<AccessToken> token = ParseTokenResponse(
+      R"({"access_token": "abc", "expires_in": "99999999999999"})", kNow,
+      seconds(300));
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(token.value().expires_at, kNow + std::chrono::hours(24));
+  EXPECT_EQ(token.value().refresh_at, kNow + std::chrono::hours(24) - seconds(300));
+}
+
 TEST(ParseTokenResponseTest, Errors) {
   EXPECT_EQ(ParseTokenResponse("nope", kNow, seconds(300)).status().message(),
             "token response: the body is not a JSON object");
