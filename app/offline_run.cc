@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <random>
 #include <set>
 #include <utility>
@@ -114,7 +115,12 @@ Result<OfflineRunResult> RunOffline(const OfflineRunSpec& spec) {
   }
 
   boost::asio::io_context io;
-  std::mt19937_64 random{std::random_device{}()};
+  // Seeded from the run id when there is one, so that replaying the same
+  // recording draws the same idempotency keys (a recording rewritten by
+  // --update changes only where the run changed).
+  std::mt19937_64 random{spec.run_id.empty()
+                             ? std::random_device{}()
+                             : std::hash<std::string>{}(spec.run_id)};
   const int64_t start_ms = spec.start_ms != 0 ? spec.start_ms : NowMs();
   bool id_given = false;
   engine::RunnerDependencies deps;

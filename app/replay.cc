@@ -62,6 +62,14 @@ Result<Recording::Attempt> ReadAttempt(const json& attempt,
   if (attempt.contains("error")) {
     Result<const json*> error = ObjectMember(attempt, pointer, "error");
     if (!error.ok()) return error.status();
+    const std::string at = pointer + "/error";
+    Result<std::string> kind = StringMember(*error.value(), at, "kind");
+    if (!kind.ok()) return kind.status();
+    for (const char* member : {"code", "message"}) {
+      if (!error.value()->contains(member)) continue;
+      Result<std::string> text = StringMember(*error.value(), at, member);
+      if (!text.ok()) return text.status();
+    }
     read.error = *error.value();
   }
   return read;
@@ -81,6 +89,11 @@ Result<Recording::Call> ReadCall(const json& call, const std::string& pointer) {
   read.step = step.value();
   read.action = action.value();
   read.arguments = call["arguments"];
+  if (call.contains("idempotency_key")) {
+    Result<std::string> key = StringMember(call, pointer, "idempotency_key");
+    if (!key.ok()) return key.status();
+    read.idempotency_key = key.value();
+  }
   for (size_t i = 0; i < attempts.value()->size(); ++i) {
     Result<Recording::Attempt> attempt = ReadAttempt(
         (*attempts.value())[i], pointer + "/attempts/" + std::to_string(i));
@@ -181,6 +194,11 @@ Status ReadClock(const json& document, Recording& read) {
 
 // ---- comparing ----
 
+// "1 call", "2 calls".
+std::string Count(size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string JoinPath(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
@@ -230,6 +248,7 @@ class Comparison {
       if (!recorded.has_value()) return Stop("the call is not in the recording");
       current_ = *recorded;
       used_[current_] = true;
+      answered_by_.push_back(current_);
     }
     const Recording::Call& recorded = recording_.calls[current_];
     attempts_made_[current_] = call.attempt;
@@ -306,8 +325,8 @@ class Comparison {
       if (next_ < recording_.calls.size()) {
         const Recording::Call& missing = recording_.calls[next_];
         Diverge(missing.step,
-                "the replay made " + std::to_string(next_) +
-                    " calls; the recording has " +
+                "the replay made " + Count(next_, "call") +
+                    "; the recording has " +
                     std::to_string(recording_.calls.size()),
                 {"first call not made: " + CallText(StepText(missing.step),
                                                     missing.action,
@@ -333,6 +352,17 @@ class Comparison {
       Diverge("", "the notifications differ", notifications);
   }
 
+  // The replay's recording with each call under the idempotency key of the
+  // recorded call that answered it: a recording accepted with --update
+  // changes only where the run did (the replay draws keys of its own).
+  void KeepRecordedKeys(json& replayed) const {
+    json& calls = replayed["calls"];
+    for (size_t i = 0; i < calls.size() && i < answered_by_.size(); ++i) {
+      const std::string& key = recording_.calls[answered_by_[i]].idempotency_key;
+      if (!key.empty()) calls[i]["idempotency_key"] = key;
+    }
+  }
+
   std::vector<Divergence> TakeDivergences() { return std::move(divergences_); }
   size_t calls() const { return calls_; }
   const Status& failure() const { return failure_; }
@@ -347,7 +377,7 @@ class Comparison {
       Diverge(call.step,
               "call " + std::to_string(rank + 1) +
                   " is not in the recording, which has " +
-                  std::to_string(recording_.calls.size()) + " calls",
+                  Count(recording_.calls.size(), "call"),
               {"actual:   " + actual});
       return std::nullopt;
     }
@@ -423,8 +453,8 @@ class Comparison {
       }
     }
     if (made.size() != recording_.calls.size()) {
-      Diverge("", "the replay made " + std::to_string(made.size()) +
-                      " calls; the recording has " +
+      Diverge("", "the replay made " + Count(made.size(), "call") +
+                      "; the recording has " +
                       std::to_string(recording_.calls.size()),
               {});
     }
@@ -498,6 +528,7 @@ class Comparison {
   const bool accept_changes_;
   std::map<std::string, engine::Position> steps_;
   std::vector<bool> used_;
+  std::vector<size_t> answered_by_;  // per call made: the recorded call
   std::vector<int> attempts_made_;
   size_t next_ = 0;     // rank of the next call, in order
   size_t current_ = 0;  // the recorded call answering the current one
@@ -594,6 +625,7 @@ Result<ReplayReport> Replay(const Recording& recording,
   ReplayReport report;
   report.divergences = comparison.TakeDivergences();
   report.calls = comparison.calls();
+  comparison.KeepRecordedKeys(run.value().recording);
   report.recording = std::move(run.value().recording);
   return report;
 }

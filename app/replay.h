@@ -44,6 +44,7 @@ struct Recording {
     std::string action;
     nlohmann::json arguments;
     std::vector<Attempt> attempts;
+    std::string idempotency_key;  // "" when the recording has none
   };
   struct Confirmation {
     std::string step;
@@ -113,8 +114,9 @@ struct ReplayReport {
 Result<ReplayReport> Replay(const Recording& recording,
                             const ReplayOptions& options);
 
-/// The report as people read it: "ok" or each divergence with its step,
-/// place and details, each line prefixed by `indent`.
+/// The report's divergences as people read them, each with its step,
+/// place and details, every line prefixed by `indent`; "" when there are
+/// none.
 std::string RenderDivergences(const ReplayReport& report,
                               const std::string& indent);
 

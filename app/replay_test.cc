@@ -164,6 +164,22 @@ TEST(ParseRecordingTest, AWrongTypeIsNamedByItsPointer) {
             "/confirmations/0/by must be a string, not null");
 }
 
+TEST(ParseRecordingTest, AnErrorWithoutATextKind) {
+  EXPECT_EQ(ParseError([](json& d) {
+              d["calls"][0]["attempts"][0]["error"] = {{"kind", 5}};
+            }),
+            "/calls/0/attempts/0/error/kind must be a string, not number");
+  EXPECT_EQ(ParseError([](json& d) {
+              d["calls"][0]["attempts"][0]["error"] = {{"message", "busy"}};
+            }),
+            "/calls/0/attempts/0/error/kind is missing");
+  EXPECT_EQ(ParseError([](json& d) {
+              d["calls"][0]["attempts"][0]["error"] = {{"kind", "retryable"},
+                                                       {"code", 503}};
+            }),
+            "/calls/0/attempts/0/error/code must be a string, not number");
+}
+
 TEST(ParseRecordingTest, ABadAnswer) {
   EXPECT_EQ(
       ParseError([](json& d) { d["confirmations"][0]["answer"] = "maybe"; }),

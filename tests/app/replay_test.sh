@@ -132,6 +132,10 @@ expect_output "the updated recording replays the same" 0 \
   -- "$bssflow" replay --workflow reorder.yaml accepted.json
 [ "$(jq -r '.calls[0].action' accepted.json)" = bss.get_account ] ||
   fail "the updated recording does not hold the new order"
+# Each call keeps the idempotency key of the recorded call that answered it.
+[ "$(jq -c '[.calls[] | {action, idempotency_key}] | sort' accepted.json)" = \
+  "$(jq -c '[.calls[] | {action, idempotency_key}] | sort' new-tenant.json)" ] ||
+  fail "the updated recording has other idempotency keys"
 [ "$(jq -r '.calls[] | select(.step == "welcome") | .arguments.body' accepted.json)" = "***" ] ||
   fail "the updated recording shows a secret"
 expect_output "--update on a dropped prerequisite has nothing to answer the new call with" 1 \
