@@ -228,6 +228,13 @@ void ActWhenParked(boost::asio::io_context& io,
 }
 
 TEST_F(GroupCommitTest, AnAnswerWhileTheParkingDriveWritesItsPromptIsKept) {
+  // What on_event sees, in order: the journal's order (the BSS's callbacks
+  // and the logs follow it).
+  std::vector<int64_t> seen;
+  on_event_ = [&seen](const std::string&, const Event& event) {
+    seen.push_back(event.sequence);
+  };
+  MakeRunner();
   std::string id;
   Result<RunSummary> answered = Status::Error("not answered");
   ActWhenParked(*io_, *runner_, *store_, Load(kAsk), text_, id,
@@ -244,6 +251,7 @@ TEST_F(GroupCommitTest, AnAnswerWhileTheParkingDriveWritesItsPromptIsKept) {
                            "confirmation_answered ask", "step_succeeded ask",
                            "step_started after", "variables_set after",
                            "step_succeeded after", "run_finished"}));
+  EXPECT_EQ(seen, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
 TEST_F(GroupCommitTest, ACancelWhileTheParkingDriveWritesItsPromptIsKept) {

@@ -236,6 +236,10 @@ Runner::ResumeUnfinished() {
 
 boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
     std::string run_id, Answer answer, std::string by, Drive drive) {
+  // The drive that parked the run may still be writing (and reporting to
+  // on_event) its prompt: the answer comes after it, in the journal and in
+  // what on_event sees.
+  co_await AwaitFinishingDrive(run_id);
   Result<RunRecord> record = deps_.store->GetRun(run_id);
   if (!record.ok()) co_return record.status();
   RunRecord& run = record.value();

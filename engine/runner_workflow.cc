@@ -120,9 +120,11 @@ boost::asio::awaitable<Flow> RunDriver::RunWorkflowStep(const Step& step,
                       RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
   }
-  // The step is journaled as started before its run is.
+  // The step is journaled as started before its run is; a cancel that came
+  // during the write stops the run before the child starts.
   Status committed = co_await Commit();
   if (!committed.ok()) co_return Flow::Broken(committed);
+  if (Cancelled()) co_return Flow::Of(Flow::Kind::kCancelled);
   std::optional<Flow> failed;
   Result<RunSummary> child = co_await StartChild(step, inputs, failed);
   if (failed.has_value()) co_return *failed;
@@ -176,6 +178,7 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
     std::string by = answered->data.value("by", "");
     Status committed = co_await Commit();
     if (!committed.ok()) co_return Flow::Broken(committed);
+    if (Cancelled()) co_return Flow::Of(Flow::Kind::kCancelled);
     child = co_await runner_.AnswerConfirmation(child_id, answer, by);
     co_return std::nullopt;
   }

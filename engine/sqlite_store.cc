@@ -237,8 +237,23 @@ class SqliteStore final : public JournalStore {
     statuses.reserve(requests.size());
     if (Status s = Run("BEGIN IMMEDIATE", "appending to journals"); !s.ok())
       return std::vector<Status>(requests.size(), s);
-    for (const AppendRequest* request : requests)
-      statuses.push_back(AppendInSavepoint(*request));
+    for (const AppendRequest* request : requests) {
+      Status appended = AppendInSavepoint(*request);
+      // SQLite rolls the whole transaction back by itself on some errors
+      // (a full disk, an I/O error, no memory), and a savepoint that cannot
+      // be rolled back or released leaves the batch in doubt: then nothing
+      // of the batch is written, and every request fails.
+      if (sqlite3_get_autocommit(db_) != 0 || batch_broken_) {
+        batch_broken_ = false;
+        if (sqlite3_get_autocommit(db_) == 0)
+          Run("ROLLBACK", "appending to journals");
+        Status failed = appended.ok()
+                            ? Failure("appending to journals")
+                            : appended;
+        return std::vector<Status>(requests.size(), failed);
+      }
+      statuses.push_back(std::move(appended));
+    }
     if (Status s = Run("COMMIT", "appending to journals"); !s.ok()) {
       Run("ROLLBACK", "appending to journals");
       return std::vector<Status>(requests.size(), s);
@@ -468,8 +483,12 @@ class SqliteStore final : public JournalStore {
       appended = Status::Error("run " + request.run_id +
                                ": cannot append to the journal: " + e.what());
     }
-    if (!appended.ok()) Run("ROLLBACK TO request", "appending to a journal");
+    if (!appended.ok() &&
+        !Run("ROLLBACK TO request", "appending to a journal").ok()) {
+      batch_broken_ = true;
+    }
     Status released = Run("RELEASE request", "appending to a journal");
+    if (!released.ok()) batch_broken_ = true;
     return appended.ok() ? released : appended;
   }
 
@@ -514,6 +533,9 @@ class SqliteStore final : public JournalStore {
   }
 
   std::mutex mutex_;
+  // Set by AppendInSavepoint when a savepoint could not be rolled back or
+  // released: the batch is in doubt and AppendBatch abandons it.
+  bool batch_broken_ = false;
   sqlite3* db_;
   std::string path_;
   StatementCache cache_;

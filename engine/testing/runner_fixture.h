@@ -66,6 +66,7 @@ class RunnerFixture : public ::testing::Test {
     deps.workflows = [this](const std::string&, const std::string& text) {
       return LoadWorkflow("wf.yaml", text, context_).workflow;
     };
+    deps.on_event = on_event_;
     deps.find_workflow = [this](const std::string& name) {
       auto it = library_.find(name);
       return it == library_.end() ? NamedWorkflow() : it->second;
@@ -173,6 +174,8 @@ class RunnerFixture : public ::testing::Test {
   std::string text_;
   std::vector<Event> journal_;
   std::map<std::string, NamedWorkflow> library_;
+  /// Given to the next MakeRunner() as RunnerDependencies::on_event.
+  std::function<void(const std::string&, const Event&)> on_event_;
 };
 
 }  // namespace bssflow::engine::testing
