@@ -1,5 +1,6 @@
 #include "engine/append_batcher.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,6 +13,16 @@ boost::asio::awaitable<Status> AppendBatcher::Append(AppendRequest request) {
                                  std::chrono::steady_clock::time_point::max());
   Waiter waiter{&request, &wake, Status::Ok()};
   waiting_.push_back(&waiter);
+  // A frame destroyed while it waits (its executor destroyed) must not be
+  // left in the batch for a later Flush.
+  struct Forget {
+    std::vector<Waiter*>& waiting;
+    Waiter* waiter;
+    ~Forget() {
+      if (waiter->done) return;
+      std::erase(waiting, waiter);
+    }
+  } forget{waiting_, &waiter};
   // Posted, so that the batch is written after everything ready to run on
   // the executor has run, and has had the chance to append too.
   if (!flush_posted_) {
