@@ -1,4 +1,11 @@
 // MemoryStore: JournalStore in maps under one mutex.
+//
+// Journals are kept as text, compact JSON per event, not as the
+// nlohmann::json trees the interface hands over: a parked run's 17 events
+// take about 2 KB that way instead of 11 KB as trees (BM_ParkedRuns, the
+// "100,000 parked runs in < 500 MB" target), and the text is made and read
+// outside the mutex, so Runners on two threads hold it only to move a
+// string in or copy one out.
 #include <map>
 #include <mutex>
 
@@ -7,6 +14,45 @@
 namespace bssflow::engine {
 
 namespace {
+
+// One journal event as the store keeps it: its type, step and data (as
+// JSON) one after the other in `text`. Its sequence is its position in the
+// journal (sequences start at 1 and have no gaps).
+struct StoredEvent {
+  int64_t time_ms = 0;
+  uint32_t type_size = 0;
+  uint32_t step_size = 0;
+  std::string text;
+};
+
+StoredEvent Store(const Event& event) {
+  StoredEvent stored;
+  stored.time_ms = event.time_ms;
+  stored.type_size = static_cast<uint32_t>(event.type.size());
+  stored.step_size = static_cast<uint32_t>(event.step.size());
+  std::string data = event.data.dump();
+  stored.text.reserve(event.type.size() + event.step.size() + data.size());
+  stored.text.append(event.type).append(event.step).append(data);
+  return stored;
+}
+
+bool HasType(const StoredEvent& stored, const std::string& type) {
+  return stored.type_size == type.size() &&
+         stored.text.compare(0, type.size(), type) == 0;
+}
+
+Event Load(const StoredEvent& stored, int64_t sequence) {
+  Event event;
+  event.sequence = sequence;
+  event.time_ms = stored.time_ms;
+  const std::string& text = stored.text;
+  event.type = text.substr(0, stored.type_size);
+  event.step = text.substr(stored.type_size, stored.step_size);
+  // The text was made by dump(): it parses.
+  event.data = nlohmann::json::parse(
+      text.begin() + stored.type_size + stored.step_size, text.end());
+  return event;
+}
 
 class MemoryStore final : public JournalStore {
  public:
@@ -50,6 +96,14 @@ class MemoryStore final : public JournalStore {
   Status Append(const std::string& run_id, int64_t expected_last_sequence,
                 const std::vector<Event>& events, RunStatus status,
                 const std::string& current_step, int64_t time_ms) override {
+    std::vector<StoredEvent> stored;
+    stored.reserve(events.size());
+    try {
+      for (const Event& event : events) stored.push_back(Store(event));
+    } catch (const std::exception& e) {  // a string that is not UTF-8
+      return Status::Error("run " + run_id +
+                           ": cannot append to the journal: " + e.what());
+    }
     std::lock_guard lock(mutex_);
     auto it = runs_.find(run_id);
     if (it == runs_.end()) return Status::Error("no run " + run_id);
@@ -59,10 +113,12 @@ class MemoryStore final : public JournalStore {
                            " is at " + std::to_string(run.last_sequence) +
                            ", not " + std::to_string(expected_last_sequence));
     }
-    for (Event event : events) {
-      event.sequence = ++run.last_sequence;
-      it->second.journal.push_back(std::move(event));
-    }
+    std::vector<StoredEvent>& journal = it->second.journal;
+    for (StoredEvent& event : stored) journal.push_back(std::move(event));
+    run.last_sequence = static_cast<int64_t>(journal.size());
+    // A run that waits (for an answer, or for ever once it is over) keeps
+    // its journal as it is: no room left for events that will not come.
+    if (status != RunStatus::kRunning) journal.shrink_to_fit();
     run.status = status;
     run.current_step = current_step;
     run.updated_ms = time_ms;
@@ -85,10 +141,18 @@ class MemoryStore final : public JournalStore {
   }
 
   Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
-    std::lock_guard lock(mutex_);
-    auto it = runs_.find(run_id);
-    if (it == runs_.end()) return Status::Error("no run " + run_id);
-    return it->second.journal;
+    std::vector<StoredEvent> stored;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = runs_.find(run_id);
+      if (it == runs_.end()) return Status::Error("no run " + run_id);
+      stored = it->second.journal;
+    }
+    std::vector<Event> journal;
+    journal.reserve(stored.size());
+    for (size_t i = 0; i < stored.size(); ++i)
+      journal.push_back(Load(stored[i], static_cast<int64_t>(i) + 1));
+    return journal;
   }
 
   Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) override {
@@ -132,14 +196,22 @@ class MemoryStore final : public JournalStore {
 
   Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
                                              const std::string& type) override {
-    std::lock_guard lock(mutex_);
-    auto it = runs_.find(run_id);
-    if (it == runs_.end()) return std::optional<Event>();
-    const std::vector<Event>& journal = it->second.journal;
-    for (auto event = journal.rbegin(); event != journal.rend(); ++event) {
-      if (event->type == type) return std::optional<Event>(*event);
+    StoredEvent found;
+    int64_t sequence = 0;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = runs_.find(run_id);
+      if (it == runs_.end()) return std::optional<Event>();
+      const std::vector<StoredEvent>& journal = it->second.journal;
+      for (size_t i = journal.size(); i > 0; --i) {
+        if (!HasType(journal[i - 1], type)) continue;
+        found = journal[i - 1];
+        sequence = static_cast<int64_t>(i);
+        break;
+      }
     }
-    return std::optional<Event>();
+    if (sequence == 0) return std::optional<Event>();
+    return std::optional<Event>(Load(found, sequence));
   }
 
   Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
@@ -159,7 +231,7 @@ class MemoryStore final : public JournalStore {
 
   struct Entry {
     RunRecord run;
-    std::vector<Event> journal;
+    std::vector<StoredEvent> journal;
     int64_t order = 0;
   };
   std::mutex mutex_;

@@ -336,6 +336,53 @@ TEST(SqliteStoreTest, MigratesAnEarlierSchema) {
 // An event whose data does not encode (not UTF-8) is refused by an
 // exception, and the transaction it was in is rolled back: the next append
 // works.
+TEST(MemoryStoreTest, AStringThatIsNotUtf8IsRefusedAndNothingIsWritten) {
+  auto store = MakeMemoryStore();
+  ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1, ""}).ok());
+  Event good;
+  good.type = "run_started";
+  Event bad;
+  bad.type = "call_failed";
+  bad.data = {{"error", "cut \xe2\x82"}};
+  Status refused =
+      store->Append("r1", 0, {good, bad}, RunStatus::kRunning, "", 2);
+  EXPECT_EQ(refused.message(),
+            "run r1: cannot append to the journal: "
+            "[json.exception.type_error.316] incomplete UTF-8 string; last "
+            "byte: 0x82");
+  EXPECT_TRUE(store->ReadJournal("r1").value().empty());
+  EXPECT_EQ(store->GetRun("r1").value().last_sequence, 0);
+}
+
+TEST(MemoryStoreTest, KeepsEveryPartOfAnEventAsItWasGiven) {
+  auto store = MakeMemoryStore();
+  ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1, ""}).ok());
+  Event first;
+  first.type = "step";  // a prefix of the next event's type
+  first.step = "a\nb";
+  first.data = {{"text", "line\n{\"x\": 1}"}, {"n", nullptr}};
+  first.time_ms = 7;
+  Event second;
+  second.type = "step_started";
+  second.data = nlohmann::json::array({1.5, true});
+  ASSERT_TRUE(
+      store->Append("r1", 0, {first, second}, RunStatus::kRunning, "", 8).ok());
+  std::vector<Event> journal = store->ReadJournal("r1").value();
+  ASSERT_EQ(journal.size(), 2u);
+  EXPECT_EQ(journal[0].sequence, 1);
+  EXPECT_EQ(journal[0].type, "step");
+  EXPECT_EQ(journal[0].step, "a\nb");
+  EXPECT_EQ(journal[0].data, first.data);
+  EXPECT_EQ(journal[0].time_ms, 7);
+  EXPECT_EQ(journal[1].sequence, 2);
+  EXPECT_EQ(journal[1].step, "");
+  EXPECT_EQ(journal[1].data, second.data);
+  std::optional<Event> last = store->ReadLastEvent("r1", "step").value();
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->sequence, 1);
+  EXPECT_EQ(last->data, first.data);
+}
+
 TEST(SqliteStoreTest, AnAppendThatThrowsLeavesNoTransactionOpen) {
   std::string path = ::testing::TempDir() + "throwing.db";
   std::filesystem::remove(path);
