@@ -3,6 +3,8 @@
 // cancellation, and their secret result fields sealed in the journal.
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cmath>
@@ -106,6 +108,40 @@ const nlohmann::json* At(const nlohmann::json& json, const std::string& path) {
   return at;
 }
 
+// Whether `value` comes back the same, kinds included, from its journal
+// JSON read back (OpenResult) as it was: null, bools, ints, finite doubles,
+// strings, lists, maps with string keys that do not look sealed.
+bool SurvivesJson(const dsl::Value& value) {
+  switch (value.kind()) {
+    case dsl::ValueKind::kNull:
+    case dsl::ValueKind::kBool:
+    case dsl::ValueKind::kInt:
+    case dsl::ValueKind::kString:
+      return true;
+    case dsl::ValueKind::kDouble:
+      return std::isfinite(value.double_value());
+    case dsl::ValueKind::kList:
+      return std::all_of(value.list_value().begin(), value.list_value().end(),
+                         SurvivesJson);
+    case dsl::ValueKind::kMap:
+      // A map that looks sealed would be opened when read back.
+      if (value.map_value().size() == 1 &&
+          value.map_value().entries()[0].first.kind() ==
+              dsl::ValueKind::kString &&
+          value.map_value().entries()[0].first.string_value() ==
+              kSealedMarker) {
+        return false;
+      }
+      for (const auto& [key, item] : value.map_value().entries()) {
+        if (key.kind() != dsl::ValueKind::kString || !SurvivesJson(item))
+          return false;
+      }
+      return true;
+    default:  // uint, bytes, type and error values change kind
+      return false;
+  }
+}
+
 bool Retries(const RetryPolicy& policy, int attempt, const ActionError& e) {
   return attempt < policy.attempts &&
          std::find(policy.retry_on.begin(), policy.retry_on.end(), e.kind) !=
@@ -192,9 +228,15 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
     if (!outcome.has_value()) co_return Flow::Of(Flow::Kind::kCancelled);
     if (outcome->result.has_value()) {
       nlohmann::json sealed = SealResult(action, step.id, *outcome->result);
-      Result<dsl::Value> seen = OpenResult(step.id, sealed);
-      if (!seen.ok()) co_return Flow::Broken(seen.status());
-      NoteSecrets(sealed, ToJson(seen.value()));
+      // What the run sees is what a resume will read back from the journal:
+      // the connector's own value when the journal's JSON holds the same,
+      // else (secret fields, kinds JSON does not keep) read back from it.
+      Result<dsl::Value> seen = std::move(*outcome->result);
+      if (HasSecretFields(action) || !SurvivesJson(seen.value())) {
+        seen = OpenResult(step.id, sealed);
+        if (!seen.ok()) co_return Flow::Broken(seen.status());
+        NoteSecrets(sealed, ToJson(seen.value()));
+      }
       std::vector<Event> events = {
           MakeEvent(event_type::kCallSucceeded, step.id,
                     {{"attempt", attempt}, {"result", std::move(sealed)}})};
@@ -239,24 +281,45 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
 
 // One attempt, raced against the step's timeout (which bounds each attempt,
 // not all of them) and against Cancel(). nullopt: cancelled.
+//
+// The call runs as one coroutine of its own, cancelled through a signal
+// that the timeout's handler and Cancel() emit. An `||` of three
+// awaitables (the call, a timeout wait, a cancel wait) did the same with
+// three coroutines and a parallel group: a fifth of a whole run's cost
+// with connectors that answer at once (docs/benchmarks.md).
 boost::asio::awaitable<std::optional<ActionOutcome>> RunDriver::CallOnce(
     const Step& step, const std::string& action, const dsl::Value& arguments,
     const CallContext& ctx) {
-  using namespace boost::asio::experimental::awaitable_operators;
   if (Cancelled()) co_return std::nullopt;
+  // Shared with the timeout's handler, which can run after this frame is
+  // gone (it was queued before the call completed).
+  struct Race {
+    boost::asio::cancellation_signal signal;
+    bool answered = false;
+    bool timed_out = false;
+  };
+  auto race = std::make_shared<Race>();
   boost::asio::steady_timer timeout(deps_.executor);
   if (step.timeout.has_value()) {
     timeout.expires_after(*step.timeout);
-  } else {
-    timeout.expires_at(std::chrono::steady_clock::time_point::max());
+    timeout.async_wait([race](const boost::system::error_code& error) {
+      if (error || race->answered) return;
+      race->timed_out = true;
+      race->signal.emit(boost::asio::cancellation_type::terminal);
+    });
   }
   Connector* connector = deps_.connectors->Find(action);
-  auto winner =
-      co_await (GuardedCall(connector, action, arguments, ctx) ||
-                timeout.async_wait(as_tuple(use_awaitable)) ||
-                active_.cancel_timer.async_wait(as_tuple(use_awaitable)));
-  if (winner.index() == 0) co_return std::get<0>(std::move(winner));
-  if (winner.index() == 1) {
+  active_.call_signal = &race->signal;
+  auto call = boost::asio::co_spawn(
+      deps_.executor, GuardedCall(connector, action, arguments, ctx),
+      boost::asio::bind_cancellation_slot(race->signal.slot(),
+                                          as_tuple(use_awaitable)));
+  auto [error, outcome] = co_await std::move(call);
+  race->answered = true;
+  active_.call_signal = nullptr;
+  timeout.cancel();
+  if (Cancelled()) co_return std::nullopt;
+  if (race->timed_out) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
         step.timeout.value_or(std::chrono::milliseconds(0)));
     co_return ActionOutcome::Failure({"timeout", "timeout",
@@ -265,7 +328,12 @@ boost::asio::awaitable<std::optional<ActionOutcome>> RunDriver::CallOnce(
                                           std::to_string(ms.count()) + "ms",
                                       std::nullopt});
   }
-  co_return std::nullopt;
+  if (error) {  // GuardedCall catches what the connector throws
+    co_return ActionOutcome::Failure(
+        {"fatal", "exception", "connector failed: unknown exception",
+         std::nullopt});
+  }
+  co_return std::move(outcome);
 }
 
 // Waits on the executor's clock; false when Cancel() interrupted the wait.
@@ -296,15 +364,18 @@ std::chrono::milliseconds RunDriver::Backoff(const RetryPolicy& policy,
   return wait;
 }
 
+bool RunDriver::HasSecretFields(const std::string& action) const {
+  const ActionSpec* spec =
+      deps_.actions != nullptr ? deps_.actions->Find(action) : nullptr;
+  return deps_.secrets != nullptr && spec != nullptr &&
+         !spec->secret_fields.empty();
+}
+
 nlohmann::json RunDriver::SealResult(const std::string& action,
                                      const std::string& step,
                                      const dsl::Value& result) const {
-  const ActionSpec* spec =
-      deps_.actions != nullptr ? deps_.actions->Find(action) : nullptr;
-  if (deps_.secrets == nullptr || spec == nullptr ||
-      spec->secret_fields.empty()) {
-    return nlohmann::json(dsl::ValueToJson(result));
-  }
+  if (!HasSecretFields(action)) return nlohmann::json(dsl::ValueToJson(result));
+  const ActionSpec* spec = deps_.actions->Find(action);
   dsl::Value sealed = SealFields(result, spec->secret_fields, *deps_.secrets,
                                  record_.id + "/" + step);
   return nlohmann::json(dsl::ValueToJson(sealed));

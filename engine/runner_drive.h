@@ -5,6 +5,7 @@
 #define BSSFLOW_ENGINE_RUNNER_DRIVE_H_
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <deque>
@@ -23,19 +24,25 @@
 namespace bssflow::engine {
 
 /// A run being driven: what Cancel() reaches. The cancel timer never expires
-/// on its own; every wait of the run (a call, a backoff) races a wait on it.
+/// on its own; a backoff wait of the run races a wait on it.
 /// RequestCancel() moves its expiry to the past rather than cancelling the
 /// waits it has: that ends the waits already started and every wait started
 /// later, including one whose start was queued on the executor when Cancel()
-/// ran (a timer's cancel() only reaches the waits already started).
+/// ran (a timer's cancel() only reaches the waits already started). A
+/// connector call in flight is cancelled through `call_signal`.
 struct ActiveRun {
   explicit ActiveRun(const boost::asio::any_io_executor& executor)
       : cancel_timer(executor, std::chrono::steady_clock::time_point::max()) {}
   void RequestCancel() {
     cancel_requested = true;
     cancel_timer.expires_at(std::chrono::steady_clock::time_point::min());
+    if (call_signal != nullptr)
+      call_signal->emit(boost::asio::cancellation_type::terminal);
   }
   bool cancel_requested = false;
+  /// The signal that cancels the run's connector call in flight; null when
+  /// no call is in flight.
+  boost::asio::cancellation_signal* call_signal = nullptr;
   /// The drive has ended its walk and is writing its last events: it will
   /// not look at cancel_requested again, and is gone once they are written.
   bool finishing = false;
@@ -180,6 +187,9 @@ class RunDriver {
   std::chrono::milliseconds Backoff(const RetryPolicy& policy, int attempt,
                                     const ActionError& error) const;
   /// The journal form of a call result: secret fields sealed.
+  /// Whether the action's results have fields to seal (and a key to seal
+  /// them with).
+  bool HasSecretFields(const std::string& action) const;
   nlohmann::json SealResult(const std::string& action, const std::string& step,
                             const dsl::Value& result) const;
   /// The value a step sees of a journaled result: secrets opened.

@@ -1,5 +1,6 @@
 #include "engine/runner.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -711,6 +712,27 @@ steps:
   EXPECT_EQ(fake_->calls().size(), 1u);
   EXPECT_TRUE(Await(runner_->Cancel(id)).ok());
   EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kCancelled);
+}
+
+// A run sees a call's result as a resume reads it back from the journal,
+// also when the connector's value looks sealed though the action has no
+// secret fields: the drive that made the call and a resume after a crash
+// take the same path (here, both refuse the value).
+TEST_F(RunnerTest, AResultIsSeenAsTheJournalKeepsIt) {
+  auto key =
+      SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  ASSERT_TRUE(key.ok());
+  SecretBox box(key.value());
+  MakeRunner(&box);
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"note": {"$secret": "v1:?"}})"))});
+  Result<RunSummary> run =
+      Await(runner_->Start(Load(kRetry), text_, nlohmann::json::object(), ""));
+  ASSERT_FALSE(run.ok());
+  EXPECT_THAT(run.status().message(),
+              ::testing::EndsWith(
+                  ", step 'account': note: cannot decrypt a secret: not a "
+                  "sealed secret (expected \"v1:\" and base64 data)"));
 }
 
 TEST_F(RunnerTest, SecretFieldsAreSealedInTheJournal) {
