@@ -108,9 +108,27 @@ const nlohmann::json* At(const nlohmann::json& json, const std::string& path) {
   return at;
 }
 
-// Whether `value` comes back the same, kinds included, from its journal
-// JSON read back (OpenResult) as it was: null, bools, ints, finite doubles,
-// strings, lists, maps with string keys that do not look sealed.
+bool SurvivesJson(const dsl::Value& value);
+
+// Whether a map comes back the same from JSON: string keys in the order a
+// JSON object reads back in (sorted, no duplicates), values that do, and
+// not the one member a sealed secret has (it would be opened).
+bool MapSurvivesJson(const dsl::ValueMap& map) {
+  const auto& entries = map.entries();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const dsl::Value& key = entries[i].first;
+    if (key.kind() != dsl::ValueKind::kString) return false;
+    if (i > 0 && !(entries[i - 1].first.string_value() < key.string_value()))
+      return false;
+    if (!SurvivesJson(entries[i].second)) return false;
+  }
+  return !(entries.size() == 1 &&
+           entries[0].first.string_value() == kSealedMarker);
+}
+
+// Whether `value` comes back the same, kinds and order included, from its
+// journal JSON read back (OpenResult): null, bools, ints, finite doubles,
+// strings, and lists and maps of them.
 bool SurvivesJson(const dsl::Value& value) {
   switch (value.kind()) {
     case dsl::ValueKind::kNull:
@@ -124,19 +142,7 @@ bool SurvivesJson(const dsl::Value& value) {
       return std::all_of(value.list_value().begin(), value.list_value().end(),
                          SurvivesJson);
     case dsl::ValueKind::kMap:
-      // A map that looks sealed would be opened when read back.
-      if (value.map_value().size() == 1 &&
-          value.map_value().entries()[0].first.kind() ==
-              dsl::ValueKind::kString &&
-          value.map_value().entries()[0].first.string_value() ==
-              kSealedMarker) {
-        return false;
-      }
-      for (const auto& [key, item] : value.map_value().entries()) {
-        if (key.kind() != dsl::ValueKind::kString || !SurvivesJson(item))
-          return false;
-      }
-      return true;
+      return MapSurvivesJson(value.map_value());
     default:  // uint, bytes, type and error values change kind
       return false;
   }

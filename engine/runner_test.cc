@@ -735,6 +735,32 @@ TEST_F(RunnerTest, AResultIsSeenAsTheJournalKeepsIt) {
                   "sealed secret (expected \"v1:\" and base64 data)"));
 }
 
+// A map a connector built in its own order is seen in the order the
+// journal gives it back in (sorted), from the first drive on: what a step
+// computes from that order is the same when a resume replays it.
+TEST_F(RunnerTest, AResultMapIsSeenInTheOrderTheJournalKeeps) {
+  dsl::ValueMap unsorted;
+  unsorted.Insert(dsl::Value::String("b"), dsl::Value::Int(1));
+  unsorted.Insert(dsl::Value::String("a"), dsl::Value::Int(2));
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(dsl::Value::Map(std::move(unsorted)))});
+  RunSummary run = Start(R"(workflow: test.order
+steps:
+  - id: account
+    call: bss.get_account
+  - id: keys
+    set:
+      order: "${ steps.account.map(k, k) }"
+)");
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  std::vector<Event> journal = Journal(run.run_id);
+  auto set = std::find_if(journal.begin(), journal.end(), [](const Event& e) {
+    return e.type == event_type::kVariablesSet;
+  });
+  ASSERT_NE(set, journal.end());
+  EXPECT_EQ(set->data.dump(), R"({"values":{"order":["a","b"]}})");
+}
+
 TEST_F(RunnerTest, SecretFieldsAreSealedInTheJournal) {
   auto key =
       SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
