@@ -8,6 +8,7 @@
 // string in or copy one out.
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "engine/store.h"
 
@@ -236,8 +237,10 @@ class MemoryStore final : public JournalStore {
   };
   std::mutex mutex_;
   std::map<std::string, std::string> definitions_;
-  std::map<std::string, Entry> runs_;
-  std::map<std::string, std::string> by_key_;
+  // By id: lookups by a UUID are the store's hot path (ListRuns orders by
+  // `order` itself).
+  std::unordered_map<std::string, Entry> runs_;
+  std::unordered_map<std::string, std::string> by_key_;
   int64_t next_order_ = 0;
 };
 

@@ -57,6 +57,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "bench/common/percentile.h"
@@ -239,7 +241,8 @@ class DelayedConnector final : public Connector {
  private:
   std::shared_ptr<Connector> inner_;
   std::chrono::milliseconds delay_;
-  std::map<std::string, std::chrono::steady_clock::time_point> answered_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point>
+      answered_;
   std::vector<double> gaps_ms_;
 };
 
@@ -662,7 +665,8 @@ awaitable<void> KeepOneInFlight(Engine& engine, InFlightTally& tally) {
       tally.failure = run.status().message();
       co_return;
     }
-    engine.delayed()->Finished(run.value().run_id);
+    if (engine.delayed() != nullptr)
+      engine.delayed()->Finished(run.value().run_id);
     if (!tally.counting) continue;
     ++tally.finished;
     tally.run_ms.push_back(std::chrono::duration<double, std::milli>(
@@ -685,47 +689,74 @@ awaitable<void> Window(InFlightTally& tally, int seconds, double& rss) {
   tally.stop = true;
 }
 
-// Registered with Iterations(1) and N = range(0): N runs of the workflow in
-// flight at once on one io_context thread, every call answered after
-// --inflight_delay_ms. Little's law bounds the throughput by N / (the
-// calls of a run x the delay); the counters say how close the engine gets.
+// Registered with Iterations(1), N = range(0) and T = range(1): N runs of
+// the workflow in flight at once on T engines (Runners), each on its own
+// io_context thread with N / T of the runs, over one store; every call
+// answered after --inflight_delay_ms (at once with 0). Little's law bounds
+// the throughput by N / (the calls of a run x the delay); the counters say
+// how close the engines get.
 void BM_InFlight(benchmark::State& state) {
   const auto delay = std::chrono::milliseconds(g_inflight_delay_ms);
-  Engine engine(g_store.get(), delay);
   const auto n = static_cast<int>(state.range(0));
+  const auto engine_count = static_cast<int>(state.range(1));
+  std::vector<std::unique_ptr<Engine>> engines;
+  for (int e = 0; e < engine_count; ++e)
+    engines.push_back(std::make_unique<Engine>(g_store.get(), delay));
   ReleaseFreeMemory();
   const double rss_before = ResidentBytes();
-  InFlightTally tally;
+  std::vector<InFlightTally> tallies(engines.size());
   double rss_in_flight = 0;
   for (auto _ : state) {
-    for (int i = 0; i < n; ++i) {
-      boost::asio::co_spawn(engine.io(), KeepOneInFlight(engine, tally),
+    std::vector<std::thread> threads;
+    for (size_t e = 0; e < engines.size(); ++e) {
+      Engine& engine = *engines[e];
+      // The runs are dealt out: engine e takes runs e, e + T, e + 2T, ...
+      for (int i = static_cast<int>(e); i < n; i += engine_count) {
+        boost::asio::co_spawn(engine.io(), KeepOneInFlight(engine, tallies[e]),
+                              boost::asio::detached);
+      }
+      double unused = 0;
+      double& rss = e == 0 ? rss_in_flight : unused;
+      boost::asio::co_spawn(engine.io(),
+                            Window(tallies[e], g_inflight_seconds, rss),
                             boost::asio::detached);
+      threads.emplace_back([&engine] {
+        engine.io().run();
+        engine.io().restart();
+      });
     }
-    boost::asio::co_spawn(engine.io(),
-                          Window(tally, g_inflight_seconds, rss_in_flight),
-                          boost::asio::detached);
-    engine.io().run();
-    engine.io().restart();
+    for (std::thread& thread : threads) thread.join();
   }
-  if (!tally.failure.empty()) {
-    state.SkipWithError(tally.failure.c_str());
+  InFlightTally all;
+  std::vector<double> gaps;
+  for (size_t e = 0; e < engines.size(); ++e) {
+    if (all.failure.empty()) all.failure = tallies[e].failure;
+    all.finished += tallies[e].finished;
+    all.run_ms.insert(all.run_ms.end(), tallies[e].run_ms.begin(),
+                      tallies[e].run_ms.end());
+    if (DelayedConnector* delayed = engines[e]->delayed(); delayed != nullptr)
+      gaps.insert(gaps.end(), delayed->gaps_ms().begin(),
+                  delayed->gaps_ms().end());
+  }
+  if (!all.failure.empty()) {
+    state.SkipWithError(all.failure.c_str());
     return;
   }
   // The workflow's path: get_account, domain_exists, create_customer,
   // notify.send, set_sync_status.
   constexpr double kCallsPerRun = 5;
   const double runs_per_s =
-      static_cast<double>(tally.finished) / g_inflight_seconds;
-  const double bound = n / (kCallsPerRun * g_inflight_delay_ms / 1000.0);
-  std::vector<double>& gaps = engine.delayed()->gaps_ms();
+      static_cast<double>(all.finished) / g_inflight_seconds;
   state.counters["runs_per_s"] = runs_per_s;
-  state.counters["littles_bound"] = bound;
-  state.counters["of_bound_pct"] = 100.0 * runs_per_s / bound;
-  state.counters["run_p50_ms"] = Percentile(tally.run_ms, 0.50);
-  state.counters["run_p99_ms"] = Percentile(tally.run_ms, 0.99);
-  state.counters["step_gap_p99_ms"] = Percentile(gaps, 0.99);
+  state.counters["run_p50_ms"] = Percentile(all.run_ms, 0.50);
+  state.counters["run_p99_ms"] = Percentile(all.run_ms, 0.99);
   state.counters["rss_MB"] = (rss_in_flight - rss_before) / 1e6;
+  if (g_inflight_delay_ms > 0) {
+    const double bound = n / (kCallsPerRun * g_inflight_delay_ms / 1000.0);
+    state.counters["littles_bound"] = bound;
+    state.counters["of_bound_pct"] = 100.0 * runs_per_s / bound;
+    state.counters["step_gap_p99_ms"] = Percentile(gaps, 0.99);
+  }
 }
 
 // Takes `--parked_runs=N` and `--parked_runs_sqlite=N` out of argv.
@@ -746,7 +777,8 @@ void ParseOwnFlags(int& argc, char** argv) {
     for (const Flag& flag : flags) {
       if (arg.rfind(flag.prefix, 0) != 0) continue;
       *flag.value = std::atoi(arg.c_str() + flag.prefix.size());
-      if (*flag.value <= 0) Die(flag.prefix + " needs a positive number");
+      if (*flag.value < 0 || (*flag.value == 0 && flag.value != &g_inflight_delay_ms))
+        Die(flag.prefix + " needs a positive number");
       ours = true;
     }
     if (!ours) argv[out++] = argv[i];
@@ -804,7 +836,9 @@ int main(int argc, char** argv) {
                                  BM_InFlight)
         ->Setup(store.setup)
         ->Teardown(TeardownStore)
-        ->Arg(g_inflight_runs)
+        ->Args({g_inflight_runs, 1})
+        ->Args({g_inflight_runs, 2})
+        ->ArgNames({"", "engines"})
         ->Iterations(1)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
