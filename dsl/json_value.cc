@@ -83,7 +83,12 @@ Result<Value> ValueFromJson(const nlohmann::json& json, int max_depth) {
   return out;
 }
 
-nlohmann::ordered_json ValueToJson(const Value& value) {
+namespace {
+
+// ValueToJson for either kind of nlohmann JSON object: converting one kind
+// into the other afterwards would copy the whole tree again.
+template <typename Json>
+Json ValueToJsonAs(const Value& value) {
   switch (value.kind()) {
     case ValueKind::kNull:
       return nullptr;
@@ -104,9 +109,9 @@ nlohmann::ordered_json ValueToJson(const Value& value) {
     case ValueKind::kBytes:
       return Base64Encode(value.bytes_value());
     case ValueKind::kList: {
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      Json out = Json::array();
       for (const Value& item : value.list_value())
-        out.push_back(ValueToJson(item));
+        out.push_back(ValueToJsonAs<Json>(item));
       return out;
     }
     case ValueKind::kMap: {
@@ -114,14 +119,14 @@ nlohmann::ordered_json ValueToJson(const Value& value) {
       bool string_keys = std::all_of(
           entries.begin(), entries.end(),
           [](const auto& e) { return e.first.kind() == ValueKind::kString; });
-      nlohmann::ordered_json out = string_keys
-                                       ? nlohmann::ordered_json::object()
-                                       : nlohmann::ordered_json::array();
+      Json out = string_keys
+                                       ? Json::object()
+                                       : Json::array();
       for (const auto& [key, item] : entries) {
         if (string_keys) {
-          out[key.string_value()] = ValueToJson(item);
+          out[key.string_value()] = ValueToJsonAs<Json>(item);
         } else {
-          out.push_back({ValueToJson(key), ValueToJson(item)});
+          out.push_back({ValueToJsonAs<Json>(key), ValueToJsonAs<Json>(item)});
         }
       }
       return out;
@@ -132,6 +137,16 @@ nlohmann::ordered_json ValueToJson(const Value& value) {
       return {{"error", value.error_value().message}};
   }
   return nullptr;
+}
+
+}  // namespace
+
+nlohmann::ordered_json ValueToJson(const Value& value) {
+  return ValueToJsonAs<nlohmann::ordered_json>(value);
+}
+
+nlohmann::json ValueToSortedJson(const Value& value) {
+  return ValueToJsonAs<nlohmann::json>(value);
 }
 
 namespace {

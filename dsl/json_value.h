@@ -30,6 +30,9 @@ Result<Value> ValueFromJson(const nlohmann::json& json,
 /// non-finite doubles the strings "NaN", "Infinity", "-Infinity", errors
 /// {"error": message}.
 nlohmann::ordered_json ValueToJson(const Value& value);
+/// ValueToJson, with object members sorted by key (nlohmann::json): what
+/// the journal keeps. Cheaper than converting ValueToJson's result.
+nlohmann::json ValueToSortedJson(const Value& value);
 
 std::string Base64Encode(std::string_view data);
 /// nullopt when `text` is not valid base64.

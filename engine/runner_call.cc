@@ -41,7 +41,7 @@ ActionError ErrorFromJson(const nlohmann::json& json) {
 }
 
 nlohmann::json ToJson(const dsl::Value& value) {
-  return nlohmann::json(dsl::ValueToJson(value));
+  return dsl::ValueToSortedJson(value);
 }
 
 // Every non-empty string value in `json` (secrets are texts: passwords,
@@ -196,10 +196,11 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
     nlohmann::json sent = {{"action", action},
                            {"attempt", attempt},
                            {"idempotency_key", key},
-                           {"arguments", dsl::ValueToJson(arguments)}};
-    Status s = Append({MakeEvent(event_type::kStepStarted, step.id),
-                       MakeEvent(event_type::kCallSent, step.id, sent)},
-                      RunStatus::kRunning, step.id);
+                           {"arguments", dsl::ValueToSortedJson(arguments)}};
+    Status s =
+        Append(EventList(MakeEvent(event_type::kStepStarted, step.id),
+                         MakeEvent(event_type::kCallSent, step.id, std::move(sent))),
+               RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
   } else {
     key = h.calls.front()->data.value("idempotency_key", "");
@@ -211,17 +212,17 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
       // Awaited in a statement of its own: GCC 12 miscompiles a co_await in
       // an if condition when the suspended frame is destroyed.
       bool slept = co_await Sleep(Backoff(step.retry, attempt, *failed));
-      if (!slept)
-        co_return Flow::Of(Flow::Kind::kCancelled);
+      if (!slept) co_return Flow::Of(Flow::Kind::kCancelled);
       ++attempt;
     }
     nlohmann::json sent = {{"action", action},
                            {"attempt", attempt},
                            {"idempotency_key", key},
-                           {"arguments", dsl::ValueToJson(arguments)}};
+                           {"arguments", dsl::ValueToSortedJson(arguments)}};
     if (!failed.has_value()) sent["resent"] = true;
-    Status s = Append({MakeEvent(event_type::kCallSent, step.id, sent)},
-                      RunStatus::kRunning, step.id);
+    Status s =
+        Append(EventList(MakeEvent(event_type::kCallSent, step.id, std::move(sent))),
+               RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
   }
   for (;;) {
@@ -273,13 +274,12 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
     Status committed_failure = co_await Commit();
     if (!committed_failure.ok()) co_return Flow::Broken(committed_failure);
     bool slept = co_await Sleep(Backoff(step.retry, attempt, error));
-    if (!slept)
-      co_return Flow::Of(Flow::Kind::kCancelled);
+    if (!slept) co_return Flow::Of(Flow::Kind::kCancelled);
     ++attempt;
-    s = Append({MakeEvent(event_type::kCallSent, step.id,
-                          {{"action", action},
-                           {"attempt", attempt},
-                           {"idempotency_key", key}})},
+    s = Append(EventList(MakeEvent(event_type::kCallSent, step.id,
+                                   {{"action", action},
+                                    {"attempt", attempt},
+                                    {"idempotency_key", key}})),
                RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
   }
@@ -335,9 +335,9 @@ boost::asio::awaitable<std::optional<ActionOutcome>> RunDriver::CallOnce(
                                       std::nullopt});
   }
   if (error) {  // GuardedCall catches what the connector throws
-    co_return ActionOutcome::Failure(
-        {"fatal", "exception", "connector failed: unknown exception",
-         std::nullopt});
+    co_return ActionOutcome::Failure({"fatal", "exception",
+                                      "connector failed: unknown exception",
+                                      std::nullopt});
   }
   co_return std::move(outcome);
 }
@@ -380,11 +380,11 @@ bool RunDriver::HasSecretFields(const std::string& action) const {
 nlohmann::json RunDriver::SealResult(const std::string& action,
                                      const std::string& step,
                                      const dsl::Value& result) const {
-  if (!HasSecretFields(action)) return nlohmann::json(dsl::ValueToJson(result));
+  if (!HasSecretFields(action)) return dsl::ValueToSortedJson(result);
   const ActionSpec* spec = deps_.actions->Find(action);
   dsl::Value sealed = SealFields(result, spec->secret_fields, *deps_.secrets,
                                  record_.id + "/" + step);
-  return nlohmann::json(dsl::ValueToJson(sealed));
+  return dsl::ValueToSortedJson(sealed);
 }
 
 Result<dsl::Value> RunDriver::OpenResult(
@@ -468,7 +468,7 @@ Result<nlohmann::json> OpenEventCopies(const SecretBox* secrets,
     return Status::Error("run " + run_id + ", step '" + event.step +
                          "': " + opened.status().message());
   }
-  return nlohmann::json(dsl::ValueToJson(opened.value()));
+  return dsl::ValueToSortedJson(opened.value());
 }
 
 }  // namespace bssflow::engine

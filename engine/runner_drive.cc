@@ -12,7 +12,7 @@ namespace bssflow::engine {
 namespace {
 
 nlohmann::json ToJson(const dsl::Value& value) {
-  return nlohmann::json(dsl::ValueToJson(value));
+  return dsl::ValueToSortedJson(value);
 }
 
 // The value a run sees of data it journaled: what the journal gives back,
@@ -115,12 +115,12 @@ void RunDriver::Index(const Event& event) {
 boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
   if (finished_) co_return record_.status;
   if (journal_.empty()) {
-    Status s =
-        Append({MakeEvent(event_type::kRunStarted, "",
-                          {{"workflow", workflow_->name},
-                           {"version", workflow_->version},
-                           {"definition_hash", workflow_->content_hash}})},
-               RunStatus::kRunning, "");
+    Status s = Append(
+        EventList(MakeEvent(event_type::kRunStarted, "",
+                            {{"workflow", workflow_->name},
+                             {"version", workflow_->version},
+                             {"definition_hash", workflow_->content_hash}})),
+        RunStatus::kRunning, "");
     if (!s.ok()) co_return s;
   }
   Result<dsl::Value> inputs = FromJson(record_.inputs);
@@ -179,8 +179,9 @@ Result<RunStatus> RunDriver::Finish(Flow flow) {
       data = {{"status", "cancelled"}};
       break;
   }
-  Status s = Append({MakeEvent(event_type::kRunFinished, "", std::move(data))},
-                    status, "");
+  Status s = Append(
+      EventList(MakeEvent(event_type::kRunFinished, "", std::move(data))),
+      status, "");
   if (!s.ok()) return s;
   return status;
 }
@@ -240,16 +241,16 @@ boost::asio::awaitable<Flow> RunDriver::RunStepBody(const Step& step,
   if (step.when.has_value() && h.started == nullptr) {
     bool holds = false;
     if (auto error = Evaluate(step, *step.when, holds)) {
-      Status s = Append({MakeEvent(event_type::kStepFailed, step.id,
-                                   {{"error", error->ToJson()}})},
+      Status s = Append(EventList(MakeEvent(event_type::kStepFailed, step.id,
+                                            {{"error", error->ToJson()}})),
                         RunStatus::kRunning, step.id);
       if (!s.ok()) co_return Flow::Broken(s);
       co_return Flow::Failed(std::move(*error));
     }
     if (!holds) {
-      Status s = Append(
-          {MakeEvent(event_type::kStepSucceeded, step.id, {{"skipped", true}})},
-          RunStatus::kRunning, step.id);
+      Status s = Append(EventList(MakeEvent(event_type::kStepSucceeded, step.id,
+                                            {{"skipped", true}})),
+                        RunStatus::kRunning, step.id);
       if (!s.ok()) co_return Flow::Broken(s);
       co_return Flow::Next();
     }
@@ -346,8 +347,8 @@ Flow RunDriver::ReplayLeaf(const Step& step, const StepHistory& h) {
     Result<nlohmann::json> finished = OpenCopies(*h.succeeded);
     if (!finished.ok()) return Flow::Broken(finished.status());
     NoteSecrets(h.succeeded->data, finished.value());
-    Result<dsl::Value> result = FromJson(finished.value().value(
-        "result", nlohmann::json::object()));
+    Result<dsl::Value> result =
+        FromJson(finished.value().value("result", nlohmann::json::object()));
     if (!result.ok()) return Flow::Broken(result.status());
     SetStepResult(step.id, std::move(result.value()));
   }
@@ -428,11 +429,11 @@ Flow RunDriver::RunSet(const Step& step, StepHistory& h) {
       return FinishComposite(step, h, Flow::Failed(*error), nullptr);
     values[name] = ToJson(rendered);
   }
-  Status s = Append(
-      {MakeEvent(event_type::kStepStarted, step.id),
-       MakeEvent(event_type::kVariablesSet, step.id, {{"values", values}}),
-       MakeEvent(event_type::kStepSucceeded, step.id)},
-      RunStatus::kRunning, step.id);
+  Status s = Append(EventList(MakeEvent(event_type::kStepStarted, step.id),
+                              MakeEvent(event_type::kVariablesSet, step.id,
+                                        {{"values", values}}),
+                              MakeEvent(event_type::kStepSucceeded, step.id)),
+                    RunStatus::kRunning, step.id);
   if (s.ok()) s = RestoreVariables(step.id, values);
   return s.ok() ? Flow::Next() : Flow::Broken(s);
 }
@@ -455,9 +456,9 @@ boost::asio::awaitable<Flow> RunDriver::RunSwitch(const Step& step,
       }
       if (holds) branch = static_cast<int>(i);
     }
-    Status s = Append(
-        {MakeEvent(event_type::kStepStarted, step.id, {{"branch", branch}})},
-        RunStatus::kRunning, step.id);
+    Status s = Append(EventList(MakeEvent(event_type::kStepStarted, step.id,
+                                          {{"branch", branch}})),
+                      RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
   }
   Flow flow = Flow::Next();
@@ -473,10 +474,11 @@ boost::asio::awaitable<Flow> RunDriver::RunConfirm(const Step& step,
     dsl::Value message;
     if (auto error = Evaluate(step, *step.message, message))
       co_return FinishComposite(step, h, Flow::Failed(*error), nullptr);
-    Status s = Append({MakeEvent(event_type::kStepStarted, step.id),
-                       MakeEvent(event_type::kConfirmationRequested, step.id,
-                                 {{"message", ToJson(message)}})},
-                      RunStatus::kAwaitingConfirmation, step.id);
+    Status s =
+        Append(EventList(MakeEvent(event_type::kStepStarted, step.id),
+                         MakeEvent(event_type::kConfirmationRequested, step.id,
+                                   {{"message", ToJson(message)}})),
+               RunStatus::kAwaitingConfirmation, step.id);
     co_return s.ok() ? Flow::Of(Flow::Kind::kParked) : Flow::Broken(s);
   }
   if (h.confirmation_answered == nullptr)
@@ -521,6 +523,5 @@ Flow RunDriver::RunFail(const Step& step, StepHistory& h) {
   return FinishComposite(step, h, Flow::Failed({step.id, "fail", "fail", text}),
                          nullptr);
 }
-
 
 }  // namespace bssflow::engine

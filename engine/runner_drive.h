@@ -63,6 +63,16 @@ struct StepError {
   dsl::Value ToValue() const;
 };
 
+/// The events, moved into a vector: a braced list would copy each one
+/// (an initializer_list's elements are const), JSON payload included.
+template <typename... Events>
+std::vector<Event> EventList(Events&&... events) {
+  std::vector<Event> list;
+  list.reserve(sizeof...(events));
+  (list.push_back(std::forward<Events>(events)), ...);
+  return list;
+}
+
 /// How a step, or a list of steps, ended.
 struct Flow {
   enum class Kind {

@@ -79,19 +79,19 @@ boost::asio::awaitable<Result<RunSummary>> RunDriver::StartChild(
   if (!chain.ok()) co_return chain.status();
   if (chain.value().size() >= static_cast<size_t>(kMaxWorkflowDepth)) {
     std::string path = step.target;
-    for (const std::string& caller : chain.value()) path = caller + " -> " + path;
+    for (const std::string& caller : chain.value())
+      path = caller + " -> " + path;
     failed = FinishComposite(
         step, StepHistoryOf(step),
         Flow::Failed({step.id, "invalid", "too_deep",
                       "step '" + step.id + "' cannot run workflow '" +
                           step.target + "': workflow steps nest " +
-                          std::to_string(kMaxWorkflowDepth) +
-                          " runs deep (" + path +
-                          "); does a workflow call itself?"}),
+                          std::to_string(kMaxWorkflowDepth) + " runs deep (" +
+                          path + "); does a workflow call itself?"}),
         nullptr);
     co_return RunSummary();
   }
-  nlohmann::json json = nlohmann::json(dsl::ValueToJson(inputs));
+  nlohmann::json json = dsl::ValueToSortedJson(inputs);
   Status usable = Runner::CheckInputs(*named.workflow, json);
   if (!usable.ok()) {
     // A failure of this step, which on_error may handle; the store is fine.
@@ -115,8 +115,8 @@ boost::asio::awaitable<Flow> RunDriver::RunWorkflowStep(const Step& step,
                               nullptr);
   }
   if (h.started == nullptr) {
-    Status s = Append({MakeEvent(event_type::kStepStarted, step.id,
-                                 {{"workflow", step.target}})},
+    Status s = Append(EventList(MakeEvent(event_type::kStepStarted, step.id,
+                                          {{"workflow", step.target}})),
                       RunStatus::kRunning, step.id);
     if (!s.ok()) co_return Flow::Broken(s);
   }
@@ -164,10 +164,9 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
   // from that one step.
   const Event* asked = h.confirmation_requested;
   const Event* answered = h.confirmation_answered;
-  bool asked_this = asked != nullptr &&
-                    asked->data.value("child_run", "") == child_id &&
-                    asked->data.value("child_sequence", int64_t{0}) ==
-                        prompt->sequence;
+  bool asked_this =
+      asked != nullptr && asked->data.value("child_run", "") == child_id &&
+      asked->data.value("child_sequence", int64_t{0}) == prompt->sequence;
   if (asked_this && answered != nullptr &&
       answered->sequence > asked->sequence) {
     Answer answer = answered->data.value("answer", "") == "confirm"
@@ -188,11 +187,12 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
   if (!opened.ok()) co_return Flow::Broken(opened.status());
   NoteSecrets(prompt->data, opened.value());
   Status s = Append(
-      {MakeEvent(event_type::kConfirmationRequested, step.id,
-                 {{"message", opened.value().value("message", nlohmann::json())},
-                  {"child_run", child_id},
-                  {"child_step", child_step},
-                  {"child_sequence", prompt->sequence}})},
+      EventList(MakeEvent(
+          event_type::kConfirmationRequested, step.id,
+          {{"message", opened.value().value("message", nlohmann::json())},
+           {"child_run", child_id},
+           {"child_step", child_step},
+           {"child_sequence", prompt->sequence}})),
       RunStatus::kAwaitingConfirmation, step.id);
   co_return s.ok() ? Flow::Of(Flow::Kind::kParked) : Flow::Broken(s);
 }
@@ -222,11 +222,11 @@ Flow RunDriver::FinishWorkflowStep(const Step& step, const StepHistory& h,
         nullptr);
   }
   if (status == "cancelled") {
-    return FinishComposite(step, h,
-                           Flow::Failed({step.id, "cancelled", "",
-                                         "workflow " + step.target +
-                                             " was cancelled"}),
-                           nullptr);
+    return FinishComposite(
+        step, h,
+        Flow::Failed({step.id, "cancelled", "",
+                      "workflow " + step.target + " was cancelled"}),
+        nullptr);
   }
   nlohmann::json result = end.value("outputs", nlohmann::json::object());
   if (end.value("outcome", "") == "rejected") {
