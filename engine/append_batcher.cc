@@ -8,7 +8,8 @@
 
 namespace bssflow::engine {
 
-boost::asio::awaitable<Status> AppendBatcher::Append(AppendRequest request) {
+boost::asio::awaitable<Status> AppendBatcher::Append(
+    const AppendRequest& request) {
   boost::asio::steady_timer wake(executor_,
                                  std::chrono::steady_clock::time_point::max());
   Waiter waiter{&request, &wake, Status::Ok()};

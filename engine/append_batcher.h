@@ -30,8 +30,9 @@ class AppendBatcher {
   AppendBatcher& operator=(const AppendBatcher&) = delete;
 
   /// Appends as JournalStore::Append does, in the next batch; completes
-  /// when the batch is written (or failed).
-  boost::asio::awaitable<Status> Append(AppendRequest request);
+  /// when the batch is written (or failed). `request` is read, not kept:
+  /// it must live until the append completes (await it at once).
+  boost::asio::awaitable<Status> Append(const AppendRequest& request);
 
   /// Batches written so far, and the appends they carried.
   int64_t batches() const { return batches_; }

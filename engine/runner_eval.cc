@@ -212,8 +212,13 @@ boost::asio::awaitable<Status> RunDriver::Commit() {
   AppendRequest request;
   request.run_id = record_.id;
   request.expected_last_sequence = committed_sequence_;
-  request.events.assign(appended_.begin() + static_cast<long>(committed_),
-                        appended_.end());
+  // The store only reads the events: they are lent to the request and
+  // taken back once written, rather than copied (JSON payloads and all).
+  // Nothing reads appended_ meanwhile: its only reader is this drive, which
+  // waits here.
+  request.events.reserve(appended_.size() - committed_);
+  for (size_t i = committed_; i < appended_.size(); ++i)
+    request.events.push_back(std::move(appended_[i]));
   request.status = staged_status_;
   request.current_step = staged_step_;
   request.time_ms = request.events.back().time_ms;
@@ -221,13 +226,15 @@ boost::asio::awaitable<Status> RunDriver::Commit() {
   const int64_t last = request.events.back().sequence;
   Status written;
   if (AppendBatcher* batcher = runner_.batcher_.get(); batcher != nullptr) {
-    written = co_await batcher->Append(std::move(request));
+    written = co_await batcher->Append(request);
   } else {
     written = AppendToStore(*deps_.store, request.run_id,
                             request.expected_last_sequence, request.events,
                             request.status, request.current_step,
                             request.time_ms);
   }
+  for (size_t i = 0; i < count; ++i)
+    appended_[committed_ + i] = std::move(request.events[i]);
   if (!written.ok()) co_return written;
   const size_t first = committed_;
   committed_ += count;
