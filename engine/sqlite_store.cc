@@ -36,14 +36,31 @@ CREATE TABLE IF NOT EXISTS runs (
   updated_ms INTEGER NOT NULL,
   last_sequence INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, seq);
-CREATE TABLE IF NOT EXISTS events (
-  run_id TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS journal (
+  id INTEGER PRIMARY KEY,
+  run_seq INTEGER NOT NULL,
   sequence INTEGER NOT NULL,
   type TEXT NOT NULL,
   step TEXT NOT NULL,
   data TEXT NOT NULL,
-  time_ms INTEGER NOT NULL,
-  PRIMARY KEY (run_id, sequence)) WITHOUT ROWID;
+  time_ms INTEGER NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS journal_by_run ON journal (run_seq, sequence);
+)sql";
+
+// Journal events are rows in the order they were written (`id`), found by
+// their run's `seq` (journal_by_run). Rows keyed by a run's UUID, as an
+// earlier schema had them (`events`), spread the runs written together over
+// as many pages as there were runs, and a commit writes every page it
+// touched to the WAL: with 200 runs in a batch, about a 4 KB page per
+// append. In write order, the events of a batch fill a few pages at the end
+// of the table, and the index entries of runs started together share pages.
+constexpr const char* kMoveEarlierEvents = R"sql(
+INSERT INTO journal (run_seq, sequence, type, step, data, time_ms)
+  SELECT runs.seq, events.sequence, events.type, events.step, events.data,
+         events.time_ms
+  FROM events JOIN runs ON runs.id = events.run_id
+  ORDER BY runs.seq, events.sequence;
+DROP TABLE events;
 )sql";
 
 // Prepared statements by their SQL, kept for the life of the connection:
@@ -162,6 +179,32 @@ class SqliteStore final : public JournalStore {
 
   // Brings a journal.db made by an earlier version up to kSchema.
   Status Migrate() {
+    if (Status s = AddCallbackUrl(); !s.ok()) return s;
+    return MoveEarlierEvents();
+  }
+
+  // Events kept in the earlier `events` table move to `journal`, in one
+  // transaction.
+  Status MoveEarlierEvents() {
+    Statement table(cache_, db_,
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                    "name = 'events'");
+    if (!table.ok()) return Failure("reading the schema");
+    int rc = table.Step();
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return Failure("reading the schema");
+    table.Reset();
+    if (Status s = Exec(std::string("BEGIN IMMEDIATE;") + kMoveEarlierEvents +
+                            "COMMIT;",
+                        "moving the journal to its new table");
+        !s.ok()) {
+      Exec("ROLLBACK", "moving the journal to its new table");
+      return s;
+    }
+    return Status::Ok();
+  }
+
+  Status AddCallbackUrl() {
     Statement column(cache_, db_,
                      "SELECT 1 FROM pragma_table_info('runs') "
                      "WHERE name = 'callback_url'");
@@ -289,15 +332,16 @@ class SqliteStore final : public JournalStore {
 
   Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
     std::lock_guard lock(mutex_);
-    Statement exists(cache_, db_, "SELECT 1 FROM runs WHERE id = ?");
+    Statement exists(cache_, db_, "SELECT seq FROM runs WHERE id = ?");
     if (!exists.ok() || exists.Bind(1, run_id).Step() != SQLITE_ROW) {
       return Status::Error("no run " + run_id);
     }
+    const int64_t run_seq = exists.Int(0);
     Statement select(cache_, db_,
-                     "SELECT sequence, type, step, data, time_ms FROM events "
-                     "WHERE run_id = ? ORDER BY sequence");
+                     "SELECT sequence, type, step, data, time_ms FROM journal "
+                     "WHERE run_seq = ? ORDER BY sequence");
     if (!select.ok()) return Failure("reading a journal");
-    select.Bind(1, run_id);
+    select.Bind(1, run_seq);
     std::vector<Event> events;
     int rc;
     while ((rc = select.Step()) == SQLITE_ROW) {
@@ -365,9 +409,9 @@ class SqliteStore final : public JournalStore {
                                              const std::string& type) override {
     std::lock_guard lock(mutex_);
     Statement select(cache_, db_,
-                     "SELECT sequence, type, step, data, time_ms FROM events "
-                     "WHERE run_id = ? AND type = ? ORDER BY sequence DESC "
-                     "LIMIT 1");
+                     "SELECT sequence, type, step, data, time_ms FROM journal "
+                     "WHERE run_seq = (SELECT seq FROM runs WHERE id = ?) "
+                     "AND type = ? ORDER BY sequence DESC LIMIT 1");
     if (!select.ok()) return Failure("reading a journal");
     int rc = select.Bind(1, run_id).Bind(2, type).Step();
     if (rc == SQLITE_DONE) return std::optional<Event>();
@@ -495,12 +539,14 @@ class SqliteStore final : public JournalStore {
   Status AppendLocked(const std::string& run_id, int64_t expected_last_sequence,
                       const std::vector<Event>& events, RunStatus status,
                       const std::string& current_step, int64_t time_ms) {
-    Statement select(cache_, db_, "SELECT last_sequence FROM runs WHERE id = ?");
+    Statement select(cache_, db_,
+                     "SELECT seq, last_sequence FROM runs WHERE id = ?");
     if (!select.ok()) return Failure("appending to a journal");
     int rc = select.Bind(1, run_id).Step();
     if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
     if (rc != SQLITE_ROW) return Failure("appending to a journal");
-    int64_t last = select.Int(0);
+    const int64_t run_seq = select.Int(0);
+    int64_t last = select.Int(1);
     if (last != expected_last_sequence) {
       return Status::Error(std::string(kSequenceConflict) + ": run " + run_id +
                            " is at " + std::to_string(last) + ", not " +
@@ -508,12 +554,12 @@ class SqliteStore final : public JournalStore {
     }
     Statement insert(
         cache_, db_,
-        "INSERT INTO events (run_id, sequence, type, step, data, time_ms) "
+        "INSERT INTO journal (run_seq, sequence, type, step, data, time_ms) "
         "VALUES (?, ?, ?, ?, ?, ?)");
     if (!insert.ok()) return Failure("appending to a journal");
     for (const Event& event : events) {
       insert.Reset();
-      insert.Bind(1, run_id)
+      insert.Bind(1, run_seq)
           .Bind(2, ++last)
           .Bind(3, event.type)
           .Bind(4, event.step);
