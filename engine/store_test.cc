@@ -333,6 +333,67 @@ TEST(SqliteStoreTest, MigratesAnEarlierSchema) {
             "http://bss.example/hook");
 }
 
+// A journal.db whose events are in the earlier `events` table (keyed by
+// the run's UUID) has them moved to `journal` when it is opened: the runs
+// read back their journals as they were and go on appending after them.
+TEST(SqliteStoreTest, MovesTheEventsOfAnEarlierSchema) {
+  std::string path = ::testing::TempDir() + "migrate_events.db";
+  std::filesystem::remove(path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* earlier =
+      "CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
+      "NULL UNIQUE, workflow TEXT NOT NULL, definition_hash TEXT NOT NULL, "
+      "status TEXT NOT NULL, inputs TEXT NOT NULL, idempotency_key TEXT "
+      "UNIQUE, callback_url TEXT NOT NULL DEFAULT '', current_step TEXT NOT "
+      "NULL DEFAULT '', created_ms INTEGER NOT NULL, updated_ms INTEGER NOT "
+      "NULL, last_sequence INTEGER NOT NULL DEFAULT 0);"
+      "CREATE TABLE events (run_id TEXT NOT NULL, sequence INTEGER NOT NULL, "
+      "type TEXT NOT NULL, step TEXT NOT NULL, data TEXT NOT NULL, time_ms "
+      "INTEGER NOT NULL, PRIMARY KEY (run_id, sequence)) WITHOUT ROWID;"
+      "INSERT INTO runs (id, workflow, definition_hash, status, inputs, "
+      "created_ms, updated_ms, last_sequence) VALUES "
+      "('b', 'w', 'h', 'running', '{}', 1, 2, 2), "
+      "('a', 'w', 'h', 'succeeded', '{}', 1, 2, 1);"
+      "INSERT INTO events VALUES ('a', 1, 'run_started', '', '{\"n\":1}', 5), "
+      "('b', 2, 'step_started', 'x', '{}', 7), "
+      "('b', 1, 'run_started', '', '{}', 6);";
+  ASSERT_EQ(sqlite3_exec(db, earlier, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  std::vector<Event> b = store.value()->ReadJournal("b").value();
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].type, "run_started");
+  EXPECT_EQ(b[1].sequence, 2);
+  EXPECT_EQ(b[1].step, "x");
+  EXPECT_EQ(b[1].time_ms, 7);
+  std::vector<Event> a = store.value()->ReadJournal("a").value();
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].data, (nlohmann::json{{"n", 1}}));
+  Event next;
+  next.type = "step_succeeded";
+  next.step = "x";
+  ASSERT_TRUE(store.value()
+                  ->Append("b", 2, {next}, RunStatus::kRunning, "x", 8)
+                  .ok());
+  EXPECT_EQ(store.value()->ReadJournal("b").value().back().sequence, 3);
+  EXPECT_EQ(store.value()->ReadLastEvent("b", "run_started").value()->time_ms,
+            6);
+  store.value().reset();
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  int tables = -1;
+  sqlite3_exec(
+      db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'events'",
+      [](void* out, int, char** values, char**) {
+        *static_cast<int*>(out) = std::atoi(values[0]);
+        return 0;
+      },
+      &tables, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(tables, 0);
+}
+
 // An event whose data does not encode (not UTF-8) is refused by an
 // exception, and the transaction it was in is rolled back: the next append
 // works.
