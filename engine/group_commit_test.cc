@@ -1,5 +1,5 @@
 // Group commit: runs driven at once on a store that groups commits share
-// their writes (AppendBatcher), and nothing of what each run journals, or
+// their writes (WriteBatcher), and nothing of what each run journals, or
 // when, changes.
 #include <gtest/gtest.h>
 
@@ -25,14 +25,16 @@ class CountingStore final : public JournalStore {
       : inner_(std::move(inner)) {}
 
   int batches = 0;
-  int requests = 0;
-  int appends = 0;
+  int requests = 0;  // appends in batches
+  int creates = 0;   // creates in batches
+  int appends = 0;   // appends on their own
 
-  std::vector<Status> AppendBatch(
-      const std::vector<const AppendRequest*>& batch) override {
+  std::vector<BatchedOutcome> WriteBatch(
+      const std::vector<BatchedWrite>& batch) override {
     ++batches;
-    requests += static_cast<int>(batch.size());
-    return inner_->AppendBatch(batch);
+    for (const BatchedWrite& write : batch)
+      ++(write.create != nullptr ? creates : requests);
+    return inner_->WriteBatch(batch);
   }
   bool GroupsCommits() const override { return inner_->GroupsCommits(); }
 
@@ -172,10 +174,11 @@ TEST_F(GroupCommitTest, RunsDrivenAtOnceShareTheirCommits) {
                   "call_sent create", "call_succeeded create",
                   "step_succeeded create", "run_finished"}));
   }
-  // Three writes per run (up to each call sent, up to the second, the
-  // end), and every run's write of each of them in one batch.
+  // Four writes per run (its creation, up to each call sent, the end),
+  // and every run's write of each of them in one batch.
+  EXPECT_EQ(counting_->creates, kRuns);
   EXPECT_EQ(counting_->requests, 3 * kRuns);
-  EXPECT_EQ(counting_->batches, 3);
+  EXPECT_EQ(counting_->batches, 4);
   EXPECT_EQ(counting_->appends, 0);
 }
 

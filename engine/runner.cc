@@ -13,7 +13,7 @@
 #include "dsl/json_value.h"
 #include "dsl/nondeterminism.h"
 #include "dsl/source.h"
-#include "engine/append_batcher.h"
+#include "engine/write_batcher.h"
 #include "engine/runner_drive.h"
 
 namespace bssflow::engine {
@@ -25,7 +25,7 @@ std::string NewUuid(const std::function<uint64_t()>& random) {
 
 Runner::Runner(RunnerDependencies deps) : deps_(std::move(deps)) {
   if (deps_.store != nullptr && deps_.store->GroupsCommits())
-    batcher_ = std::make_unique<AppendBatcher>(*deps_.store, deps_.executor);
+    batcher_ = std::make_unique<WriteBatcher>(*deps_.store, deps_.executor);
 }
 
 // Runs still suspended on the executor outlive the Runner only to be
@@ -121,7 +121,16 @@ boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
   run.idempotency_key = std::move(idempotency_key);
   run.created_ms = deps_.clock();
   run.callback_url = std::move(callback_url);
-  Result<CreatedRun> created = store.CreateRun(run);
+  // With a store that groups commits, the run is created in the next
+  // batch, with the writes of the other runs (many starts at once share a
+  // commit).
+  std::optional<Result<CreatedRun>> made;
+  if (batcher_ != nullptr) {
+    made.emplace(co_await batcher_->Create(run));
+  } else {
+    made.emplace(store.CreateRun(run));
+  }
+  Result<CreatedRun>& created = *made;
   if (!created.ok()) co_return created.status();
   if (!created.value().created) {
     const RunRecord& existing = created.value().run;

@@ -61,7 +61,7 @@
 namespace bssflow::engine {
 
 struct ActiveRun;
-class AppendBatcher;
+class WriteBatcher;
 
 /// Where a run stands after Start, Resume or Answer returned.
 struct RunSummary {
@@ -244,7 +244,7 @@ class Runner {
   std::map<std::string, std::shared_ptr<const Workflow>> started_;
   /// Writes the drives' appends in batches when the store groups commits
   /// (JournalStore::GroupsCommits); null otherwise.
-  std::unique_ptr<AppendBatcher> batcher_;
+  std::unique_ptr<WriteBatcher> batcher_;
 };
 
 /// A random (version 4) UUID drawn from `random`.

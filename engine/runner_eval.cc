@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "dsl/json_value.h"
-#include "engine/append_batcher.h"
+#include "engine/write_batcher.h"
 #include "engine/runner_drive.h"
 
 namespace bssflow::engine {
@@ -225,7 +225,7 @@ boost::asio::awaitable<Status> RunDriver::Commit() {
   const size_t count = request.events.size();
   const int64_t last = request.events.back().sequence;
   Status written;
-  if (AppendBatcher* batcher = runner_.batcher_.get(); batcher != nullptr) {
+  if (WriteBatcher* batcher = runner_.batcher_.get(); batcher != nullptr) {
     written = co_await batcher->Append(request);
   } else {
     written = AppendToStore(*deps_.store, request.run_id,

@@ -271,37 +271,36 @@ class SqliteStore final : public JournalStore {
     return Run("COMMIT", "appending to a journal");
   }
 
-  // One transaction for the whole batch, a savepoint per request: a request
+  // One transaction for the whole batch, a savepoint per write: a write
   // that fails is rolled back alone, and one commit makes them all durable.
-  std::vector<Status> AppendBatch(
-      const std::vector<const AppendRequest*>& requests) override {
+  std::vector<BatchedOutcome> WriteBatch(
+      const std::vector<BatchedWrite>& writes) override {
     std::lock_guard lock(mutex_);
-    std::vector<Status> statuses;
-    statuses.reserve(requests.size());
-    if (Status s = Run("BEGIN IMMEDIATE", "appending to journals"); !s.ok())
-      return std::vector<Status>(requests.size(), s);
-    for (const AppendRequest* request : requests) {
-      Status appended = AppendInSavepoint(*request);
+    std::vector<BatchedOutcome> outcomes;
+    outcomes.reserve(writes.size());
+    if (Status s = Run("BEGIN IMMEDIATE", "writing a batch"); !s.ok())
+      return FailedBatch(writes.size(), s);
+    for (const BatchedWrite& write : writes) {
+      BatchedOutcome outcome = WriteInSavepoint(write);
       // SQLite rolls the whole transaction back by itself on some errors
       // (a full disk, an I/O error, no memory), and a savepoint that cannot
       // be rolled back or released leaves the batch in doubt: then nothing
-      // of the batch is written, and every request fails.
+      // of the batch is written, and every write fails.
       if (sqlite3_get_autocommit(db_) != 0 || batch_broken_) {
         batch_broken_ = false;
         if (sqlite3_get_autocommit(db_) == 0)
-          Run("ROLLBACK", "appending to journals");
-        Status failed = appended.ok()
-                            ? Failure("appending to journals")
-                            : appended;
-        return std::vector<Status>(requests.size(), failed);
+          Run("ROLLBACK", "writing a batch");
+        return FailedBatch(writes.size(), outcome.status.ok()
+                                              ? Failure("writing a batch")
+                                              : outcome.status);
       }
-      statuses.push_back(std::move(appended));
+      outcomes.push_back(std::move(outcome));
     }
-    if (Status s = Run("COMMIT", "appending to journals"); !s.ok()) {
-      Run("ROLLBACK", "appending to journals");
-      return std::vector<Status>(requests.size(), s);
+    if (Status s = Run("COMMIT", "writing a batch"); !s.ok()) {
+      Run("ROLLBACK", "writing a batch");
+      return FailedBatch(writes.size(), s);
     }
-    return statuses;
+    return outcomes;
   }
 
   bool GroupsCommits() const override { return true; }
@@ -514,26 +513,50 @@ class SqliteStore final : public JournalStore {
     return CreatedRun{record, true};
   }
 
-  // One request of AppendBatch, inside its transaction.
-  Status AppendInSavepoint(const AppendRequest& request) {
-    if (Status s = Run("SAVEPOINT request", "appending to a journal"); !s.ok())
-      return s;
-    Status appended;
-    try {
-      appended = AppendLocked(request.run_id, request.expected_last_sequence,
-                              request.events, request.status,
-                              request.current_step, request.time_ms);
-    } catch (const std::exception& e) {
-      appended = Status::Error("run " + request.run_id +
-                               ": cannot append to the journal: " + e.what());
+  static std::vector<BatchedOutcome> FailedBatch(size_t size,
+                                                 const Status& failure) {
+    return std::vector<BatchedOutcome>(size, BatchedOutcome{failure, {}});
+  }
+
+  // One write of WriteBatch, inside its transaction.
+  BatchedOutcome WriteInSavepoint(const BatchedWrite& write) {
+    BatchedOutcome outcome;
+    if (Status s = Run("SAVEPOINT request", "writing a batch"); !s.ok()) {
+      outcome.status = s;
+      return outcome;
     }
-    if (!appended.ok() &&
-        !Run("ROLLBACK TO request", "appending to a journal").ok()) {
+    try {
+      if (write.create != nullptr) {
+        Result<CreatedRun> created = CreateRunLocked(*write.create);
+        if (created.ok()) {
+          outcome.created = std::move(created.value());
+        } else {
+          outcome.status = created.status();
+        }
+      } else {
+        const AppendRequest& request = *write.append;
+        outcome.status = AppendLocked(
+            request.run_id, request.expected_last_sequence, request.events,
+            request.status, request.current_step, request.time_ms);
+      }
+    } catch (const std::exception& e) {
+      outcome.status =
+          write.create != nullptr
+              ? Status::Error("cannot create run " + write.create->id + ": " +
+                              e.what())
+              : Status::Error("run " + write.append->run_id +
+                              ": cannot append to the journal: " + e.what());
+    }
+    if (!outcome.status.ok() &&
+        !Run("ROLLBACK TO request", "writing a batch").ok()) {
       batch_broken_ = true;
     }
-    Status released = Run("RELEASE request", "appending to a journal");
-    if (!released.ok()) batch_broken_ = true;
-    return appended.ok() ? released : appended;
+    Status released = Run("RELEASE request", "writing a batch");
+    if (!released.ok()) {
+      batch_broken_ = true;
+      if (outcome.status.ok()) outcome.status = released;
+    }
+    return outcome;
   }
 
   Status AppendLocked(const std::string& run_id, int64_t expected_last_sequence,
@@ -579,8 +602,8 @@ class SqliteStore final : public JournalStore {
   }
 
   std::mutex mutex_;
-  // Set by AppendInSavepoint when a savepoint could not be rolled back or
-  // released: the batch is in doubt and AppendBatch abandons it.
+  // Set by WriteInSavepoint when a savepoint could not be rolled back or
+  // released: the batch is in doubt and WriteBatch abandons it.
   bool batch_broken_ = false;
   sqlite3* db_;
   std::string path_;

@@ -60,6 +60,20 @@ struct AppendRequest {
   int64_t time_ms = 0;
 };
 
+/// One write of a batch (JournalStore::WriteBatch): a run to create
+/// (CreateRun's argument) or an append; exactly one of the two is set.
+struct BatchedWrite {
+  const NewRun* create = nullptr;
+  const AppendRequest* append = nullptr;
+};
+
+/// What one BatchedWrite came to.
+struct BatchedOutcome {
+  Status status;
+  /// For a create whose status is OK: what CreateRun would have returned.
+  CreatedRun created;
+};
+
 /// Why an Append was refused: someone else appended first.
 inline constexpr const char* kSequenceConflict = "journal sequence conflict";
 
@@ -87,18 +101,22 @@ class JournalStore {
                         const std::vector<Event>& events, RunStatus status,
                         const std::string& current_step, int64_t time_ms) = 0;
 
-  /// Makes each request as Append would, in order, and answers one Status
-  /// per request. A request that fails (a sequence conflict, a value that
-  /// does not encode) changes nothing and does not fail the others. Stores
-  /// that can write them all in one transaction do (GroupsCommits); when
-  /// that transaction fails, every request fails and nothing is written.
-  /// The default makes the requests one Append at a time.
-  virtual std::vector<Status> AppendBatch(
+  /// Makes each write as CreateRun or Append would, in order, and answers
+  /// one outcome per write. A write that fails (a sequence conflict, a
+  /// value that does not encode) changes nothing and does not fail the
+  /// others. Stores that can make them all in one transaction do
+  /// (GroupsCommits); when that transaction fails, every write fails and
+  /// nothing is written. The default makes them one call at a time.
+  virtual std::vector<BatchedOutcome> WriteBatch(
+      const std::vector<BatchedWrite>& writes);
+
+  /// WriteBatch of appends only: one Status per request.
+  std::vector<Status> AppendBatch(
       const std::vector<const AppendRequest*>& requests);
 
-  /// Whether AppendBatch costs much less than the Appends it stands for (one
-  /// commit instead of one per request): the Runner then writes the appends
-  /// of the runs it drives in batches (group commit).
+  /// Whether WriteBatch costs much less than the calls it stands for (one
+  /// commit instead of one per write): the Runner then makes the writes of
+  /// the runs it drives in batches (group commit).
   virtual bool GroupsCommits() const { return false; }
 
   /// The run; an error when it is unknown.

@@ -250,6 +250,32 @@ TEST_P(StoreTest, AppendBatchMakesEachRequestAndIsolatesAFailure) {
   EXPECT_TRUE(store_->ReadJournal("r2").value().empty());
 }
 
+TEST_P(StoreTest, WriteBatchCreatesAndAppendsAndIsolatesAFailure) {
+  ASSERT_TRUE(store_->CreateRun(Run("r0", "key-0")).ok());
+  NewRun fresh = Run("r1", "key-1");
+  NewRun again = Run("r2", "key-0");  // the key names r0 already
+  NewRun taken = Run("r0");           // the id is taken
+  AppendRequest first{"r1", 0, {MakeEvent(event_type::kRunStarted)},
+                      RunStatus::kRunning, "", 1500};
+  std::vector<BatchedOutcome> outcomes = store_->WriteBatch(
+      {{&fresh, nullptr}, {&again, nullptr}, {&taken, nullptr},
+       {nullptr, &first}});
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_TRUE(outcomes[0].status.ok()) << outcomes[0].status.message();
+  EXPECT_TRUE(outcomes[0].created.created);
+  EXPECT_EQ(outcomes[0].created.run.id, "r1");
+  EXPECT_EQ(outcomes[0].created.run.status, RunStatus::kPending);
+  EXPECT_TRUE(outcomes[1].status.ok()) << outcomes[1].status.message();
+  EXPECT_FALSE(outcomes[1].created.created);
+  EXPECT_EQ(outcomes[1].created.run.id, "r0");
+  EXPECT_FALSE(outcomes[2].status.ok());
+  EXPECT_TRUE(outcomes[3].status.ok()) << outcomes[3].status.message();
+  EXPECT_EQ(store_->GetRun("r1").value().last_sequence, 1);
+  EXPECT_EQ(store_->FindRunByKey("key-1").value()->id, "r1");
+  EXPECT_FALSE(store_->GetRun("r2").ok());
+  EXPECT_EQ(store_->ListRuns(RunFilter()).value().size(), 2u);
+}
+
 TEST_P(StoreTest, ConcurrentAppendersNeverInterleaveAJournal) {
   ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
   std::atomic<int> appended{0};
