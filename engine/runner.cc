@@ -138,8 +138,9 @@ boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
   }
   started_.emplace(workflow->content_hash, workflow);
   if (drive == Drive::kInBackground) {
-    DriveInBackground(created.value().run.id);
-    co_return RunSummary{created.value().run.id, RunStatus::kPending};
+    std::string id = created.value().run.id;
+    DriveNewInBackground(std::move(created.value().run), workflow);
+    co_return RunSummary{std::move(id), RunStatus::kPending};
   }
   co_return co_await DriveRun(std::move(created.value().run), workflow);
 }
@@ -151,6 +152,23 @@ void Runner::DriveInBackground(std::string run_id) {
         Result<RunSummary> driven = co_await Resume(run_id);
         if (!driven.ok() && deps_.on_drive_error) {
           deps_.on_drive_error(run_id, driven.status());
+        }
+      },
+      boost::asio::detached);
+}
+
+void Runner::DriveNewInBackground(RunRecord record,
+                                  std::shared_ptr<const Workflow> workflow) {
+  boost::asio::co_spawn(
+      deps_.executor,
+      [this, record = std::move(record),
+       workflow = std::move(workflow)]() mutable
+      -> boost::asio::awaitable<void> {
+        const std::string id = record.id;
+        auto drive = DriveRun(std::move(record), std::move(workflow));
+        Result<RunSummary> driven = co_await std::move(drive);
+        if (!driven.ok() && deps_.on_drive_error) {
+          deps_.on_drive_error(id, driven.status());
         }
       },
       boost::asio::detached);
@@ -352,6 +370,16 @@ boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
   }
   Result<std::vector<Event>> journal = deps_.store->ReadJournal(id);
   if (!journal.ok()) co_return journal.status();
+  // A record read before the journal grew is read again: a run created
+  // for a drive in the background, cancelled before that drive began (the
+  // drive is dispatched, so it begins at once when Start runs on the
+  // executor, but a caller on another thread is not).
+  if (static_cast<int64_t>(journal.value().size()) != record.last_sequence) {
+    Result<RunRecord> fresh = deps_.store->GetRun(id);
+    if (!fresh.ok()) co_return fresh.status();
+    record = std::move(fresh.value());
+    if (IsFinal(record.status)) co_return RunSummary{id, record.status};
+  }
   ActiveRun active(deps_.executor);
   active.registry = &active_;
   active_.emplace(id, &active);

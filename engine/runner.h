@@ -229,6 +229,10 @@ class Runner {
       RunRecord record, std::shared_ptr<const Workflow> workflow);
   /// Drives the run detached on the executor; failures to on_drive_error.
   void DriveInBackground(std::string run_id);
+  /// The same for a run just created: its record and workflow are known,
+  /// and are not read again unless the journal says the record is stale.
+  void DriveNewInBackground(RunRecord record,
+                            std::shared_ptr<const Workflow> workflow);
   /// Waits until a drive of `run_id` that is writing its last events is
   /// gone (ActiveRun::finishing); at once when there is none. Whether it
   /// waited.
