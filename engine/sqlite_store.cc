@@ -1,15 +1,19 @@
-// SqliteStore: JournalStore in one SQLite file, WAL mode. One connection
-// under a mutex; every method is one transaction.
+// SqliteStore: JournalStore in one SQLite file, WAL mode. Writes go through
+// one connection under a mutex; reads through a small pool of connections
+// of their own, which in WAL mode neither wait for the writer nor make it
+// wait. Every method is one transaction.
 //
 // Durability: synchronous=NORMAL, which in WAL mode survives any crash of
 // the process (kill -9 included) and loses at most the last transactions on
 // a power failure; BSSFLOW_SQLITE_SYNCHRONOUS=FULL trades speed for that.
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/store.h"
 
@@ -65,7 +69,7 @@ DROP TABLE events;
 
 // Prepared statements by their SQL, kept for the life of the connection:
 // preparing costs more than running the small statements of an append.
-// Used under the store's mutex only.
+// Used by one caller at a time (the mutex of its connection).
 class StatementCache {
  public:
   ~StatementCache() { Clear(); }
@@ -156,6 +160,32 @@ RunRecord ReadRun(const Statement& row) {
   return run;
 }
 
+// A connection of the store's read pool, with its statements. Used by one
+// caller at a time (its mutex). In WAL mode readers do not wait for the
+// writer, and a read sees every transaction committed before it began.
+struct ReadConnection {
+  ~ReadConnection() {
+    cache.Clear();
+    sqlite3_close(db);
+  }
+  sqlite3* db = nullptr;
+  StatementCache cache;
+  std::mutex mutex;
+};
+
+// One read's hold on a connection of the pool.
+class Reading {
+ public:
+  explicit Reading(ReadConnection& connection)
+      : lock_(connection.mutex), connection_(&connection) {}
+  sqlite3* db() const { return connection_->db; }
+  StatementCache& cache() const { return connection_->cache; }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+  ReadConnection* connection_;
+};
+
 class SqliteStore final : public JournalStore {
  public:
   SqliteStore(sqlite3* db, std::string path)
@@ -175,6 +205,29 @@ class SqliteStore final : public JournalStore {
     if (Status s = Exec(pragmas, "setting WAL mode"); !s.ok()) return s;
     if (Status s = Exec(kSchema, "creating the schema"); !s.ok()) return s;
     return Migrate();
+  }
+
+  // Opens the read pool, once the schema is in place: `count`
+  // connections to the same file that only read (query_only).
+  Status OpenReaders(int count, const SqliteOptions& options) {
+    for (int i = 0; i < count; ++i) {
+      auto reader = std::make_unique<ReadConnection>();
+      int rc = sqlite3_open_v2(path_.c_str(), &reader->db,
+                               SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                               nullptr);
+      if (rc != SQLITE_OK ||
+          sqlite3_exec(reader->db, "PRAGMA query_only=1", nullptr, nullptr,
+                       nullptr) != SQLITE_OK) {
+        std::string message = reader->db != nullptr
+                                  ? sqlite3_errmsg(reader->db)
+                                  : "out of memory";
+        return Status::Error("cannot open the SQLite store " + path_ +
+                             " for reading: " + message);
+      }
+      sqlite3_busy_timeout(reader->db, options.busy_timeout_ms);
+      readers_.push_back(std::move(reader));
+    }
+    return Status::Ok();
   }
 
   // Brings a journal.db made by an earlier version up to kSchema.
@@ -232,14 +285,14 @@ class SqliteStore final : public JournalStore {
   }
 
   Result<std::string> GetDefinition(const std::string& hash) override {
-    std::lock_guard lock(mutex_);
-    Statement select(cache_, db_, "SELECT text FROM definitions WHERE hash = ?");
-    if (!select.ok()) return Failure("reading a definition");
+    Reading reading = Read();
+    Statement select(reading.cache(), reading.db(), "SELECT text FROM definitions WHERE hash = ?");
+    if (!select.ok()) return Failure(reading.db(), "reading a definition");
     int rc = select.Bind(1, hash).Step();
     if (rc == SQLITE_ROW) return select.Text(0);
     if (rc == SQLITE_DONE)
       return Status::Error("no workflow definition " + hash);
-    return Failure("reading a definition");
+    return Failure(reading.db(), "reading a definition");
   }
 
   Result<CreatedRun> CreateRun(const NewRun& run) override {
@@ -306,40 +359,40 @@ class SqliteStore final : public JournalStore {
   bool GroupsCommits() const override { return true; }
 
   Result<RunRecord> GetRun(const std::string& run_id) override {
-    std::lock_guard lock(mutex_);
+    Reading reading = Read();
     Statement select(
-        cache_, db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
-    if (!select.ok()) return Failure("reading a run");
+        reading.cache(), reading.db(), std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
+    if (!select.ok()) return Failure(reading.db(), "reading a run");
     int rc = select.Bind(1, run_id).Step();
     if (rc == SQLITE_ROW) return ReadRun(select);
     if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
-    return Failure("reading a run");
+    return Failure(reading.db(), "reading a run");
   }
 
   Result<std::optional<RunRecord>> FindRunByKey(
       const std::string& idempotency_key) override {
-    std::lock_guard lock(mutex_);
-    Statement select(cache_, db_,
+    Reading reading = Read();
+    Statement select(reading.cache(), reading.db(),
                      std::string("SELECT ") + kRunColumns +
                          " FROM runs WHERE idempotency_key = ?");
-    if (!select.ok()) return Failure("finding a run");
+    if (!select.ok()) return Failure(reading.db(), "finding a run");
     int rc = select.Bind(1, idempotency_key).Step();
     if (rc == SQLITE_ROW) return std::optional<RunRecord>(ReadRun(select));
     if (rc == SQLITE_DONE) return std::optional<RunRecord>();
-    return Failure("finding a run");
+    return Failure(reading.db(), "finding a run");
   }
 
   Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
-    std::lock_guard lock(mutex_);
-    Statement exists(cache_, db_, "SELECT seq FROM runs WHERE id = ?");
+    Reading reading = Read();
+    Statement exists(reading.cache(), reading.db(), "SELECT seq FROM runs WHERE id = ?");
     if (!exists.ok() || exists.Bind(1, run_id).Step() != SQLITE_ROW) {
       return Status::Error("no run " + run_id);
     }
     const int64_t run_seq = exists.Int(0);
-    Statement select(cache_, db_,
+    Statement select(reading.cache(), reading.db(),
                      "SELECT sequence, type, step, data, time_ms FROM journal "
                      "WHERE run_seq = ? ORDER BY sequence");
-    if (!select.ok()) return Failure("reading a journal");
+    if (!select.ok()) return Failure(reading.db(), "reading a journal");
     select.Bind(1, run_seq);
     std::vector<Event> events;
     int rc;
@@ -348,12 +401,12 @@ class SqliteStore final : public JournalStore {
                         nlohmann::json::parse(select.Text(3), nullptr, false),
                         select.Int(4)});
     }
-    if (rc != SQLITE_DONE) return Failure("reading a journal");
+    if (rc != SQLITE_DONE) return Failure(reading.db(), "reading a journal");
     return events;
   }
 
   Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) override {
-    std::lock_guard lock(mutex_);
+    Reading reading = Read();
     std::string sql =
         std::string("SELECT ") + kRunColumns + " FROM runs WHERE 1";
     if (!filter.after_id.empty()) {
@@ -370,8 +423,8 @@ class SqliteStore final : public JournalStore {
       sql += ")";
     }
     sql += " ORDER BY seq LIMIT ?";
-    Statement select(cache_, db_, sql);
-    if (!select.ok()) return Failure("listing runs");
+    Statement select(reading.cache(), reading.db(), sql);
+    if (!select.ok()) return Failure(reading.db(), "listing runs");
     int i = 1;
     if (!filter.after_id.empty()) select.Bind(i++, filter.after_id);
     if (!filter.workflow.empty()) select.Bind(i++, filter.workflow);
@@ -382,19 +435,19 @@ class SqliteStore final : public JournalStore {
     std::vector<RunRecord> runs;
     int rc;
     while ((rc = select.Step()) == SQLITE_ROW) runs.push_back(ReadRun(select));
-    if (rc != SQLITE_DONE) return Failure("listing runs");
+    if (rc != SQLITE_DONE) return Failure(reading.db(), "listing runs");
     return runs;
   }
 
   Result<RunRecord> GetRunVersion(const std::string& run_id) override {
-    std::lock_guard lock(mutex_);
-    Statement select(cache_, db_,
+    Reading reading = Read();
+    Statement select(reading.cache(), reading.db(),
                      "SELECT status, last_sequence, updated_ms FROM runs "
                      "WHERE id = ?");
-    if (!select.ok()) return Failure("reading a run");
+    if (!select.ok()) return Failure(reading.db(), "reading a run");
     int rc = select.Bind(1, run_id).Step();
     if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
-    if (rc != SQLITE_ROW) return Failure("reading a run");
+    if (rc != SQLITE_ROW) return Failure(reading.db(), "reading a run");
     RunRecord version;
     version.id = run_id;
     version.status =
@@ -406,15 +459,15 @@ class SqliteStore final : public JournalStore {
 
   Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
                                              const std::string& type) override {
-    std::lock_guard lock(mutex_);
-    Statement select(cache_, db_,
+    Reading reading = Read();
+    Statement select(reading.cache(), reading.db(),
                      "SELECT sequence, type, step, data, time_ms FROM journal "
                      "WHERE run_seq = (SELECT seq FROM runs WHERE id = ?) "
                      "AND type = ? ORDER BY sequence DESC LIMIT 1");
-    if (!select.ok()) return Failure("reading a journal");
+    if (!select.ok()) return Failure(reading.db(), "reading a journal");
     int rc = select.Bind(1, run_id).Bind(2, type).Step();
     if (rc == SQLITE_DONE) return std::optional<Event>();
-    if (rc != SQLITE_ROW) return Failure("reading a journal");
+    if (rc != SQLITE_ROW) return Failure(reading.db(), "reading a journal");
     return std::optional<Event>(
         Event{select.Int(0), select.Text(1), select.Text(2),
               nlohmann::json::parse(select.Text(3), nullptr, false),
@@ -422,17 +475,17 @@ class SqliteStore final : public JournalStore {
   }
 
   Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
-    std::lock_guard lock(mutex_);
-    Statement select(cache_, db_,
+    Reading reading = Read();
+    Statement select(reading.cache(), reading.db(),
                      "SELECT status, COUNT(*) FROM runs GROUP BY status");
-    if (!select.ok()) return Failure("counting runs");
+    if (!select.ok()) return Failure(reading.db(), "counting runs");
     std::map<RunStatus, int64_t> counts;
     int rc;
     while ((rc = select.Step()) == SQLITE_ROW) {
       std::optional<RunStatus> status = ParseRunStatus(select.Text(0));
       if (status.has_value()) counts[*status] += select.Int(1);
     }
-    if (rc != SQLITE_DONE) return Failure("counting runs");
+    if (rc != SQLITE_DONE) return Failure(reading.db(), "counting runs");
     return counts;
   }
 
@@ -451,8 +504,18 @@ class SqliteStore final : public JournalStore {
   }
 
   Status Failure(const std::string& doing) const {
+    return Failure(db_, doing);
+  }
+  Status Failure(sqlite3* db, const std::string& doing) const {
     return Status::Error("SQLite store " + path_ + ": " + doing +
-                         " failed: " + sqlite3_errmsg(db_));
+                         " failed: " + sqlite3_errmsg(db));
+  }
+
+  // A connection of the read pool, taken in turn; it is this caller's
+  // until the Reading is gone.
+  Reading Read() {
+    size_t turn = next_reader_.fetch_add(1, std::memory_order_relaxed);
+    return Reading(*readers_[turn % readers_.size()]);
   }
 
   // One statement without results, from the cache (BEGIN, COMMIT, ...).
@@ -605,12 +668,18 @@ class SqliteStore final : public JournalStore {
   // Set by WriteInSavepoint when a savepoint could not be rolled back or
   // released: the batch is in doubt and WriteBatch abandons it.
   bool batch_broken_ = false;
-  sqlite3* db_;
+  sqlite3* db_;  // the writer's connection, under mutex_
   std::string path_;
   StatementCache cache_;
+  std::vector<std::unique_ptr<ReadConnection>> readers_;
+  std::atomic<size_t> next_reader_{0};
 };
 
 }  // namespace
+
+// Connections of the read pool: the engine's thread and the HTTP server's
+// threads read at once without waiting for each other or for the writer.
+constexpr int kReaders = 4;
 
 Result<std::unique_ptr<JournalStore>> OpenSqliteStore(
     const std::string& path, const SqliteOptions& options) {
@@ -627,6 +696,7 @@ Result<std::unique_ptr<JournalStore>> OpenSqliteStore(
   }
   auto store = std::make_unique<SqliteStore>(db, path);
   if (Status s = store->Init(options); !s.ok()) return s;
+  if (Status s = store->OpenReaders(kReaders, options); !s.ok()) return s;
   return std::unique_ptr<JournalStore>(std::move(store));
 }
 
