@@ -41,6 +41,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -92,6 +93,11 @@ struct NamedWorkflow {
 /// `workflow` step starts, ...): a deeper one fails its step (kind
 /// "invalid", code "too_deep"), which stops a workflow that calls itself.
 inline constexpr int kMaxWorkflowDepth = 8;
+
+/// The longest Retry-After a retry waits for. A service that asks for a
+/// longer wait is taken as down: the call's error fails the step (which
+/// on_error may handle) rather than parking the run for that long.
+inline constexpr std::chrono::seconds kMaxRetryAfter{3600};
 
 /// Idempotency keys of the runs that `workflow` steps start begin with this
 /// prefix (then "<parent run id>/<step id>"); callers of Start cannot use it.

@@ -263,6 +263,17 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
                   {{"attempt", attempt}, {"error", ErrorJson(error)}})};
     bool retry = Retries(step.retry, attempt, error);
     StepError failure{step.id, error.kind, error.code, error.message};
+    if (retry && error.retry_after.has_value() &&
+        *error.retry_after > kMaxRetryAfter) {
+      retry = false;
+      failure.message += " (the service asked to be called again in " +
+                         std::to_string(std::chrono::duration_cast<
+                                            std::chrono::seconds>(
+                                            *error.retry_after)
+                                            .count()) +
+                         " s; a retry waits at most " +
+                         std::to_string(kMaxRetryAfter.count()) + " s)";
+    }
     if (!retry) {
       events.push_back(MakeEvent(event_type::kStepFailed, step.id,
                                  {{"error", failure.ToJson()}}));

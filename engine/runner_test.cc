@@ -1275,6 +1275,30 @@ FakeConnector::Reply ThrottledForAnHour() {
           false};
 }
 
+// A service that asks to be called again in more than kMaxRetryAfter is
+// taken as down: the step fails at once instead of parking the run for
+// that long (a Retry-After date in 2100 would be decades).
+TEST_F(RunnerHooksTest, ARetryAfterLongerThanAnHourFailsTheStep) {
+  fake_->Script("bss.get_account",
+                {{std::nullopt,
+                  ActionError{"throttled", "429", "slow down",
+                              std::chrono::hours(2)},
+                  {},
+                  false},
+                 FakeConnector::Ok(J(R"({"ok": true})"))});
+  std::optional<Result<RunSummary>> run =
+      StartWithoutWaiting(Load(kLongBackoff));
+  ASSERT_TRUE(run.has_value()) << "the run waited";
+  ASSERT_TRUE(run->ok()) << run->status().message();
+  const std::string id = run->value().run_id;
+  EXPECT_EQ(run->value().status, RunStatus::kFailed);
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 1);
+  EXPECT_EQ(Last(id).data["error"].dump(),
+            R"x({"code":"429","kind":"throttled","message":"slow down (the )x"
+            R"x(service asked to be called again in 7200 s; a retry waits )x"
+            R"x(at most 3600 s)","step":"account"})x");
+}
+
 TEST_F(RunnerHooksTest, SkipWaitsRetriesWithoutTheTimer) {
   MakeRunnerWith([](RunnerDependencies& deps) { deps.skip_waits = true; });
   fake_->Script("bss.get_account", {ThrottledForAnHour(),
