@@ -59,21 +59,29 @@ bool IsSealed(const nlohmann::json& json) {
          json.contains(std::string(kSealedMarker));
 }
 
-// Whether a string in `json` holds one of `secrets`.
+// Whether `text` holds one of `secrets`.
+bool HoldsSecret(const std::string& text,
+                 const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    if (text.find(secret) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Whether a string in `json`, or a member's name, holds one of `secrets`.
 bool HoldsSecret(const nlohmann::json& json,
                  const std::vector<std::string>& secrets) {
-  if (json.is_string()) {
-    const std::string& text = json.get_ref<const std::string&>();
-    for (const std::string& secret : secrets) {
-      if (text.find(secret) != std::string::npos) return true;
-    }
-    return false;
-  }
+  if (json.is_string())
+    return HoldsSecret(json.get_ref<const std::string&>(), secrets);
   if (IsSealed(json)) return false;
-  if (json.is_object() || json.is_array()) {
+  if (json.is_object()) {
     for (const auto& [key, value] : json.items()) {
-      if (json.is_object() && HoldsSecret(nlohmann::json(key), secrets))
+      if (HoldsSecret(key, secrets) || HoldsSecret(value, secrets))
         return true;
+    }
+  }
+  if (json.is_array()) {
+    for (const auto& value : json) {
       if (HoldsSecret(value, secrets)) return true;
     }
   }
@@ -449,8 +457,7 @@ void RunDriver::SealCopies(Event& event) const {
       continue;
     }
     for (const auto& [key, value] : at->items()) {
-      if (HoldsSecret(nlohmann::json(key), secrets_) ||
-          HoldsSecret(value, secrets_)) {
+      if (HoldsSecret(key, secrets_) || HoldsSecret(value, secrets_)) {
         paths.push_back(path + "." + key);
       }
     }
@@ -467,10 +474,27 @@ Result<nlohmann::json> RunDriver::OpenCopies(const Event& event) const {
   return OpenEventCopies(deps_.secrets, record_.id, event);
 }
 
+namespace {
+
+// Whether OpenFields could change `json` (read as a value): it holds a
+// sealed member somewhere, or nests deep enough for OpenFields's depth
+// limit. Without either, opening gives `json` back as it is.
+bool MayNeedOpening(const nlohmann::json& json, int depth = 0) {
+  if (!json.is_object() && !json.is_array()) return false;
+  if (depth >= dsl::kMaxDataDepth - 1) return true;
+  if (IsSealed(json)) return true;
+  for (const auto& item : json) {
+    if (MayNeedOpening(item, depth + 1)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<nlohmann::json> OpenEventCopies(const SecretBox* secrets,
                                        const std::string& run_id,
                                        const Event& event) {
-  if (secrets == nullptr) return event.data;
+  if (secrets == nullptr || !MayNeedOpening(event.data)) return event.data;
   Result<dsl::Value> data = dsl::ValueFromJson(event.data);
   if (!data.ok()) return data.status();
   Result<dsl::Value> opened = OpenFields(
