@@ -842,6 +842,7 @@ LoadResult Loader::Run() {
     result.diagnostics = file_.syntax_errors();
     return result;
   }
+  diagnostics_ = file_.duplicate_keys();
   const YAML::Node& root = file_.root();
   if (!root.IsMap()) {
     ReportAt(

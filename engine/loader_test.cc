@@ -113,6 +113,25 @@ TEST_F(LoaderTest, YamlSyntaxErrorIsPositioned) {
       "    ^\n");
 }
 
+// yaml-cpp keeps both entries of a repeated key and a lookup finds the
+// first: the second would be ignored without a word.
+TEST_F(LoaderTest, DuplicateKeysAreReportedEachAtItsPlace) {
+  EXPECT_EQ(Problems("workflow: w\n"
+                     "steps:\n"
+                     "  - id: a\n"
+                     "    call: bss.get_account\n"
+                     "    with: {id: 1, id: 2}\n"
+                     "    id: b\n"),
+            "provision.yaml:5:19: duplicate key 'id': it is already on line "
+            "5, and a key may appear only once in a map\n"
+            "        with: {id: 1, id: 2}\n"
+            "                      ^\n"
+            "provision.yaml:6:5: duplicate key 'id': it is already on line 3, "
+            "and a key may appear only once in a map\n"
+            "        id: b\n"
+            "        ^\n");
+}
+
 TEST_F(LoaderTest, UnknownFieldsGetSuggestions) {
   EXPECT_EQ(Problems("workflow: w\nstep:\n  - id: a\n    fail: x\n"),
             "provision.yaml:1:1: missing field 'steps': the list of what the "

@@ -48,6 +48,7 @@ class TemplateReader {
       result.diagnostics = file_->syntax_errors();
       return result;
     }
+    diagnostics_ = file_->duplicate_keys();
     const YAML::Node& root = file_->root();
     if (!root.IsMap()) {
       Report(root, "a notification template must be a map with 'template', "

@@ -64,6 +64,19 @@ TEST(NotificationTemplateTest, ReportsEveryProblemAtItsPlace) {
             "    ^\n");
 }
 
+TEST(NotificationTemplateTest, ADuplicateKeyIsReported) {
+  EXPECT_EQ(Problems("template: welcome\n"
+                     "name: Welcome\n"
+                     "to: a@example.com\n"
+                     "subject: s\n"
+                     "body: b\n"
+                     "subject: t\n"),
+            "welcome.yaml:6:1: duplicate key 'subject': it is already on line "
+            "4, and a key may appear only once in a map\n"
+            "    subject: t\n"
+            "    ^\n");
+}
+
 TEST(NotificationTemplateTest, ANonMapAndBadYamlAreReported) {
   EXPECT_EQ(Problems("- a\n"),
             "welcome.yaml:1:1: a notification template must be a map with "

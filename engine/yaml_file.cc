@@ -13,6 +13,37 @@ YamlFile::YamlFile(std::string name, std::string text) {
     int32_t offset = e.mark.pos >= 0 ? e.mark.pos : 0;
     syntax_errors_.push_back({offset, "YAML syntax error: " + e.msg});
     root_ = YAML::Node();
+    return;
+  }
+  FindDuplicateKeys(root_, 0);
+}
+
+void YamlFile::FindDuplicateKeys(const YAML::Node& node, int depth) {
+  // Deeper than any file bssflow reads nests; the parser has its own limit.
+  constexpr int kMaxDepth = 200;
+  if (depth > kMaxDepth) return;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) FindDuplicateKeys(item, depth + 1);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::vector<std::pair<std::string, int>> seen;  // key, its line (1-based)
+  for (const auto& entry : node) {
+    if (entry.first.IsScalar()) {
+      const std::string& key = entry.first.Scalar();
+      auto first = std::find_if(seen.begin(), seen.end(),
+                                [&](const auto& s) { return s.first == key; });
+      if (first != seen.end()) {
+        duplicate_keys_.push_back(
+            {OffsetOf(entry.first),
+             "duplicate key '" + key + "': it is already on line " +
+                 std::to_string(first->second) +
+                 ", and a key may appear only once in a map"});
+      } else {
+        seen.emplace_back(key, entry.first.Mark().line + 1);
+      }
+    }
+    FindDuplicateKeys(entry.second, depth + 1);
   }
 }
 

@@ -25,6 +25,13 @@ class YamlFile {
   const std::vector<dsl::Diagnostic>& syntax_errors() const {
     return syntax_errors_;
   }
+  /// Every key that repeats an earlier key of the same map, at any depth.
+  /// YAML does not allow them, but yaml-cpp accepts them and a lookup finds
+  /// the first: a reader that looks keys up would ignore the others without
+  /// a word. Reported beside the reader's own diagnostics.
+  const std::vector<dsl::Diagnostic>& duplicate_keys() const {
+    return duplicate_keys_;
+  }
 
   /// Byte offset of a node (its first character).
   int32_t OffsetOf(const YAML::Node& node) const;
@@ -35,9 +42,14 @@ class YamlFile {
   int32_t OffsetInScalar(const YAML::Node& scalar, int32_t index) const;
 
  private:
+  /// Reports every key of a map, at any depth under `node`, that an
+  /// earlier key of the same map repeats.
+  void FindDuplicateKeys(const YAML::Node& node, int depth);
+
   dsl::Source source_;
   YAML::Node root_;
   std::vector<dsl::Diagnostic> syntax_errors_;
+  std::vector<dsl::Diagnostic> duplicate_keys_;
 };
 
 }  // namespace bssflow::engine
