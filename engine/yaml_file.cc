@@ -1,6 +1,7 @@
 #include "engine/yaml_file.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace bssflow::engine {
 
@@ -21,26 +22,27 @@ YamlFile::YamlFile(std::string name, std::string text) {
 void YamlFile::FindDuplicateKeys(const YAML::Node& node, int depth) {
   // Deeper than any file bssflow reads nests; the parser has its own limit.
   constexpr int kMaxDepth = 200;
-  if (depth > kMaxDepth) return;
+  // Aliases make a file's tree a graph that a walk would go through once
+  // per path (a "billion laughs" file has 10^9): the walk stops at a budget
+  // far above any real file's node count.
+  constexpr int64_t kMaxNodes = 1'000'000;
+  if (depth > kMaxDepth || ++walked_ > kMaxNodes) return;
   if (node.IsSequence()) {
     for (const YAML::Node& item : node) FindDuplicateKeys(item, depth + 1);
     return;
   }
   if (!node.IsMap()) return;
-  std::vector<std::pair<std::string, int>> seen;  // key, its line (1-based)
+  std::unordered_map<std::string, int> seen;  // key -> its line (1-based)
   for (const auto& entry : node) {
     if (entry.first.IsScalar()) {
       const std::string& key = entry.first.Scalar();
-      auto first = std::find_if(seen.begin(), seen.end(),
-                                [&](const auto& s) { return s.first == key; });
-      if (first != seen.end()) {
+      auto [first, added] = seen.try_emplace(key, entry.first.Mark().line + 1);
+      if (!added) {
         duplicate_keys_.push_back(
             {OffsetOf(entry.first),
              "duplicate key '" + key + "': it is already on line " +
                  std::to_string(first->second) +
                  ", and a key may appear only once in a map"});
-      } else {
-        seen.emplace_back(key, entry.first.Mark().line + 1);
       }
     }
     FindDuplicateKeys(entry.second, depth + 1);

@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,7 @@ class YamlFile {
   YAML::Node root_;
   std::vector<dsl::Diagnostic> syntax_errors_;
   std::vector<dsl::Diagnostic> duplicate_keys_;
+  int64_t walked_ = 0;  // nodes FindDuplicateKeys went through
 };
 
 }  // namespace bssflow::engine
