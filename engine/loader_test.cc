@@ -132,6 +132,25 @@ TEST_F(LoaderTest, DuplicateKeysAreReportedEachAtItsPlace) {
             "        ^\n");
 }
 
+// Nine levels of ten aliases each: 10^9 paths through a small file. The
+// duplicate-key walk stops at its budget instead of following them all.
+TEST_F(LoaderTest, AFileOfNestedAliasesIsCheckedWithoutFollowingEveryPath) {
+  std::string text = "workflow: w\nl0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level < 9; ++level) {
+    std::string previous = "*l" + std::to_string(level - 1);
+    text += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) text += (i == 0 ? "" : ", ") + previous;
+    text += "]\n";
+  }
+  text += "steps:\n  - id: s\n    fail: x\n";
+  std::string problems = Problems(text);
+  EXPECT_EQ(problems.rfind("provision.yaml:2:1: unknown field 'l0' in the "
+                           "workflow\n",
+                           0),
+            0u)
+      << problems;
+}
+
 TEST_F(LoaderTest, UnknownFieldsGetSuggestions) {
   EXPECT_EQ(Problems("workflow: w\nstep:\n  - id: a\n    fail: x\n"),
             "provision.yaml:1:1: missing field 'steps': the list of what the "
