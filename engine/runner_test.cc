@@ -1266,26 +1266,22 @@ steps:
     retry: {attempts: 3, backoff: 1h, max_backoff: 1h}
 )";
 
-// A throttled answer asking for an hour: a wait of at least an hour
-// whatever the jitter draws.
-FakeConnector::Reply ThrottledForAnHour() {
-  return {std::nullopt,
-          ActionError{"throttled", "429", "slow down", std::chrono::hours(1)},
-          {},
-          false};
+// A throttled answer asking to be called again in `retry_after` (at least
+// that long a wait, whatever the jitter draws), then a success.
+std::vector<FakeConnector::Reply> ThrottledThenOk(
+    std::chrono::seconds retry_after) {
+  return {{std::nullopt,
+           ActionError{"throttled", "429", "slow down", retry_after},
+           {},
+           false},
+          FakeConnector::Ok(J(R"({"ok": true})"))};
 }
 
 // A service that asks to be called again in more than kMaxRetryAfter is
 // taken as down: the step fails at once instead of parking the run for
 // that long (a Retry-After date in 2100 would be decades).
 TEST_F(RunnerHooksTest, ARetryAfterLongerThanAnHourFailsTheStep) {
-  fake_->Script("bss.get_account",
-                {{std::nullopt,
-                  ActionError{"throttled", "429", "slow down",
-                              std::chrono::hours(2)},
-                  {},
-                  false},
-                 FakeConnector::Ok(J(R"({"ok": true})"))});
+  fake_->Script("bss.get_account", ThrottledThenOk(std::chrono::hours(2)));
   std::optional<Result<RunSummary>> run =
       StartWithoutWaiting(Load(kLongBackoff));
   ASSERT_TRUE(run.has_value()) << "the run waited";
@@ -1301,8 +1297,7 @@ TEST_F(RunnerHooksTest, ARetryAfterLongerThanAnHourFailsTheStep) {
 
 TEST_F(RunnerHooksTest, SkipWaitsRetriesWithoutTheTimer) {
   MakeRunnerWith([](RunnerDependencies& deps) { deps.skip_waits = true; });
-  fake_->Script("bss.get_account", {ThrottledForAnHour(),
-                                    FakeConnector::Ok(J(R"({"ok": true})"))});
+  fake_->Script("bss.get_account", ThrottledThenOk(std::chrono::hours(1)));
   std::optional<Result<RunSummary>> run =
       StartWithoutWaiting(Load(kLongBackoff));
   ASSERT_TRUE(run.has_value()) << "the run waited";
@@ -1323,8 +1318,7 @@ TEST_F(RunnerHooksTest, SkipWaitsRetriesWithoutTheTimer) {
 
 TEST_F(RunnerHooksTest, WithoutSkipWaitsTheSameRetryWaits) {
   MakeRunnerWith([](RunnerDependencies&) {});
-  fake_->Script("bss.get_account", {ThrottledForAnHour(),
-                                    FakeConnector::Ok(J(R"({"ok": true})"))});
+  fake_->Script("bss.get_account", ThrottledThenOk(std::chrono::hours(1)));
   std::optional<Result<RunSummary>> run =
       StartWithoutWaiting(Load(kLongBackoff));
   EXPECT_FALSE(run.has_value());

@@ -331,6 +331,17 @@ TEST(SqliteStoreTest, SurvivesReopening) {
   EXPECT_EQ(store->ReadJournal("r1").value()[0].type, "run_started");
 }
 
+// The runs table of the earliest journal.db: before runs had a
+// callback_url, with events in a table of their own (`events`, added by
+// each test that needs it).
+constexpr const char* kEarliestRunsTable =
+    "CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
+    "NULL UNIQUE, workflow TEXT NOT NULL, definition_hash TEXT NOT NULL, "
+    "status TEXT NOT NULL, inputs TEXT NOT NULL, idempotency_key TEXT "
+    "UNIQUE, current_step TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT "
+    "NULL, updated_ms INTEGER NOT NULL, last_sequence INTEGER NOT NULL "
+    "DEFAULT 0);";
+
 // A journal.db from before runs had a callback_url gains the column, and
 // its runs read back with none.
 TEST(SqliteStoreTest, MigratesAnEarlierSchema) {
@@ -338,17 +349,12 @@ TEST(SqliteStoreTest, MigratesAnEarlierSchema) {
   std::filesystem::remove(path);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  const char* earlier =
-      "CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
-      "NULL UNIQUE, workflow TEXT NOT NULL, definition_hash TEXT NOT NULL, "
-      "status TEXT NOT NULL, inputs TEXT NOT NULL, idempotency_key TEXT "
-      "UNIQUE, current_step TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT "
-      "NULL, updated_ms INTEGER NOT NULL, last_sequence INTEGER NOT NULL "
-      "DEFAULT 0);"
-      "INSERT INTO runs (id, workflow, definition_hash, status, inputs, "
-      "created_ms, updated_ms) VALUES ('old', 'w', 'h', 'succeeded', '{}', 1, "
-      "2);";
-  ASSERT_EQ(sqlite3_exec(db, earlier, nullptr, nullptr, nullptr), SQLITE_OK);
+  std::string earlier = std::string(kEarliestRunsTable) +
+                        "INSERT INTO runs (id, workflow, definition_hash, "
+                        "status, inputs, created_ms, updated_ms) VALUES "
+                        "('old', 'w', 'h', 'succeeded', '{}', 1, 2);";
+  ASSERT_EQ(sqlite3_exec(db, earlier.c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
   auto store = OpenSqliteStore(path);
   ASSERT_TRUE(store.ok()) << store.status().message();
@@ -360,20 +366,16 @@ TEST(SqliteStoreTest, MigratesAnEarlierSchema) {
 }
 
 // A journal.db whose events are in the earlier `events` table (keyed by
-// the run's UUID) has them moved to `journal` when it is opened: the runs
-// read back their journals as they were and go on appending after them.
+// the run's UUID) has them moved to `journal` when it is opened, with the
+// callback_url column added in the same opening: the runs read back their
+// journals as they were and go on appending after them.
 TEST(SqliteStoreTest, MovesTheEventsOfAnEarlierSchema) {
   std::string path = ::testing::TempDir() + "migrate_events.db";
   std::filesystem::remove(path);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  const char* earlier =
-      "CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
-      "NULL UNIQUE, workflow TEXT NOT NULL, definition_hash TEXT NOT NULL, "
-      "status TEXT NOT NULL, inputs TEXT NOT NULL, idempotency_key TEXT "
-      "UNIQUE, callback_url TEXT NOT NULL DEFAULT '', current_step TEXT NOT "
-      "NULL DEFAULT '', created_ms INTEGER NOT NULL, updated_ms INTEGER NOT "
-      "NULL, last_sequence INTEGER NOT NULL DEFAULT 0);"
+  std::string earlier =
+      std::string(kEarliestRunsTable) +
       "CREATE TABLE events (run_id TEXT NOT NULL, sequence INTEGER NOT NULL, "
       "type TEXT NOT NULL, step TEXT NOT NULL, data TEXT NOT NULL, time_ms "
       "INTEGER NOT NULL, PRIMARY KEY (run_id, sequence)) WITHOUT ROWID;"
@@ -384,7 +386,8 @@ TEST(SqliteStoreTest, MovesTheEventsOfAnEarlierSchema) {
       "INSERT INTO events VALUES ('a', 1, 'run_started', '', '{\"n\":1}', 5), "
       "('b', 2, 'step_started', 'x', '{}', 7), "
       "('b', 1, 'run_started', '', '{}', 6);";
-  ASSERT_EQ(sqlite3_exec(db, earlier, nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, earlier.c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
   auto store = OpenSqliteStore(path);
   ASSERT_TRUE(store.ok()) << store.status().message();
@@ -394,6 +397,7 @@ TEST(SqliteStoreTest, MovesTheEventsOfAnEarlierSchema) {
   EXPECT_EQ(b[1].sequence, 2);
   EXPECT_EQ(b[1].step, "x");
   EXPECT_EQ(b[1].time_ms, 7);
+  EXPECT_EQ(store.value()->GetRun("a").value().callback_url, "");
   std::vector<Event> a = store.value()->ReadJournal("a").value();
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].data, (nlohmann::json{{"n", 1}}));
