@@ -181,9 +181,9 @@ class Demo {
   int Run(const std::string& state_dir) {
     EngineOptions engine = WithEmbeddedSimulators(options_.engine);
     engine.state_dir = state_dir;
-    engine.on_event = [this](const std::string& run_id,
+    engine.on_event = [this](const engine::RunRecord& run,
                              const engine::Event& event) {
-      Record(stories_[run_id], event);
+      Record(stories_[run.id], event);
       if (options_.verbose) out_ << "      " << DescribeEvent(event) << "\n";
     };
     auto opened = LocalEngine::Open(std::move(engine));

@@ -56,7 +56,8 @@ struct EngineOptions {
   /// engine's executor.
   std::function<engine::NamedWorkflow(const std::string&)> find_workflow;
   /// Called for every event a run appends (engine::RunnerDependencies).
-  std::function<void(const std::string&, const engine::Event&)> on_event;
+  std::function<void(const engine::RunRecord&, const engine::Event&)>
+      on_event;
   /// Called when a background drive fails on the infrastructure
   /// (engine::RunnerDependencies::on_drive_error).
   std::function<void(const std::string&, const Status&)> on_drive_error;

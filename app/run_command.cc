@@ -35,10 +35,10 @@ int ExitCodeOf(RunStatus status) {
 
 // Prints every event as the runner journals it.
 EngineOptions Printing(EngineOptions options, std::ostream& out) {
-  options.on_event = [&out](const std::string& run_id,
+  options.on_event = [&out](const engine::RunRecord& run,
                             const engine::Event& event) {
     if (event.type == engine::event_type::kRunStarted) {
-      out << "run " << run_id << "\n";
+      out << "run " << run.id << "\n";
     }
     out << FormatClock(event.time_ms) << "  " << DescribeEvent(event) << "\n";
     out.flush();

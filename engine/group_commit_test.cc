@@ -234,7 +234,7 @@ TEST_F(GroupCommitTest, AnAnswerWhileTheParkingDriveWritesItsPromptIsKept) {
   // What on_event sees, in order: the journal's order (the BSS's callbacks
   // and the logs follow it).
   std::vector<int64_t> seen;
-  on_event_ = [&seen](const std::string&, const Event& event) {
+  on_event_ = [&seen](const RunRecord&, const Event& event) {
     seen.push_back(event.sequence);
   };
   MakeRunner();

@@ -134,13 +134,16 @@ boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
   if (!created.ok()) co_return created.status();
   if (!created.value().created) {
     const RunRecord& existing = created.value().run;
-    co_return RunSummary{existing.id, existing.status};
+    RunSummary summary{existing.id, existing.status, std::nullopt};
+    if (drive == Drive::kInBackground) summary.start = created.value();
+    co_return summary;
   }
   started_.emplace(workflow->content_hash, workflow);
   if (drive == Drive::kInBackground) {
-    std::string id = created.value().run.id;
+    RunSummary summary{created.value().run.id, RunStatus::kPending,
+                       created.value()};
     DriveNewInBackground(std::move(created.value().run), workflow);
-    co_return RunSummary{std::move(id), RunStatus::kPending};
+    co_return summary;
   }
   co_return co_await DriveRun(std::move(created.value().run), workflow);
 }
@@ -159,19 +162,25 @@ void Runner::DriveInBackground(std::string run_id) {
 
 void Runner::DriveNewInBackground(RunRecord record,
                                   std::shared_ptr<const Workflow> workflow) {
+  auto spawning = std::make_shared<bool>(true);
   boost::asio::co_spawn(
       deps_.executor,
-      [this, record = std::move(record),
-       workflow = std::move(workflow)]() mutable
-      -> boost::asio::awaitable<void> {
+      [this, record = std::move(record), workflow = std::move(workflow),
+       spawning]() mutable -> boost::asio::awaitable<void> {
+        // co_spawn dispatches: begun while it was still spawning, the drive
+        // runs before anything else on the executor could see the run.
+        std::optional<std::vector<Event>> journal;
+        if (*spawning) journal.emplace();
         const std::string id = record.id;
-        auto drive = DriveRun(std::move(record), std::move(workflow));
+        auto drive =
+            DriveRun(std::move(record), std::move(workflow), std::move(journal));
         Result<RunSummary> driven = co_await std::move(drive);
         if (!driven.ok() && deps_.on_drive_error) {
           deps_.on_drive_error(id, driven.status());
         }
       },
       boost::asio::detached);
+  *spawning = false;
 }
 
 Result<std::shared_ptr<const Workflow>> Runner::WorkflowOf(
@@ -286,7 +295,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
       AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
                     RunStatus::kRunning, run.current_step, event.time_ms);
   if (!appended.ok()) co_return appended;
-  if (deps_.on_event) deps_.on_event(run_id, event);
+  if (deps_.on_event) deps_.on_event(run, event);
   if (drive == Drive::kInBackground) {
     DriveInBackground(run_id);
     co_return RunSummary{run_id, RunStatus::kRunning};
@@ -341,7 +350,7 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
       AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
                     RunStatus::kCancelled, "", event.time_ms);
   if (!appended.ok()) co_return appended;
-  if (deps_.on_event) deps_.on_event(run_id, event);
+  if (deps_.on_event) deps_.on_event(run, event);
   // A run parked on its child's prompt takes the child with it.
   std::string child = ParkedChild(run);
   if (!child.empty()) {
@@ -354,7 +363,8 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
 }
 
 boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
-    RunRecord record, std::shared_ptr<const Workflow> workflow) {
+    RunRecord record, std::shared_ptr<const Workflow> workflow,
+    std::optional<std::vector<Event>> known_journal) {
   const std::string id = record.id;
   // The drive that parked the run may still be writing its prompt when the
   // answer comes: this drive starts once it is gone, from where it left
@@ -368,7 +378,10 @@ boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
   if (active_.count(id) != 0) {
     co_return Status::Error("run " + id + " is already being driven");
   }
-  Result<std::vector<Event>> journal = deps_.store->ReadJournal(id);
+  Result<std::vector<Event>> journal =
+      known_journal.has_value() && !waited
+          ? Result<std::vector<Event>>(std::move(*known_journal))
+          : deps_.store->ReadJournal(id);
   if (!journal.ok()) co_return journal.status();
   // A record read before the journal grew is read again: a run created
   // for a drive in the background, cancelled before that drive began (the

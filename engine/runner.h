@@ -47,6 +47,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,11 @@ class WriteBatcher;
 struct RunSummary {
   std::string run_id;
   RunStatus status = RunStatus::kPending;
+  /// Set by Start with Drive::kInBackground only: the run as the store
+  /// created it (`created`), or as the store had it when the idempotency key
+  /// named a run already. So that a caller can answer with the new run
+  /// without reading it back.
+  std::optional<CreatedRun> start = std::nullopt;
 };
 
 /// A confirmation answer.
@@ -139,10 +145,12 @@ struct RunnerDependencies {
   /// empty (then every `workflow` step fails with "not_found").
   std::function<NamedWorkflow(const std::string& name)> find_workflow;
   /// Called on the executor after events of a run were appended, once per
-  /// event and in order (to print a run as it goes, or to log it). Events
-  /// hold secrets sealed only. Must not call back into the Runner. May be
-  /// empty.
-  std::function<void(const std::string& run_id, const Event& event)> on_event;
+  /// event and in order (to print a run as it goes, or to log it). `run` is
+  /// the run's record as the Runner holds it: its id, workflow, inputs and
+  /// callback_url, so that an observer need not read the store; its status,
+  /// current step and last sequence may be older than `event`. Events hold
+  /// secrets sealed only. Must not call back into the Runner. May be empty.
+  std::function<void(const RunRecord& run, const Event& event)> on_event;
   /// Called on the executor when a drive started with Drive::kInBackground
   /// stops on an infrastructure failure (the run stays where its journal
   /// says, to be resumed). May be empty.
@@ -231,12 +239,19 @@ class Runner {
       std::shared_ptr<const Workflow> workflow, std::string definition_text,
       nlohmann::json inputs, std::string idempotency_key,
       Drive drive = Drive::kUntilSettled, std::string callback_url = "");
+  /// Drives the run from `record`. `journal`: the run's journal when the
+  /// caller knows it, and knows `record` to be current (a run this call
+  /// created, that nothing else has seen yet: empty); else it is read from
+  /// the store, and the record again if the journal has grown past it.
   boost::asio::awaitable<Result<RunSummary>> DriveRun(
-      RunRecord record, std::shared_ptr<const Workflow> workflow);
+      RunRecord record, std::shared_ptr<const Workflow> workflow,
+      std::optional<std::vector<Event>> journal = std::nullopt);
   /// Drives the run detached on the executor; failures to on_drive_error.
   void DriveInBackground(std::string run_id);
-  /// The same for a run just created: its record and workflow are known,
-  /// and are not read again unless the journal says the record is stale.
+  /// The same for a run just created: its record and workflow are known.
+  /// Called on the executor, the drive begins before this returns, so
+  /// nothing can have touched the run, and its journal is not read (it is
+  /// empty); begun later, it reads the journal, and the record if stale.
   void DriveNewInBackground(RunRecord record,
                             std::shared_ptr<const Workflow> workflow);
   /// Waits until a drive of `run_id` that is writing its last events is

@@ -241,7 +241,7 @@ boost::asio::awaitable<Status> RunDriver::Commit() {
   committed_sequence_ = last;
   if (deps_.on_event) {
     for (size_t i = first; i < committed_; ++i)
-      deps_.on_event(record_.id, appended_[i]);
+      deps_.on_event(record_, appended_[i]);
   }
   co_return Status::Ok();
 }

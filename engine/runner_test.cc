@@ -315,6 +315,15 @@ TEST_F(RunnerTest, InBackgroundReturnsOnceRecordedAndDrivesOn) {
   EXPECT_EQ(started.value().status, RunStatus::kPending);
   EXPECT_EQ(store_->GetRun(id).value().callback_url,
             "http://bss.example/hook");
+  // The record as created comes with it (an API answers with it).
+  ASSERT_TRUE(started.value().start.has_value());
+  const CreatedRun& made = *started.value().start;
+  EXPECT_TRUE(made.created);
+  EXPECT_EQ(made.run.id, id);
+  EXPECT_EQ(made.run.status, RunStatus::kPending);
+  EXPECT_EQ(made.run.idempotency_key, "key-1");
+  EXPECT_EQ(made.run.callback_url, "http://bss.example/hook");
+  EXPECT_EQ(made.run.inputs.dump(), R"({"domain":"c.com"})");
   io_->run();
   io_->restart();
   EXPECT_EQ(store_->GetRun(id).value().status,
@@ -329,6 +338,16 @@ TEST_F(RunnerTest, InBackgroundReturnsOnceRecordedAndDrivesOn) {
   io_->restart();
   EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kSucceeded);
   EXPECT_EQ(fake_->CallCount("bss.link"), 1);
+
+  // The same key again: the run it named, as the store has it.
+  Result<RunSummary> again = AwaitOnly(
+      *io_, runner_->Start(workflow, text_, {{"domain", "c.com"}}, "key-1",
+                           Drive::kInBackground));
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  ASSERT_TRUE(again.value().start.has_value());
+  EXPECT_FALSE(again.value().start->created);
+  EXPECT_EQ(again.value().start->run.id, id);
+  EXPECT_EQ(again.value().start->run.status, RunStatus::kSucceeded);
 }
 
 TEST_F(RunnerTest, RejectWithEndFinishesTheRunAsRejected) {

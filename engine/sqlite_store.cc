@@ -653,13 +653,14 @@ class SqliteStore final : public JournalStore {
       if (insert.Step() != SQLITE_DONE)
         return Failure("appending to a journal");
     }
+    // By its rowid (seq), read above: no seek in the index of ids.
     Statement update(
         cache_, db_,
         "UPDATE runs SET status = ?, current_step = ?, updated_ms = ?, "
-        "last_sequence = ? WHERE id = ?");
+        "last_sequence = ? WHERE seq = ?");
     if (!update.ok()) return Failure("appending to a journal");
     update.Bind(1, std::string(RunStatusName(status))).Bind(2, current_step);
-    update.Bind(3, time_ms).Bind(4, last).Bind(5, run_id);
+    update.Bind(3, time_ms).Bind(4, last).Bind(5, run_seq);
     if (update.Step() != SQLITE_DONE) return Failure("appending to a journal");
     return Status::Ok();
   }

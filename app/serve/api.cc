@@ -754,18 +754,26 @@ Api::Reply Api::StartRun(Call& call) {
       OnEngine<Result<engine::RunSummary>>(*engine, std::move(start));
   Result<engine::RunSummary> started = co_await std::move(starting);
   if (!started.ok()) co_return FromStoreFailure(call, started.status());
-  const std::string id = started.value().run_id;
-  if (!key.empty()) {
-    // Another request with the same new key may have won the race.
-    auto run = deps_.engine->store().GetRun(id);
-    if (run.ok() && run.value().workflow != name) {
+  // Set for a start in the background (Runner::Start).
+  const engine::CreatedRun& made = started.value().start.value();
+  const std::string& id = made.run.id;
+  if (!made.created) {
+    // Another request with the same new key won the race: its run is the
+    // answer, as for any repeated key.
+    if (made.run.workflow != name) {
       co_return Problem(call, 409, "idempotency-key-reused",
                         "Idempotency-Key reused",
                         "the Idempotency-Key already names run " + id +
-                            " of workflow " + run.value().workflow);
+                            " of workflow " + made.run.workflow);
     }
+    ServerResponse replayed = RunResponse(call, id, 200);
+    replayed.set("Idempotent-Replayed", "true");
+    co_return replayed;
   }
-  ServerResponse response = RunResponse(call, id, 202);
+  // The run as it was created (pending): the answer does not wait for, nor
+  // read back, what its drive in the background has done since.
+  ServerResponse response =
+      JsonResponse(202, RunViewJson(made.run, std::nullopt));
   response.set(http::field::location, "/v1/runs/" + id);
   co_return response;
 }

@@ -115,6 +115,13 @@ TEST_F(ApiTest, StartPollAnswerAndReadTheJournal) {
   const std::string id = Body(started)["id"];
   EXPECT_EQ(started[http::field::location], "/v1/runs/" + id);
   EXPECT_EQ(started[http::field::content_type], "application/json");
+  // The run as it was created, not read back after its drive began.
+  nlohmann::json created = Body(started);
+  EXPECT_EQ(created["status"], "pending");
+  EXPECT_EQ(created["current_step"], "");
+  EXPECT_EQ(created["workflow"], "test.confirm");
+  EXPECT_EQ(created["inputs"].dump(), R"({"account_id":7})");
+  EXPECT_EQ(created["created_at"], created["updated_at"]);
 
   auto parked = Send(http::verb::get, "/v1/runs/" + id);
   ASSERT_EQ(parked.result_int(), 200u);

@@ -44,29 +44,23 @@ nlohmann::json CallbackPayload(const std::string& run_id,
   return payload;
 }
 
-RunObserver::RunObserver(engine::JournalStore& store, Metrics& metrics,
-                         CallbackSender& callbacks,
+RunObserver::RunObserver(Metrics& metrics, CallbackSender& callbacks,
                          std::function<void(std::string_view members)> log)
-    : store_(store),
-      metrics_(metrics),
-      callbacks_(callbacks),
-      log_(std::move(log)) {}
+    : metrics_(metrics), callbacks_(callbacks), log_(std::move(log)) {}
 
-RunObserver::RunState& RunObserver::StateOf(const std::string& run_id) {
-  auto it = runs_.find(run_id);
+RunObserver::RunState& RunObserver::StateOf(const engine::RunRecord& run) {
+  auto it = runs_.find(run.id);
   if (it != runs_.end()) return it->second;
   RunState state;
-  Result<engine::RunRecord> run = store_.GetRun(run_id);
-  if (run.ok()) {
-    state.workflow = run.value().workflow;
-    state.callback_url = run.value().callback_url;
-  }
-  return runs_.emplace(run_id, std::move(state)).first->second;
+  state.workflow = run.workflow;
+  state.callback_url = run.callback_url;
+  return runs_.emplace(run.id, std::move(state)).first->second;
 }
 
-void RunObserver::OnEvent(const std::string& run_id,
+void RunObserver::OnEvent(const engine::RunRecord& run,
                           const engine::Event& event) {
-  RunState& state = StateOf(run_id);
+  const std::string& run_id = run.id;
+  RunState& state = StateOf(run);
   if (log_) {
     std::string members;
     members.reserve(192);

@@ -31,14 +31,14 @@ nlohmann::json CallbackPayload(const std::string& run_id,
 /// Used on the engine's strand only (engine::RunnerDependencies::on_event).
 class RunObserver {
  public:
-  /// `store`, `metrics` and `callbacks` must outlive the observer. `log`
-  /// writes one line given the members of its JSON object as text; may be
-  /// empty.
-  RunObserver(engine::JournalStore& store, Metrics& metrics,
-              CallbackSender& callbacks,
+  /// `metrics` and `callbacks` must outlive the observer. `log` writes one
+  /// line given the members of its JSON object as text; may be empty.
+  RunObserver(Metrics& metrics, CallbackSender& callbacks,
               std::function<void(std::string_view members)> log);
 
-  void OnEvent(const std::string& run_id, const engine::Event& event);
+  /// `run`: the record the Runner holds (its workflow and callback_url are
+  /// what the observer reads of it).
+  void OnEvent(const engine::RunRecord& run, const engine::Event& event);
 
  private:
   struct RunState {
@@ -48,10 +48,9 @@ class RunObserver {
     std::string step;    // the step started last, and when
     int64_t step_started_ms = 0;
   };
-  /// The run's state, read from the store the first time it is seen.
-  RunState& StateOf(const std::string& run_id);
+  /// The run's state, made from its record the first time it is seen.
+  RunState& StateOf(const engine::RunRecord& run);
 
-  engine::JournalStore& store_;
   Metrics& metrics_;
   CallbackSender& callbacks_;
   std::function<void(std::string_view members)> log_;

@@ -178,9 +178,9 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   app::EngineOptions engine_options;
   engine_options.state_dir = config->state_dir;
   engine_options.workflows_dir = config->workflows_dir;
-  engine_options.on_event = [&observer](const std::string& run_id,
+  engine_options.on_event = [&observer](const engine::RunRecord& run,
                                         const engine::Event& event) {
-    if (observer != nullptr) observer->OnEvent(run_id, event);
+    if (observer != nullptr) observer->OnEvent(run, event);
   };
   engine_options.on_drive_error = [&log](const std::string& run_id,
                                          const Status& failure) {
@@ -222,7 +222,7 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
     return 2;
   }
   RunObserver run_observer(
-      engine.store(), metrics, *callbacks.value(),
+      metrics, *callbacks.value(),
       [&log](std::string_view members) { log.WriteMembers(members); });
   observer = &run_observer;
 

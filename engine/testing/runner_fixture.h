@@ -175,7 +175,7 @@ class RunnerFixture : public ::testing::Test {
   std::vector<Event> journal_;
   std::map<std::string, NamedWorkflow> library_;
   /// Given to the next MakeRunner() as RunnerDependencies::on_event.
-  std::function<void(const std::string&, const Event&)> on_event_;
+  std::function<void(const RunRecord&, const Event&)> on_event_;
 };
 
 }  // namespace bssflow::engine::testing
