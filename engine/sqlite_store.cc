@@ -3,6 +3,9 @@
 // of their own, which in WAL mode neither wait for the writer nor make it
 // wait. Every method is one transaction.
 //
+// WAL checkpoints are made on a thread of their own (sqlite_checkpointer.h),
+// not in the commit that crosses SQLite's threshold.
+//
 // Durability: synchronous=NORMAL, which in WAL mode survives any crash of
 // the process (kill -9 included) and loses at most the last transactions on
 // a power failure; BSSFLOW_SQLITE_SYNCHRONOUS=FULL trades speed for that.
@@ -15,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/sqlite_checkpointer.h"
 #include "engine/store.h"
 
 namespace bssflow::engine {
@@ -191,6 +195,7 @@ class SqliteStore final : public JournalStore {
   SqliteStore(sqlite3* db, std::string path)
       : db_(db), path_(std::move(path)) {}
   ~SqliteStore() override {
+    checkpointer_.reset();  // before the connection it hooks is closed
     cache_.Clear();
     sqlite3_close(db_);
   }
@@ -204,7 +209,16 @@ class SqliteStore final : public JournalStore {
         ";";
     if (Status s = Exec(pragmas, "setting WAL mode"); !s.ok()) return s;
     if (Status s = Exec(kSchema, "creating the schema"); !s.ok()) return s;
-    return Migrate();
+    if (Status s = Migrate(); !s.ok()) return s;
+    CheckpointPolicy policy;
+    policy.background_pages = options.checkpoint_pages;
+    policy.writer_pages = options.writer_checkpoint_pages;
+    policy.background = options.background_checkpoints;
+    auto checkpointer =
+        Checkpointer::Start(db_, path_, policy, options.busy_timeout_ms);
+    if (!checkpointer.ok()) return checkpointer.status();
+    checkpointer_ = std::move(checkpointer.value());
+    return Status::Ok();
   }
 
   // Opens the read pool, once the schema is in place: `count`
@@ -674,6 +688,7 @@ class SqliteStore final : public JournalStore {
   StatementCache cache_;
   std::vector<std::unique_ptr<ReadConnection>> readers_;
   std::atomic<size_t> next_reader_{0};
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 }  // namespace

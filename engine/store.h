@@ -149,6 +149,14 @@ struct SqliteOptions {
   /// How long a write waits for another writer's lock before it fails with
   /// "database is locked".
   int busy_timeout_ms = 5000;
+  /// WAL checkpoints (sqlite_checkpointer.h): made on a thread of their own
+  /// once this many pages were written since the last one...
+  int checkpoint_pages = 1000;
+  /// ...and by the writer itself, in its commit, past this many (when the
+  /// thread falls behind, or without it).
+  int writer_checkpoint_pages = 20000;
+  /// False: no checkpoint thread (tests of the writer's checkpoints).
+  bool background_checkpoints = true;
 };
 
 /// A SQLite store in `path` (created when missing), in WAL mode. An error
