@@ -8,6 +8,9 @@
 #                       request log, without the store or the engine
 #   start park          POST /v1/workflows/bench.park/runs: a run that parks
 #                       on a confirmation at once (bench/http/serve/park.yaml)
+#   start park/32       the same with 32 connections (START_CONNECTIONS): the
+#                       server is saturated at both, so the extra 32 only
+#                       queue, and the p99 at 32 is the one below saturation
 #   start provision     POST /v1/workflows/microsoft.provision-tenant/runs for
 #                       account 4002: the real workflow, which calls the
 #                       simulators and parks on its confirmation
@@ -17,8 +20,8 @@
 #   bench/http/serve_wrk.sh [BSSFLOW]   (default: build/app/bssflow)
 #
 # Environment: WRK_THREADS (default 2), WRK_CONNECTIONS (64), WRK_DURATION
-# (10s), REPETITIONS (3), SERVE_THREADS (default: one per core). Needs wrk,
-# curl, jq (scripts/setup installs them).
+# (10s), REPETITIONS (3), START_CONNECTIONS (32), SERVE_THREADS (default:
+# one per core). Needs wrk, curl, jq (scripts/setup installs them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bssflow=${1:-$root/build/app/bssflow}
@@ -65,6 +68,9 @@ wrk_banner
 wrk_measure "healthz" "$url/healthz"
 wrk_measure "read" "$url/v1/runs/$parked"
 WORKFLOW=bench.park ACCOUNT=1 wrk_measure "start park" "$url" \
+  -s "$root/bench/http/serve/start.lua"
+connections=${START_CONNECTIONS:-32} WORKFLOW=bench.park ACCOUNT=1 \
+  wrk_measure "start park/${START_CONNECTIONS:-32}" "$url" \
   -s "$root/bench/http/serve/start.lua"
 WORKFLOW=microsoft.provision-tenant ACCOUNT=4002 wrk_measure "start provision" \
   "$url" -s "$root/bench/http/serve/start.lua"
