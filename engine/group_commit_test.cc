@@ -28,10 +28,12 @@ class CountingStore final : public JournalStore {
   int requests = 0;  // appends in batches
   int creates = 0;   // creates in batches
   int appends = 0;   // appends on their own
+  std::vector<size_t> batch_sizes;
 
   std::vector<BatchedOutcome> WriteBatch(
       const std::vector<BatchedWrite>& batch) override {
     ++batches;
+    batch_sizes.push_back(batch.size());
     for (const BatchedWrite& write : batch)
       ++(write.create != nullptr ? creates : requests);
     return inner_->WriteBatch(batch);
@@ -268,6 +270,105 @@ TEST_F(GroupCommitTest, ACancelWhileTheParkingDriveWritesItsPromptIsKept) {
   EXPECT_TRUE(cancelled.ok()) << cancelled.message();
   EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kCancelled);
   EXPECT_EQ(Last(id).type, event_type::kRunFinished);
+}
+
+// Spawns `op` on `io`, its result into `out`.
+template <typename T>
+void Spawn(boost::asio::io_context& io, boost::asio::awaitable<T> op,
+           std::optional<T>& out) {
+  boost::asio::co_spawn(
+      io,
+      [&out, op = std::move(op)]() mutable -> boost::asio::awaitable<void> {
+        out.emplace(co_await std::move(op));
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+}
+
+TEST_F(GroupCommitTest, AnswersAtOnceShareACommit) {
+  constexpr int kRuns = 10;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kRuns; ++i) ids.push_back(Start(kAsk, {}).run_id);
+  counting_->batch_sizes.clear();
+  std::vector<std::optional<Result<RunSummary>>> answers(kRuns);
+  for (int i = 0; i < kRuns; ++i) {
+    Spawn(*io_,
+          runner_->AnswerConfirmation(ids[i], Answer::kConfirm, "alice",
+                                      Drive::kInBackground),
+          answers[i]);
+  }
+  io_->run();
+  io_->restart();
+  for (int i = 0; i < kRuns; ++i) {
+    ASSERT_TRUE(answers[i].has_value() && answers[i]->ok());
+    EXPECT_EQ(store_->GetRun(ids[i]).value().status, RunStatus::kSucceeded);
+  }
+  // The ten answers in one batch; then the ten drives' ends in another.
+  EXPECT_EQ(counting_->batch_sizes, (std::vector<size_t>{kRuns, kRuns}));
+  EXPECT_EQ(counting_->appends, 0);
+}
+
+TEST_F(GroupCommitTest, ASecondAnswerWhileTheFirstIsWrittenIsRefused) {
+  const std::string id = Start(kAsk, {}).run_id;
+  std::optional<Result<RunSummary>> first, second;
+  Spawn(*io_,
+        runner_->AnswerConfirmation(id, Answer::kConfirm, "alice",
+                                    Drive::kInBackground),
+        first);
+  Spawn(*io_,
+        runner_->AnswerConfirmation(id, Answer::kReject, "bob",
+                                    Drive::kInBackground),
+        second);
+  io_->run();
+  io_->restart();
+  ASSERT_TRUE(first.has_value() && first->ok());
+  ASSERT_TRUE(second.has_value());
+  ASSERT_FALSE(second->ok());
+  EXPECT_EQ(second->status().message(),
+            "run " + id +
+                " is not waiting for a confirmation (it is running)");
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kSucceeded);
+  std::vector<std::string> types = Types(id);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "confirmation_answered ask"),
+            1);
+}
+
+TEST_F(GroupCommitTest, ACancelWhileAnAnswerIsWrittenComesAfterIt) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"prefix": "contoso"})"))});
+  // The drive the answer starts commits before its call, and the cancel
+  // finds it there.
+  const std::string id = Start(R"(workflow: test.ask_then_call
+steps:
+  - id: ask
+    confirm:
+      message: Go on?
+  - id: account
+    call: bss.get_account
+)",
+                               {})
+                             .run_id;
+  std::optional<Result<RunSummary>> answered;
+  std::optional<Status> cancelled;
+  Spawn(*io_,
+        runner_->AnswerConfirmation(id, Answer::kConfirm, "alice",
+                                    Drive::kInBackground),
+        answered);
+  Spawn(*io_, runner_->Cancel(id), cancelled);
+  io_->run();
+  io_->restart();
+  ASSERT_TRUE(answered.has_value() && answered->ok());
+  ASSERT_TRUE(cancelled.has_value());
+  EXPECT_TRUE(cancelled->ok()) << cancelled->message();
+  EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kCancelled);
+  EXPECT_EQ(Types(id), (std::vector<std::string>{
+                           "run_started", "step_started ask",
+                           "confirmation_requested ask",
+                           "confirmation_answered ask", "step_succeeded ask",
+                           "step_started account", "call_sent account",
+                           "run_finished"}));
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 0);
 }
 
 }  // namespace

@@ -276,6 +276,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
   // on_event) its prompt: the answer comes after it, in the journal and in
   // what on_event sees.
   co_await AwaitFinishingDrive(run_id);
+  co_await AwaitWrite(run_id);
   Result<RunRecord> record = deps_.store->GetRun(run_id);
   if (!record.ok()) co_return record.status();
   RunRecord& run = record.value();
@@ -291,9 +292,8 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
   event.data = {{"answer", answer == Answer::kConfirm ? "confirm" : "reject"},
                 {"by", by}};
   event.time_ms = deps_.clock();
-  Status appended =
-      AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
-                    RunStatus::kRunning, run.current_step, event.time_ms);
+  Status appended = co_await AppendOutsideDrive(run_id, run.last_sequence,
+                                                event, RunStatus::kRunning);
   if (!appended.ok()) co_return appended;
   if (deps_.on_event) deps_.on_event(run, event);
   if (drive == Drive::kInBackground) {
@@ -315,6 +315,36 @@ std::string Runner::ParkedChild(const RunRecord& run) {
   return "";
 }
 
+boost::asio::awaitable<Status> Runner::AppendOutsideDrive(
+    const std::string& run_id, int64_t expected, const Event& event,
+    RunStatus status) {
+  // The cancel's run_finished ends the run at no step.
+  const std::string step =
+      status == RunStatus::kCancelled ? std::string() : event.step;
+  if (batcher_ == nullptr) {
+    co_return AppendToStore(*deps_.store, run_id, expected, {event}, status,
+                            step, event.time_ms);
+  }
+  AppendRequest request{run_id, expected, {event}, status, step,
+                        event.time_ms};
+  writing_.insert(run_id);
+  // Leaves writing_ however the write ends, the coroutine destroyed with
+  // its executor included.
+  struct Written {
+    std::set<std::string>& writing;
+    const std::string& id;
+    ~Written() { writing.erase(id); }
+  } written{writing_, run_id};
+  co_return co_await batcher_->Append(request);
+}
+
+boost::asio::awaitable<void> Runner::AwaitWrite(const std::string& run_id) {
+  while (writing_.count(run_id) != 0) {
+    // The write completes on this executor: let it run.
+    co_await boost::asio::post(deps_.executor, boost::asio::use_awaitable);
+  }
+}
+
 boost::asio::awaitable<bool> Runner::AwaitFinishingDrive(
     const std::string& run_id) {
   for (bool waited = false;; waited = true) {
@@ -329,6 +359,7 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   // A drive that is writing its last events no longer looks for a cancel:
   // once it is gone, the run is cancelled from the store below.
   co_await AwaitFinishingDrive(run_id);
+  co_await AwaitWrite(run_id);
   if (auto it = active_.find(run_id); it != active_.end()) {
     it->second->RequestCancel();
     co_return Status::Ok();
@@ -346,9 +377,8 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   event.type = event_type::kRunFinished;
   event.data = {{"status", "cancelled"}};
   event.time_ms = deps_.clock();
-  Status appended =
-      AppendToStore(*deps_.store, run_id, run.last_sequence, {event},
-                    RunStatus::kCancelled, "", event.time_ms);
+  Status appended = co_await AppendOutsideDrive(run_id, run.last_sequence,
+                                                event, RunStatus::kCancelled);
   if (!appended.ok()) co_return appended;
   if (deps_.on_event) deps_.on_event(run, event);
   // A run parked on its child's prompt takes the child with it.

@@ -48,6 +48,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -258,6 +259,16 @@ class Runner {
   /// gone (ActiveRun::finishing); at once when there is none. Whether it
   /// waited.
   boost::asio::awaitable<bool> AwaitFinishingDrive(const std::string& run_id);
+  /// Appends `event`, the answer or the cancel of a run no drive holds, to
+  /// its journal after `expected` (in the next batch when the store groups
+  /// commits). While it is being written, the run is in writing_: every
+  /// other answer or cancel of it waits (AwaitWrite), then reads it again.
+  boost::asio::awaitable<Status> AppendOutsideDrive(const std::string& run_id,
+                                                    int64_t expected,
+                                                    const Event& event,
+                                                    RunStatus status);
+  /// Waits until no answer or cancel of `run_id` is being written.
+  boost::asio::awaitable<void> AwaitWrite(const std::string& run_id);
   Result<std::shared_ptr<const Workflow>> WorkflowOf(const RunRecord& record);
   /// The child run whose prompt `run` is parked on, or "".
   std::string ParkedChild(const RunRecord& run);
@@ -265,6 +276,8 @@ class Runner {
   RunnerDependencies deps_;
   /// Runs being driven, by id; the drive's coroutine owns the ActiveRun.
   std::map<std::string, ActiveRun*> active_;
+  /// Runs whose answer or cancel is being written (AppendOutsideDrive).
+  std::set<std::string> writing_;
   /// Workflows of runs started here, by content hash.
   std::map<std::string, std::shared_ptr<const Workflow>> started_;
   /// Writes the drives' appends in batches when the store groups commits
