@@ -116,6 +116,13 @@ class Statement {
                       SQLITE_TRANSIENT);
     return *this;
   }
+  /// Binds `text` without a copy: it must stay as it is until the
+  /// statement has been stepped and reset.
+  Statement& BindUncopied(int i, std::string_view text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()),
+                      SQLITE_STATIC);
+    return *this;
+  }
   Statement& Bind(int i, int64_t n) {
     sqlite3_bind_int64(stmt_, i, n);
     return *this;
@@ -587,6 +594,7 @@ class SqliteStore final : public JournalStore {
     record.idempotency_key = run.idempotency_key;
     record.callback_url = run.callback_url;
     record.created_ms = record.updated_ms = run.created_ms;
+    RememberSeq(run.id, sqlite3_last_insert_rowid(db_));
     return CreatedRun{record, true};
   }
 
@@ -636,47 +644,91 @@ class SqliteStore final : public JournalStore {
     return outcome;
   }
 
+  // The run's row is updated first, by its rowid (seq), and only if it is
+  // that run's and at the expected sequence: one statement both checks and
+  // moves the run on. Its seq comes from run_seqs_, else from the index of
+  // ids; a remembered one that does not match is read again.
   Status AppendLocked(const std::string& run_id, int64_t expected_last_sequence,
                       const std::vector<Event>& events, RunStatus status,
                       const std::string& current_step, int64_t time_ms) {
-    Statement select(cache_, db_,
-                     "SELECT seq, last_sequence FROM runs WHERE id = ?");
-    if (!select.ok()) return Failure("appending to a journal");
-    int rc = select.Bind(1, run_id).Step();
-    if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
-    if (rc != SQLITE_ROW) return Failure("appending to a journal");
-    const int64_t run_seq = select.Int(0);
-    int64_t last = select.Int(1);
-    if (last != expected_last_sequence) {
-      return Status::Error(std::string(kSequenceConflict) + ": run " + run_id +
-                           " is at " + std::to_string(last) + ", not " +
-                           std::to_string(expected_last_sequence));
+    const int64_t last =
+        expected_last_sequence + static_cast<int64_t>(events.size());
+    std::optional<int64_t> run_seq;
+    for (bool remembered : {true, false}) {
+      if (!remembered) run_seqs_.erase(run_id);
+      Result<int64_t> seq = SeqOf(run_id);
+      if (!seq.ok()) return seq.status();
+      Statement update(
+          cache_, db_,
+          "UPDATE runs SET status = ?, current_step = ?, updated_ms = ?, "
+          "last_sequence = ? WHERE seq = ? AND id = ? AND last_sequence = ?");
+      if (!update.ok()) return Failure("appending to a journal");
+      update.BindUncopied(1, RunStatusName(status))
+          .BindUncopied(2, current_step);
+      update.Bind(3, time_ms).Bind(4, last).Bind(5, seq.value());
+      update.BindUncopied(6, run_id).Bind(7, expected_last_sequence);
+      if (update.Step() != SQLITE_DONE)
+        return Failure("appending to a journal");
+      if (sqlite3_changes(db_) == 1) {
+        run_seq = seq.value();
+        break;
+      }
     }
+    if (!run_seq.has_value())
+      return NotAppendable(run_id, expected_last_sequence);
     Statement insert(
         cache_, db_,
         "INSERT INTO journal (run_seq, sequence, type, step, data, time_ms) "
         "VALUES (?, ?, ?, ?, ?, ?)");
     if (!insert.ok()) return Failure("appending to a journal");
+    int64_t sequence = expected_last_sequence;
+    std::string data;
     for (const Event& event : events) {
       insert.Reset();
-      insert.Bind(1, run_seq)
-          .Bind(2, ++last)
-          .Bind(3, event.type)
-          .Bind(4, event.step);
-      insert.Bind(5, event.data.dump()).Bind(6, event.time_ms);
+      data = event.data.dump();
+      insert.Bind(1, *run_seq).Bind(2, ++sequence);
+      insert.BindUncopied(3, event.type).BindUncopied(4, event.step);
+      insert.BindUncopied(5, data).Bind(6, event.time_ms);
       if (insert.Step() != SQLITE_DONE)
         return Failure("appending to a journal");
     }
-    // By its rowid (seq), read above: no seek in the index of ids.
-    Statement update(
-        cache_, db_,
-        "UPDATE runs SET status = ?, current_step = ?, updated_ms = ?, "
-        "last_sequence = ? WHERE seq = ?");
-    if (!update.ok()) return Failure("appending to a journal");
-    update.Bind(1, std::string(RunStatusName(status))).Bind(2, current_step);
-    update.Bind(3, time_ms).Bind(4, last).Bind(5, run_seq);
-    if (update.Step() != SQLITE_DONE) return Failure("appending to a journal");
     return Status::Ok();
+  }
+
+  // Why the run's row did not move on: there is no such run, or its journal
+  // is not at `expected`.
+  Status NotAppendable(const std::string& run_id, int64_t expected) {
+    Statement select(cache_, db_,
+                     "SELECT last_sequence FROM runs WHERE id = ?");
+    if (!select.ok()) return Failure("appending to a journal");
+    int rc = select.Bind(1, run_id).Step();
+    if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
+    if (rc != SQLITE_ROW) return Failure("appending to a journal");
+    return Status::Error(std::string(kSequenceConflict) + ": run " + run_id +
+                         " is at " + std::to_string(select.Int(0)) + ", not " +
+                         std::to_string(expected));
+  }
+
+  // The rowid of run `run_id`: remembered, or read from the index of ids.
+  Result<int64_t> SeqOf(const std::string& run_id) {
+    if (auto it = run_seqs_.find(run_id); it != run_seqs_.end())
+      return it->second;
+    Statement select(cache_, db_, "SELECT seq FROM runs WHERE id = ?");
+    if (!select.ok()) return Failure("appending to a journal");
+    int rc = select.Bind(1, run_id).Step();
+    if (rc == SQLITE_DONE) return Status::Error("no run " + run_id);
+    if (rc != SQLITE_ROW) return Failure("appending to a journal");
+    RememberSeq(run_id, select.Int(0));
+    return select.Int(0);
+  }
+
+  // A run's seq never changes once committed; one remembered from a
+  // transaction that was rolled back may name another run later, which
+  // AppendLocked finds out (the id does not match). Bounded: when full, it
+  // starts again.
+  void RememberSeq(const std::string& run_id, int64_t seq) {
+    if (run_seqs_.size() >= kRememberedSeqs) run_seqs_.clear();
+    run_seqs_.emplace(run_id, seq);
   }
 
   std::mutex mutex_;
@@ -689,6 +741,8 @@ class SqliteStore final : public JournalStore {
   std::vector<std::unique_ptr<ReadConnection>> readers_;
   std::atomic<size_t> next_reader_{0};
   std::unique_ptr<Checkpointer> checkpointer_;
+  static constexpr size_t kRememberedSeqs = 100000;
+  std::unordered_map<std::string, int64_t> run_seqs_;  // under mutex_
 };
 
 }  // namespace
