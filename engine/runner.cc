@@ -160,6 +160,21 @@ void Runner::DriveInBackground(std::string run_id) {
       boost::asio::detached);
 }
 
+void Runner::DriveInBackground(RunRecord record) {
+  boost::asio::co_spawn(
+      deps_.executor,
+      [this, record = std::move(record)]() mutable
+      -> boost::asio::awaitable<void> {
+        const std::string id = record.id;
+        auto resume = ResumeFrom(std::move(record));
+        Result<RunSummary> driven = co_await std::move(resume);
+        if (!driven.ok() && deps_.on_drive_error) {
+          deps_.on_drive_error(id, driven.status());
+        }
+      },
+      boost::asio::detached);
+}
+
 void Runner::DriveNewInBackground(RunRecord record,
                                   std::shared_ptr<const Workflow> workflow) {
   auto spawning = std::make_shared<bool>(true);
@@ -204,12 +219,15 @@ Result<std::shared_ptr<const Workflow>> Runner::WorkflowOf(
 boost::asio::awaitable<Result<RunSummary>> Runner::Resume(std::string run_id) {
   Result<RunRecord> record = deps_.store->GetRun(run_id);
   if (!record.ok()) co_return record.status();
-  if (IsFinal(record.value().status)) {
-    co_return RunSummary{run_id, record.value().status};
-  }
-  Result<std::shared_ptr<const Workflow>> workflow = WorkflowOf(record.value());
+  co_return co_await ResumeFrom(std::move(record.value()));
+}
+
+boost::asio::awaitable<Result<RunSummary>> Runner::ResumeFrom(
+    RunRecord record) {
+  if (IsFinal(record.status)) co_return RunSummary{record.id, record.status};
+  Result<std::shared_ptr<const Workflow>> workflow = WorkflowOf(record);
   if (!workflow.ok()) co_return workflow.status();
-  co_return co_await DriveRun(std::move(record.value()), workflow.value());
+  co_return co_await DriveRun(std::move(record), workflow.value());
 }
 
 namespace {
@@ -296,11 +314,15 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
                                                 event, RunStatus::kRunning);
   if (!appended.ok()) co_return appended;
   if (deps_.on_event) deps_.on_event(run, event);
+  // The record as the answer left it: the drive need not read it again.
+  run.status = RunStatus::kRunning;
+  run.last_sequence = event.sequence;
+  run.updated_ms = event.time_ms;
   if (drive == Drive::kInBackground) {
-    DriveInBackground(run_id);
+    DriveInBackground(std::move(run));
     co_return RunSummary{run_id, RunStatus::kRunning};
   }
-  co_return co_await Resume(run_id);
+  co_return co_await ResumeFrom(std::move(run));
 }
 
 std::string Runner::ParkedChild(const RunRecord& run) {

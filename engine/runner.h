@@ -249,6 +249,11 @@ class Runner {
       std::optional<std::vector<Event>> journal = std::nullopt);
   /// Drives the run detached on the executor; failures to on_drive_error.
   void DriveInBackground(std::string run_id);
+  /// Resume, from `record` rather than from the store (a run this Runner
+  /// just moved on, whose record it has).
+  boost::asio::awaitable<Result<RunSummary>> ResumeFrom(RunRecord record);
+  /// DriveInBackground, from `record`.
+  void DriveInBackground(RunRecord record);
   /// The same for a run just created: its record and workflow are known.
   /// Called on the executor, the drive begins before this returns, so
   /// nothing can have touched the run, and its journal is not read (it is
