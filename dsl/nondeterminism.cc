@@ -59,6 +59,10 @@ std::string FormatRfc3339(int64_t time_ms) {
 std::string FormatUuid(uint64_t high, uint64_t low) {
   high = (high & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
   low = (low & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // variant
+  return FormatUuidBits(high, low);
+}
+
+std::string FormatUuidBits(uint64_t high, uint64_t low) {
   char text[37];
   std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
                 static_cast<unsigned>(high >> 32),

@@ -47,6 +47,9 @@ std::string FormatRfc3339(int64_t time_ms);
 
 /// A version 4 UUID's text from 128 bits.
 std::string FormatUuid(uint64_t high, uint64_t low);
+/// A UUID's text from its 128 bits as they are (version and variant set by
+/// the caller).
+std::string FormatUuidBits(uint64_t high, uint64_t low);
 
 }  // namespace bssflow::dsl
 

@@ -7,7 +7,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <cstdio>
 #include <utility>
 
 #include "dsl/json_value.h"
@@ -21,6 +20,16 @@ namespace bssflow::engine {
 std::string NewUuid(const std::function<uint64_t()>& random) {
   uint64_t high = random();
   return dsl::FormatUuid(high, random());
+}
+
+std::string NewTimeOrderedUuid(int64_t time_ms,
+                               const std::function<uint64_t()>& random) {
+  // unix_ts_ms (48 bits), version 7, rand_a (12); variant, rand_b (62).
+  const uint64_t high = (static_cast<uint64_t>(time_ms) << 16) | 0x7000u |
+                        (random() & 0x0FFFu);
+  const uint64_t low =
+      (random() & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
+  return dsl::FormatUuidBits(high, low);
 }
 
 Runner::Runner(RunnerDependencies deps) : deps_(std::move(deps)) {
@@ -114,12 +123,13 @@ boost::asio::awaitable<Result<RunSummary>> Runner::StartRun(
     if (!put.ok()) co_return put;
   }
   NewRun run;
-  run.id = deps_.new_run_id ? deps_.new_run_id() : NewUuid(deps_.random);
+  run.created_ms = deps_.clock();
+  run.id = deps_.new_run_id ? deps_.new_run_id()
+                            : NewTimeOrderedUuid(run.created_ms, deps_.random);
   run.workflow = workflow->name;
   run.definition_hash = workflow->content_hash;
   run.inputs = std::move(inputs);
   run.idempotency_key = std::move(idempotency_key);
-  run.created_ms = deps_.clock();
   run.callback_url = std::move(callback_url);
   // With a store that groups commits, the run is created in the next
   // batch, with the writes of the other runs (many starts at once share a

@@ -819,16 +819,29 @@ steps:
   EXPECT_EQ(fake_->CallCount("partner_center.create_customer"), 1);
 }
 
+TEST(NewTimeOrderedUuidTest, IsVersion7WithTheTimeFirst) {
+  uint64_t draws = 0;
+  auto random = [&draws] { return ++draws * 0x9E3779B97F4A7C15ull; };
+  // 2026-11-24T12:00:00Z; rand_a and rand_b from the two draws.
+  EXPECT_EQ(NewTimeOrderedUuid(1795521600000, random),
+            "01a20d6d-5a00-7c15-bc6e-f372fe94f82a");
+  // Ids made later sort after, as text too.
+  std::string earlier = NewTimeOrderedUuid(1795521600000, random);
+  std::string later = NewTimeOrderedUuid(1795521600001, random);
+  EXPECT_LT(earlier, later);
+}
+
 // A Cancel() that runs after the run registered its call but before the
 // call's wait on the cancel signal started (both queued on the executor)
 // must still stop the run: the cancel is a state, not an edge.
 TEST_F(RunnerTest, CancelQueuedBeforeTheCallWaitStartsStillCancels) {
   fake_->Script("bss.get_account", {FakeConnector::Hang()});
   auto workflow = Load(kRetry);
-  // The run id the Start below draws: the first two random numbers.
+  // The run id the Start below draws: the clock and the first two random
+  // numbers.
   uint64_t draws = draws_;
-  std::string id =
-      NewUuid([&draws] { return ++draws * 0x9E3779B97F4A7C15ull; });
+  std::string id = NewTimeOrderedUuid(
+      now_ms_, [&draws] { return ++draws * 0x9E3779B97F4A7C15ull; });
   std::optional<Result<RunSummary>> out;
   std::optional<Status> cancelled;
   boost::asio::co_spawn(
