@@ -48,7 +48,11 @@ class CheckpointerTest : public ::testing::Test {
         << (error != nullptr ? error : "");
   }
 
-  void Start(const CheckpointPolicy& policy) {
+  void Start(bool background, int background_pages, int writer_pages) {
+    CheckpointPolicy policy;
+    policy.background = background;
+    policy.background_pages = background_pages;
+    policy.writer_pages = writer_pages;
     auto started = Checkpointer::Start(db_, path_, policy, 1000);
     ASSERT_TRUE(started.ok()) << started.status().message();
     checkpointer_ = std::move(started.value());
@@ -81,10 +85,8 @@ class CheckpointerTest : public ::testing::Test {
 };
 
 TEST_F(CheckpointerTest, TheThreadCheckpointsAndTheWriterDoesNot) {
-  CheckpointPolicy policy;
-  policy.background_pages = 50;
-  policy.writer_pages = 1000000;
-  Start(policy);
+  Start(/*background=*/true, /*background_pages=*/50,
+        /*writer_pages=*/1000000);
   Commit(60);
   checkpointer_->WaitUntilCaughtUp();
   EXPECT_GE(checkpointer_->background_checkpoints(), 1);
@@ -94,10 +96,7 @@ TEST_F(CheckpointerTest, TheThreadCheckpointsAndTheWriterDoesNot) {
 }
 
 TEST_F(CheckpointerTest, WithoutTheThreadTheWriterKeepsTheWalBounded) {
-  CheckpointPolicy policy;
-  policy.background = false;
-  policy.writer_pages = 40;
-  Start(policy);
+  Start(/*background=*/false, /*background_pages=*/1000, /*writer_pages=*/40);
   Commit(400);  // about 400 pages
   EXPECT_GE(checkpointer_->writer_checkpoints(), 5);
   EXPECT_EQ(checkpointer_->background_checkpoints(), 0);
@@ -107,10 +106,8 @@ TEST_F(CheckpointerTest, WithoutTheThreadTheWriterKeepsTheWalBounded) {
 
 TEST_F(CheckpointerTest, ItReplacesSqlitesOwnCheckpoint) {
   // Neither checkpoints: SQLite's automatic one, in the commit, is gone too.
-  CheckpointPolicy policy;
-  policy.background = false;
-  policy.writer_pages = 1000000;
-  Start(policy);
+  Start(/*background=*/false, /*background_pages=*/1000,
+        /*writer_pages=*/1000000);
   Commit(1200);  // past SQLite's 1,000 pages
   EXPECT_GT(WalBytes(), 1200 * 4096);
   EXPECT_EQ(checkpointer_->writer_checkpoints(), 0);

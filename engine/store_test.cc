@@ -331,6 +331,36 @@ TEST(SqliteStoreTest, SurvivesReopening) {
   EXPECT_EQ(store->ReadJournal("r1").value()[0].type, "run_started");
 }
 
+// A store remembers the rowid of each run it wrote; another writer of the
+// same file (a second engine) that moved a run on in between is not missed,
+// nor overwritten.
+TEST(SqliteStoreTest, AStatusAnotherWriterChangedIsStillWritten) {
+  std::string path = ::testing::TempDir() + "two_writers.db";
+  std::filesystem::remove(path);
+  auto first = OpenSqliteStore(path).value();
+  auto second = OpenSqliteStore(path).value();
+  ASSERT_TRUE(first->CreateRun({"r1", "w", "h", {}, "", 1, ""}).ok());
+  Event e;
+  e.type = "step_started";
+  ASSERT_TRUE(first->Append("r1", 0, {e}, RunStatus::kRunning, "a", 2).ok());
+  ASSERT_TRUE(second->Append("r1", 1, {e}, RunStatus::kAwaitingConfirmation,
+                             "b", 3)
+                  .ok());
+  ASSERT_TRUE(first->Append("r1", 2, {e}, RunStatus::kRunning, "c", 4).ok());
+  RunRecord run = first->GetRun("r1").value();
+  EXPECT_EQ(run.status, RunStatus::kRunning);
+  EXPECT_EQ(run.current_step, "c");
+  EXPECT_EQ(run.last_sequence, 3);
+  // And unchanged, the status stays as it is.
+  ASSERT_TRUE(first->Append("r1", 3, {e}, RunStatus::kRunning, "d", 5).ok());
+  EXPECT_EQ(second->GetRun("r1").value().status, RunStatus::kRunning);
+  EXPECT_EQ(second->GetRun("r1").value().last_sequence, 4);
+  // A stale sequence is still refused with the sequence it is at.
+  Status stale = first->Append("r1", 3, {e}, RunStatus::kRunning, "e", 6);
+  EXPECT_EQ(stale.message(),
+            "journal sequence conflict: run r1 is at 4, not 3");
+}
+
 // The runs table of the earliest journal.db: before runs had a
 // callback_url, with events in a table of their own (`events`, added by
 // each test that needs it).
