@@ -754,9 +754,11 @@ constexpr int kReaders = 4;
 Result<std::unique_ptr<JournalStore>> OpenSqliteStore(
     const std::string& path, const SqliteOptions& options) {
   sqlite3* db = nullptr;
+  // NOMUTEX: the writer's connection is used under SqliteStore::mutex_
+  // only, so SQLite's own mutex on it would be taken for nothing.
   int rc = sqlite3_open_v2(
       path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
       nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
