@@ -203,7 +203,7 @@ TEST_F(RunCommandTest, BadInputsAndAnswersAreRefusedBeforeAnyRun) {
   std::ostringstream out, err;
   ASSERT_EQ(ListRuns(list, out, err), 0);
   EXPECT_EQ(out.str(),
-            "RUN                                   WORKFLOW                "
+            "RUN                                   WORKFLOW                      "
             "STATUS                 STEP                    CREATED\n");
 }
 
@@ -245,6 +245,28 @@ TEST_F(RunCommandTest, CallWithoutItsConnectorFailsTheRun) {
       << out.str();
 }
 
+// A workflow name wider than its column is still followed by a space.
+TEST_F(RunCommandTest, RunsKeepsALongWorkflowNameApartFromTheStatus) {
+  RunOptions options = Options("{}");
+  options.workflow_file =
+      WriteFile("long.yaml",
+                "workflow: fabrikam.provision-tenant-with-a-long-name\n"
+                "steps:\n"
+                "  - id: a\n"
+                "    set: {x: 1}\n");
+  std::istringstream in;
+  std::ostringstream out, err;
+  ASSERT_EQ(RunWorkflow(options, in, out, err), kRunSucceeded) << err.str();
+  ListOptions list;
+  list.engine = engine_;
+  std::ostringstream listed, list_err;
+  ASSERT_EQ(ListRuns(list, listed, list_err), 0);
+  EXPECT_NE(listed.str().find(
+                "  fabrikam.provision-tenant-with-a-long-name succeeded"),
+            std::string::npos)
+      << listed.str();
+}
+
 // Two files of the workflows directory with one workflow name: the run is
 // refused, naming both, instead of one silently replacing the other.
 TEST_F(RunCommandTest, TwoWorkflowFilesWithOneNameAreRefused) {
@@ -277,7 +299,7 @@ TEST_F(RunCommandTest, RunsListsAndShowReadTheJournal) {
   list.statuses = {"succeeded"};
   std::ostringstream listed, list_err;
   ASSERT_EQ(ListRuns(list, listed, list_err), 0);
-  EXPECT_NE(listed.str().find(run_id + "  demo.greeting           succeeded"),
+  EXPECT_NE(listed.str().find(run_id + "  demo.greeting                 succeeded"),
             std::string::npos)
       << listed.str();
 

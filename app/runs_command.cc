@@ -15,13 +15,18 @@ namespace bssflow::app {
 
 namespace {
 
+// `text` in a column of `width`: padded with spaces, and followed by one
+// space at least, so that a value wider than its column (a long workflow
+// name) does not run into the next one.
 std::string Pad(std::string text, size_t width) {
-  if (text.size() < width) text.append(width - text.size(), ' ');
+  text.append(text.size() < width ? width - text.size() : 1, ' ');
   return text;
 }
 
+constexpr size_t kWorkflowColumn = 30;
+
 void PrintRunLine(const engine::RunRecord& run, std::ostream& out) {
-  out << Pad(run.id, 38) << Pad(run.workflow, 24)
+  out << Pad(run.id, 38) << Pad(run.workflow, kWorkflowColumn)
       << Pad(engine::RunStatusName(run.status), 23)
       << Pad(run.current_step.empty() ? "-" : run.current_step, 24)
       << FormatTimestamp(run.created_ms) << "\n";
@@ -54,7 +59,7 @@ int ListRuns(const ListOptions& options, std::ostream& out,
     err << "bssflow runs: " << runs.status().message() << "\n";
     return kRunUsage;
   }
-  out << Pad("RUN", 38) << Pad("WORKFLOW", 24) << Pad("STATUS", 23)
+  out << Pad("RUN", 38) << Pad("WORKFLOW", kWorkflowColumn) << Pad("STATUS", 23)
       << Pad("STEP", 24) << "CREATED\n";
   for (const engine::RunRecord& run : runs.value()) PrintRunLine(run, out);
   if (runs.value().size() == static_cast<size_t>(filter.limit)) {
