@@ -147,7 +147,7 @@ TEST_F(RunCommandTest, UnansweredPromptParksTheRunUntilAnswered) {
   std::ostringstream again, again_err;
   EXPECT_EQ(AnswerRun(answer, again, again_err), kRunUsage);
   EXPECT_EQ(again_err.str(), "bssflow answer: run " + run_id +
-                                 " is not waiting for a confirmation (it is "
+                                 " is not waiting for a confirmation (it has "
                                  "failed)\n");
 }
 

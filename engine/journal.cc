@@ -34,4 +34,31 @@ bool IsFinal(RunStatus status) {
          status == RunStatus::kCancelled;
 }
 
+namespace {
+
+// "it is running", "it has succeeded", "it was cancelled".
+std::string StatusPhrase(RunStatus status) {
+  switch (status) {
+    case RunStatus::kSucceeded:
+    case RunStatus::kFailed:
+      return std::string("it has ") + RunStatusName(status);
+    case RunStatus::kCancelled:
+      return "it was cancelled";
+    case RunStatus::kAwaitingConfirmation:
+      return "it is awaiting a confirmation";
+    case RunStatus::kPending:
+    case RunStatus::kRunning:
+      break;
+  }
+  return std::string("it is ") + RunStatusName(status);
+}
+
+}  // namespace
+
+std::string NotAwaitingConfirmation(const std::string& run_id,
+                                    RunStatus status) {
+  return "run " + run_id + " is not waiting for a confirmation (" +
+         StatusPhrase(status) + ")";
+}
+
 }  // namespace bssflow::engine

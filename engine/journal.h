@@ -26,6 +26,10 @@ const char* RunStatusName(RunStatus status);
 std::optional<RunStatus> ParseRunStatus(std::string_view name);
 /// Whether a run in `status` is over (nothing resumes it).
 bool IsFinal(RunStatus status);
+/// Why a run in `status` cannot take a confirmation answer, as an error
+/// says it: "run ID is not waiting for a confirmation (it has succeeded)".
+std::string NotAwaitingConfirmation(const std::string& run_id,
+                                    RunStatus status);
 
 /// The kinds of journal events, as stored ("run_started", ...).
 namespace event_type {

@@ -309,9 +309,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
   if (!record.ok()) co_return record.status();
   RunRecord& run = record.value();
   if (run.status != RunStatus::kAwaitingConfirmation) {
-    co_return Status::Error("run " + run_id +
-                            " is not waiting for a confirmation (it is " +
-                            RunStatusName(run.status) + ")");
+    co_return Status::Error(NotAwaitingConfirmation(run_id, run.status));
   }
   Event event;
   event.sequence = run.last_sequence + 1;

@@ -286,7 +286,7 @@ TEST_F(RunnerTest, ConfirmParksAndAnswerConfirmFinishes) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().message(),
             "run " + run.run_id +
-                " is not waiting for a confirmation (it is succeeded)");
+                " is not waiting for a confirmation (it has succeeded)");
 }
 
 // Runs the io_context only until `op` completes.

@@ -869,8 +869,7 @@ Api::Reply Api::AnswerRun(Call& call) {
   if (run.value().status != RunStatus::kAwaitingConfirmation) {
     co_return Problem(call, 409, "not-awaiting-confirmation",
                       "Not awaiting a confirmation",
-                      "run " + id + " is not waiting for a confirmation (it is " +
-                          engine::RunStatusName(run.value().status) + ")");
+                      engine::NotAwaitingConfirmation(id, run.value().status));
   }
   const engine::Answer answer = decision == "confirm" ? engine::Answer::kConfirm
                                                       : engine::Answer::kReject;

@@ -247,7 +247,7 @@ TEST_F(ApiTest, ConfirmationsAndCancels) {
                    R"({"decision": "confirm"})");
   EXPECT_EQ(late.result_int(), 409u);
   EXPECT_EQ(Body(late)["detail"],
-            "run " + id + " is not waiting for a confirmation (it is cancelled)");
+            "run " + id + " is not waiting for a confirmation (it was cancelled)");
 
   const std::string rejected = StartConfirm();
   ASSERT_EQ(Send(http::verb::post, "/v1/runs/" + rejected + "/confirmation",

@@ -324,11 +324,11 @@ expect_problem 422 invalid-inputs "workflow $provision has no input 'acount'"
 expect_healthy
 request_json POST "/v1/runs/$run_a/confirmation" '{"decision": "confirm"}'
 expect_problem 409 not-awaiting-confirmation \
-  "run $run_a is not waiting for a confirmation (it is succeeded)"
+  "run $run_a is not waiting for a confirmation (it has succeeded)"
 expect_healthy
 request_json POST "/v1/runs/$run_p/confirmation" '{"decision": "reject"}'
 expect_problem 409 not-awaiting-confirmation \
-  "run $run_p is not waiting for a confirmation (it is cancelled)"
+  "run $run_p is not waiting for a confirmation (it was cancelled)"
 expect_healthy
 request_json POST "/v1/runs/$run_s/confirmation" '{"decision": "yes"}'
 expect_problem 400 invalid-body "'decision' must be \"confirm\" or \"reject\""
