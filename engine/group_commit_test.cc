@@ -10,78 +10,15 @@
 #include <filesystem>
 
 #include "engine/store.h"
+#include "engine/testing/counting_store.h"
 #include "engine/testing/runner_fixture.h"
 
 namespace bssflow::engine {
 namespace {
 
+using testing::CountingStore;
 using testing::FakeConnector;
 using testing::J;
-
-// A SQLite store that counts the batches it is given.
-class CountingStore final : public JournalStore {
- public:
-  explicit CountingStore(std::unique_ptr<JournalStore> inner)
-      : inner_(std::move(inner)) {}
-
-  int batches = 0;
-  int requests = 0;  // appends in batches
-  int creates = 0;   // creates in batches
-  int appends = 0;   // appends on their own
-  std::vector<size_t> batch_sizes;
-
-  std::vector<BatchedOutcome> WriteBatch(
-      const std::vector<BatchedWrite>& batch) override {
-    ++batches;
-    batch_sizes.push_back(batch.size());
-    for (const BatchedWrite& write : batch)
-      ++(write.create != nullptr ? creates : requests);
-    return inner_->WriteBatch(batch);
-  }
-  bool GroupsCommits() const override { return inner_->GroupsCommits(); }
-
-  Status Append(const std::string& run_id, int64_t expected,
-                const std::vector<Event>& events, RunStatus status,
-                const std::string& step, int64_t time_ms) override {
-    ++appends;
-    return inner_->Append(run_id, expected, events, status, step, time_ms);
-  }
-  Status PutDefinition(const std::string& hash, const std::string& name,
-                       const std::string& text) override {
-    return inner_->PutDefinition(hash, name, text);
-  }
-  Result<std::string> GetDefinition(const std::string& hash) override {
-    return inner_->GetDefinition(hash);
-  }
-  Result<CreatedRun> CreateRun(const NewRun& run) override {
-    return inner_->CreateRun(run);
-  }
-  Result<RunRecord> GetRun(const std::string& run_id) override {
-    return inner_->GetRun(run_id);
-  }
-  Result<RunRecord> GetRunVersion(const std::string& run_id) override {
-    return inner_->GetRunVersion(run_id);
-  }
-  Result<std::optional<RunRecord>> FindRunByKey(const std::string& key) override {
-    return inner_->FindRunByKey(key);
-  }
-  Result<std::vector<Event>> ReadJournal(const std::string& run_id) override {
-    return inner_->ReadJournal(run_id);
-  }
-  Result<std::optional<Event>> ReadLastEvent(const std::string& run_id,
-                                             const std::string& type) override {
-    return inner_->ReadLastEvent(run_id, type);
-  }
-  Result<std::vector<RunRecord>> ListRuns(const RunFilter& filter) override {
-    return inner_->ListRuns(filter);
-  }
-  Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
-    return inner_->CountRunsByStatus();
-  }
-
- private:
-  std::unique_ptr<JournalStore> inner_;
-};
 
 class GroupCommitTest : public testing::RunnerFixture {
  protected:

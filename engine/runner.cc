@@ -32,7 +32,8 @@ std::string NewTimeOrderedUuid(int64_t time_ms,
   return dsl::FormatUuidBits(high, low);
 }
 
-Runner::Runner(RunnerDependencies deps) : deps_(std::move(deps)) {
+Runner::Runner(RunnerDependencies deps)
+    : deps_(std::move(deps)), parked_journals_(deps_.parked_journals) {
   if (deps_.store != nullptr && deps_.store->GroupsCommits())
     batcher_ = std::make_unique<WriteBatcher>(*deps_.store, deps_.executor);
 }
@@ -170,13 +171,14 @@ void Runner::DriveInBackground(std::string run_id) {
       boost::asio::detached);
 }
 
-void Runner::DriveInBackground(RunRecord record) {
+void Runner::DriveInBackground(RunRecord record,
+                               std::optional<std::vector<Event>> journal) {
   boost::asio::co_spawn(
       deps_.executor,
-      [this, record = std::move(record)]() mutable
+      [this, record = std::move(record), journal = std::move(journal)]() mutable
       -> boost::asio::awaitable<void> {
         const std::string id = record.id;
-        auto resume = ResumeFrom(std::move(record));
+        auto resume = ResumeFrom(std::move(record), std::move(journal));
         Result<RunSummary> driven = co_await std::move(resume);
         if (!driven.ok() && deps_.on_drive_error) {
           deps_.on_drive_error(id, driven.status());
@@ -233,11 +235,12 @@ boost::asio::awaitable<Result<RunSummary>> Runner::Resume(std::string run_id) {
 }
 
 boost::asio::awaitable<Result<RunSummary>> Runner::ResumeFrom(
-    RunRecord record) {
+    RunRecord record, std::optional<std::vector<Event>> journal) {
   if (IsFinal(record.status)) co_return RunSummary{record.id, record.status};
   Result<std::shared_ptr<const Workflow>> workflow = WorkflowOf(record);
   if (!workflow.ok()) co_return workflow.status();
-  co_return co_await DriveRun(std::move(record), workflow.value());
+  co_return co_await DriveRun(std::move(record), workflow.value(),
+                              std::move(journal));
 }
 
 namespace {
@@ -322,15 +325,20 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
                                                 event, RunStatus::kRunning);
   if (!appended.ok()) co_return appended;
   if (deps_.on_event) deps_.on_event(run, event);
-  // The record as the answer left it: the drive need not read it again.
+  // The journal the drive that parked the run left, if it is still the
+  // run's, with the answer: the drive need not read it again.
+  std::optional<std::vector<Event>> journal =
+      parked_journals_.Take(run_id, run.last_sequence);
+  // The record as the answer left it: the drive need not read it either.
   run.status = RunStatus::kRunning;
   run.last_sequence = event.sequence;
   run.updated_ms = event.time_ms;
+  if (journal.has_value()) journal->push_back(std::move(event));
   if (drive == Drive::kInBackground) {
-    DriveInBackground(std::move(run));
+    DriveInBackground(std::move(run), std::move(journal));
     co_return RunSummary{run_id, RunStatus::kRunning};
   }
-  co_return co_await ResumeFrom(std::move(run));
+  co_return co_await ResumeFrom(std::move(run), std::move(journal));
 }
 
 std::string Runner::ParkedChild(const RunRecord& run) {
@@ -410,6 +418,7 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
   Status appended = co_await AppendOutsideDrive(run_id, run.last_sequence,
                                                 event, RunStatus::kCancelled);
   if (!appended.ok()) co_return appended;
+  parked_journals_.Forget(run_id);
   if (deps_.on_event) deps_.on_event(run, event);
   // A run parked on its child's prompt takes the child with it.
   std::string child = ParkedChild(run);
@@ -470,6 +479,10 @@ boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
                    std::move(journal.value()), active);
   Result<RunStatus> status = co_await driver.Drive();
   if (!status.ok()) co_return status.status();
+  if (status.value() == RunStatus::kAwaitingConfirmation) {
+    std::optional<std::vector<Event>> written = driver.TakeWrittenJournal();
+    if (written.has_value()) parked_journals_.Keep(id, std::move(*written));
+  }
   co_return RunSummary{id, status.value()};
 }
 

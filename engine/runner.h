@@ -57,6 +57,7 @@
 #include "engine/actions.h"
 #include "engine/connector.h"
 #include "engine/journal.h"
+#include "engine/parked_journals.h"
 #include "engine/secrets.h"
 #include "engine/store.h"
 #include "engine/workflow.h"
@@ -157,6 +158,10 @@ struct RunnerDependencies {
   /// says, to be resumed). May be empty.
   std::function<void(const std::string& run_id, const Status& failure)>
       on_drive_error;
+  /// How many runs parked on a confirmation keep their journal in memory
+  /// (parked_journals.h), so that the drive an answer starts does not read
+  /// it back from the store; the oldest parked is dropped first. 0: none.
+  size_t parked_journals = 1024;
 };
 
 /// Starts, resumes, answers and cancels runs. Infrastructure failures (the
@@ -242,18 +247,24 @@ class Runner {
       Drive drive = Drive::kUntilSettled, std::string callback_url = "");
   /// Drives the run from `record`. `journal`: the run's journal when the
   /// caller knows it, and knows `record` to be current (a run this call
-  /// created, that nothing else has seen yet: empty); else it is read from
-  /// the store, and the record again if the journal has grown past it.
+  /// created, that nothing else has seen yet: empty; a parked run's kept
+  /// journal with the answer this call wrote); else it is read from the
+  /// store, and the record again if the journal has grown past it. A run
+  /// the drive parks leaves its journal in parked_journals_.
   boost::asio::awaitable<Result<RunSummary>> DriveRun(
       RunRecord record, std::shared_ptr<const Workflow> workflow,
       std::optional<std::vector<Event>> journal = std::nullopt);
   /// Drives the run detached on the executor; failures to on_drive_error.
   void DriveInBackground(std::string run_id);
   /// Resume, from `record` rather than from the store (a run this Runner
-  /// just moved on, whose record it has).
-  boost::asio::awaitable<Result<RunSummary>> ResumeFrom(RunRecord record);
-  /// DriveInBackground, from `record`.
-  void DriveInBackground(RunRecord record);
+  /// just moved on, whose record it has), and from `journal` when the
+  /// caller has it (as DriveRun).
+  boost::asio::awaitable<Result<RunSummary>> ResumeFrom(
+      RunRecord record,
+      std::optional<std::vector<Event>> journal = std::nullopt);
+  /// DriveInBackground, from `record` (and `journal`, as ResumeFrom).
+  void DriveInBackground(RunRecord record,
+                         std::optional<std::vector<Event>> journal);
   /// The same for a run just created: its record and workflow are known.
   /// Called on the executor, the drive begins before this returns, so
   /// nothing can have touched the run, and its journal is not read (it is
@@ -283,6 +294,8 @@ class Runner {
   std::map<std::string, ActiveRun*> active_;
   /// Runs whose answer or cancel is being written (AppendOutsideDrive).
   std::set<std::string> writing_;
+  /// The journals of runs the drives parked, for the answers' drives.
+  ParkedJournals parked_journals_;
   /// Workflows of runs started here, by content hash.
   std::map<std::string, std::shared_ptr<const Workflow>> started_;
   /// Writes the drives' appends in batches when the store groups commits

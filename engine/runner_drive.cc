@@ -149,6 +149,15 @@ boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
   co_return finished;
 }
 
+std::optional<std::vector<Event>> RunDriver::TakeWrittenJournal() {
+  if (committed_ != appended_.size()) return std::nullopt;
+  std::vector<Event> journal = std::move(journal_);
+  journal.reserve(journal.size() + appended_.size());
+  for (Event& event : appended_) journal.push_back(std::move(event));
+  history_.clear();  // it pointed into the events just moved
+  return journal;
+}
+
 Result<RunStatus> RunDriver::Finish(Flow flow) {
   nlohmann::json data;
   RunStatus status = RunStatus::kSucceeded;

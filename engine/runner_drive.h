@@ -144,6 +144,12 @@ class RunDriver {
   /// Walks the workflow from the journal on; the run's status at the end.
   boost::asio::awaitable<Result<RunStatus>> Drive();
 
+  /// After Drive(): the run's whole journal as written (the events it was
+  /// driven from, then those it appended), moved out of the driver, which
+  /// must not be used afterwards; nullopt when some appended event is not
+  /// written (the store failed).
+  std::optional<std::vector<Event>> TakeWrittenJournal();
+
  private:
   // ---- runner_drive.cc: the walk, and the steps that need no connector
   boost::asio::awaitable<Flow> RunSteps(const StepList& steps);

@@ -55,6 +55,13 @@ class RunnerFixture : public ::testing::Test {
     io_.reset();
     runner_.reset();
     io_ = std::make_unique<boost::asio::io_context>();
+    runner_ = std::make_unique<Runner>(Dependencies(secrets));
+  }
+
+  // What MakeRunner gives its Runner: the test's store, connectors, clock
+  // and executor. A test may make a second Runner with them (another
+  // process on the same store).
+  RunnerDependencies Dependencies(const SecretBox* secrets = nullptr) {
     RunnerDependencies deps;
     deps.store = store_.get();
     deps.connectors = &connectors_;
@@ -71,7 +78,7 @@ class RunnerFixture : public ::testing::Test {
       auto it = library_.find(name);
       return it == library_.end() ? NamedWorkflow() : it->second;
     };
-    runner_ = std::make_unique<Runner>(std::move(deps));
+    return deps;
   }
 
   std::shared_ptr<const Workflow> Load(const std::string& yaml) {

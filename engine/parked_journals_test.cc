@@ -1,0 +1,257 @@
+// ParkedJournals, and the Runner's use of it: the drive an answer starts
+// goes on from the journal the drive that parked the run left, when that
+// still is the run's whole journal, and from the store otherwise.
+#include "engine/parked_journals.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/runner_drive.h"
+#include "engine/secrets.h"
+#include "engine/testing/counting_store.h"
+#include "engine/testing/runner_fixture.h"
+
+namespace bssflow::engine {
+namespace {
+
+using testing::CountingStore;
+using testing::FakeConnector;
+using testing::J;
+
+// A journal of `n` events, numbered 1..n, of step `step`.
+std::vector<Event> JournalOf(int n, const std::string& step = "s") {
+  std::vector<Event> journal(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    journal[static_cast<size_t>(i)].sequence = i + 1;
+    journal[static_cast<size_t>(i)].step = step;
+  }
+  return journal;
+}
+
+TEST(ParkedJournalsTest, GivesBackAJournalOnceWhenItIsWhole) {
+  ParkedJournals kept(4);
+  kept.Keep("r1", JournalOf(3, "ask"));
+  std::optional<std::vector<Event>> journal = kept.Take("r1", 3);
+  ASSERT_TRUE(journal.has_value());
+  ASSERT_EQ(journal->size(), 3u);
+  EXPECT_EQ(journal->back().sequence, 3);
+  EXPECT_EQ(journal->back().step, "ask");
+  EXPECT_FALSE(kept.Take("r1", 3).has_value());
+  EXPECT_EQ(kept.size(), 0u);
+}
+
+TEST(ParkedJournalsTest, AJournalShorterOrLongerThanTheRunsIsDropped) {
+  ParkedJournals kept(4);
+  kept.Keep("r1", JournalOf(3));
+  // Another process appended to the run meanwhile.
+  EXPECT_FALSE(kept.Take("r1", 5).has_value());
+  EXPECT_EQ(kept.size(), 0u);
+  kept.Keep("r2", JournalOf(3));
+  EXPECT_FALSE(kept.Take("r2", 2).has_value());
+  EXPECT_EQ(kept.size(), 0u);
+}
+
+TEST(ParkedJournalsTest, TheOldestKeptIsDroppedWhenFull) {
+  ParkedJournals kept(2);
+  kept.Keep("r1", JournalOf(1));
+  kept.Keep("r2", JournalOf(2));
+  kept.Keep("r3", JournalOf(3));
+  EXPECT_EQ(kept.size(), 2u);
+  EXPECT_FALSE(kept.Take("r1", 1).has_value());
+  EXPECT_TRUE(kept.Take("r2", 2).has_value());
+  EXPECT_TRUE(kept.Take("r3", 3).has_value());
+}
+
+TEST(ParkedJournalsTest, KeepingARunAgainReplacesItsJournalAndItsPlace) {
+  ParkedJournals kept(2);
+  kept.Keep("r1", JournalOf(1));
+  kept.Keep("r2", JournalOf(2));
+  kept.Keep("r1", JournalOf(4));  // parked again, on a later prompt
+  kept.Keep("r3", JournalOf(3));  // drops r2, now the oldest
+  EXPECT_FALSE(kept.Take("r2", 2).has_value());
+  std::optional<std::vector<Event>> r1 = kept.Take("r1", 4);
+  ASSERT_TRUE(r1.has_value());
+  EXPECT_EQ(r1->size(), 4u);
+}
+
+TEST(ParkedJournalsTest, ForgetAndNoCapacityKeepNothing) {
+  ParkedJournals kept(2);
+  kept.Keep("r1", JournalOf(1));
+  kept.Forget("r1");
+  kept.Forget("never-kept");
+  EXPECT_FALSE(kept.Take("r1", 1).has_value());
+  ParkedJournals none(0);
+  none.Keep("r1", JournalOf(1));
+  EXPECT_EQ(none.size(), 0u);
+  EXPECT_FALSE(none.Take("r1", 1).has_value());
+}
+
+// ---- the Runner: answers driven from kept journals, on SQLite
+
+class KeptJournalTest : public testing::RunnerFixture {
+ protected:
+  KeptJournalTest() : box_(Key()) {
+    dir_ = ::testing::TempDir() + "kept_journal_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto sqlite = OpenSqliteStore(dir_ + "/journal.db");
+    EXPECT_TRUE(sqlite.ok()) << sqlite.status().message();
+    auto counting = std::make_unique<CountingStore>(std::move(sqlite.value()));
+    counting_ = counting.get();
+    store_ = std::move(counting);
+    MakeRunner(&box_);
+  }
+  ~KeptJournalTest() override {
+    runner_.reset();
+    io_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static SecretKey Key() {
+    return SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+        .value();
+  }
+
+  // The outputs of the finished run `id`, secrets opened.
+  std::string Outputs(const std::string& id) {
+    Result<nlohmann::json> opened = OpenEventCopies(&box_, id, Last(id));
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    return opened.ok() ? opened.value()["outputs"].dump() : "";
+  }
+
+  SecretBox box_;
+  std::string dir_;
+  CountingStore* counting_ = nullptr;
+};
+
+// A call whose result has a secret, a variable made of it, then a prompt:
+// the answer's drive must see all of them as the parking drive journaled
+// them.
+constexpr const char* kSecretThenAsk = R"(workflow: test.kept
+steps:
+  - id: create
+    call: partner_center.create_customer
+    with: {domain: c.com}
+  - id: keep
+    set:
+      password: "${ steps.create.credentials.password }"
+  - id: ask
+    confirm:
+      message: "Send ${ vars.password } to ${ steps.create.tenant_id }?"
+  - id: after
+    set:
+      done: true
+outputs:
+  tenant: "${ steps.create.tenant_id }"
+  password: "${ vars.password }"
+  done: "${ vars.done }"
+)";
+
+const std::vector<std::string> kSecretThenAskJournal = {
+    "run_started",          "step_started create",
+    "call_sent create",     "call_succeeded create",
+    "step_succeeded create", "step_started keep",
+    "variables_set keep",   "step_succeeded keep",
+    "step_started ask",     "confirmation_requested ask",
+    "confirmation_answered ask", "step_succeeded ask",
+    "step_started after",   "variables_set after",
+    "step_succeeded after", "run_finished"};
+
+void ScriptCreate(FakeConnector& fake, int runs) {
+  fake.Script("partner_center.create_customer",
+              std::vector<FakeConnector::Reply>(
+                  static_cast<size_t>(runs),
+                  FakeConnector::Ok(J(R"({"tenant_id": "t-1",
+                                         "credentials": {"password": "p@ss"}})"))));
+}
+
+TEST_F(KeptJournalTest, AnAnswerDrivesOnFromTheJournalTheParkingDriveLeft) {
+  ScriptCreate(*fake_, 1);
+  RunSummary run = Start(kSecretThenAsk);
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  counting_->journal_reads = 0;
+  EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status,
+            RunStatus::kSucceeded);
+  EXPECT_EQ(counting_->journal_reads, 0);
+  EXPECT_EQ(Types(run.run_id), kSecretThenAskJournal);
+  EXPECT_EQ(Outputs(run.run_id),
+            R"({"done":true,"password":"p@ss","tenant":"t-1"})");
+  EXPECT_EQ(fake_->CallCount("partner_center.create_customer"), 1);
+}
+
+// The same run, with no journal kept: read from the store, to the same
+// journal and outputs.
+TEST_F(KeptJournalTest, WithNoneKeptTheAnswerReadsTheJournal) {
+  runner_.reset();
+  RunnerDependencies deps = Dependencies(&box_);
+  deps.parked_journals = 0;
+  runner_ = std::make_unique<Runner>(std::move(deps));
+  ScriptCreate(*fake_, 1);
+  RunSummary run = Start(kSecretThenAsk);
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  counting_->journal_reads = 0;
+  EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status,
+            RunStatus::kSucceeded);
+  EXPECT_EQ(counting_->journal_reads, 1);
+  EXPECT_EQ(Types(run.run_id), kSecretThenAskJournal);
+  EXPECT_EQ(Outputs(run.run_id),
+            R"({"done":true,"password":"p@ss","tenant":"t-1"})");
+}
+
+// Another Runner on the same store (another process) answered the first
+// prompt and parked the run on the second: the journal this Runner kept
+// is a prefix of the run's, and is not used.
+TEST_F(KeptJournalTest, AJournalAnotherRunnerMovedOnIsReadAgain) {
+  RunSummary run = Start(R"(workflow: test.two_prompts
+steps:
+  - id: first
+    confirm: {message: "One?"}
+  - id: second
+    confirm: {message: "Two?"}
+  - id: after
+    set: {done: true}
+outputs:
+  done: "${ vars.done }"
+)");
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  Runner other(Dependencies(&box_));
+  Result<RunSummary> first =
+      Await(other.AnswerConfirmation(run.run_id, Answer::kConfirm, "bob"));
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  ASSERT_EQ(first.value().status, RunStatus::kAwaitingConfirmation);
+  counting_->journal_reads = 0;
+  EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status,
+            RunStatus::kSucceeded);
+  EXPECT_EQ(counting_->journal_reads, 1);
+  EXPECT_EQ(Types(run.run_id),
+            (std::vector<std::string>{
+                "run_started", "step_started first",
+                "confirmation_requested first", "confirmation_answered first",
+                "step_succeeded first", "step_started second",
+                "confirmation_requested second",
+                "confirmation_answered second", "step_succeeded second",
+                "step_started after", "variables_set after",
+                "step_succeeded after", "run_finished"}));
+  EXPECT_EQ(Outputs(run.run_id), R"({"done":true})");
+}
+
+// A cancelled run's kept journal is dropped with it: a later answer is
+// refused as for any cancelled run.
+TEST_F(KeptJournalTest, ACancelledRunsAnswerIsRefused) {
+  ScriptCreate(*fake_, 1);
+  RunSummary run = Start(kSecretThenAsk);
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  ASSERT_TRUE(Await(runner_->Cancel(run.run_id)).ok());
+  Result<RunSummary> answered =
+      Await(runner_->AnswerConfirmation(run.run_id, Answer::kConfirm, "bob"));
+  ASSERT_FALSE(answered.ok());
+  EXPECT_EQ(answered.status().message(),
+            "run " + run.run_id +
+                " is not waiting for a confirmation (it was cancelled)");
+}
+
+}  // namespace
+}  // namespace bssflow::engine
