@@ -197,6 +197,34 @@ class Reading {
   ReadConnection* connection_;
 };
 
+// The events' data as the journal keeps it: compact JSON, one text per
+// event. Throws (nlohmann's type_error) on a string that is not UTF-8.
+std::vector<std::string> EncodePayloads(const std::vector<Event>& events) {
+  std::vector<std::string> payloads;
+  payloads.reserve(events.size());
+  for (const Event& event : events) payloads.push_back(event.data.dump());
+  return payloads;
+}
+
+// An append of a batch with its payloads encoded, or why they do not
+// encode (the append's outcome then, with nothing written).
+struct EncodedAppend {
+  std::vector<std::string> payloads;
+  Status refused;
+};
+
+EncodedAppend Encode(const AppendRequest& request) {
+  EncodedAppend encoded;
+  try {
+    encoded.payloads = EncodePayloads(request.events);
+  } catch (const std::exception& e) {
+    encoded.refused = Status::Error("run " + request.run_id +
+                                    ": cannot append to the journal: " +
+                                    e.what());
+  }
+  return encoded;
+}
+
 class SqliteStore final : public JournalStore {
  public:
   SqliteStore(sqlite3* db, std::string path)
@@ -331,12 +359,14 @@ class SqliteStore final : public JournalStore {
   Status Append(const std::string& run_id, int64_t expected_last_sequence,
                 const std::vector<Event>& events, RunStatus status,
                 const std::string& current_step, int64_t time_ms) override {
+    // Throws, before anything is written, on a payload that does not encode.
+    const std::vector<std::string> payloads = EncodePayloads(events);
     std::lock_guard lock(mutex_);
     if (Status s = Run("BEGIN IMMEDIATE", "appending to a journal"); !s.ok())
       return s;
     Status result = RollingBackOnThrow("appending to a journal", [&] {
-      return AppendLocked(run_id, expected_last_sequence, events, status,
-                          current_step, time_ms);
+      return AppendLocked(run_id, expected_last_sequence, events, payloads,
+                          status, current_step, time_ms);
     });
     if (!result.ok()) {
       Run("ROLLBACK", "appending to a journal");
@@ -349,13 +379,24 @@ class SqliteStore final : public JournalStore {
   // that fails is rolled back alone, and one commit makes them all durable.
   std::vector<BatchedOutcome> WriteBatch(
       const std::vector<BatchedWrite>& writes) override {
+    // The payloads are encoded before the lock: the other Runners' batches
+    // need not wait for this one's JSON, only for its SQL.
+    std::vector<EncodedAppend> encoded(writes.size());
+    for (size_t i = 0; i < writes.size(); ++i) {
+      if (writes[i].append != nullptr) encoded[i] = Encode(*writes[i].append);
+    }
     std::lock_guard lock(mutex_);
     std::vector<BatchedOutcome> outcomes;
     outcomes.reserve(writes.size());
     if (Status s = Run("BEGIN IMMEDIATE", "writing a batch"); !s.ok())
       return FailedBatch(writes.size(), s);
-    for (const BatchedWrite& write : writes) {
-      BatchedOutcome outcome = WriteInSavepoint(write);
+    for (size_t i = 0; i < writes.size(); ++i) {
+      const BatchedWrite& write = writes[i];
+      if (!encoded[i].refused.ok()) {
+        outcomes.push_back({encoded[i].refused, CreatedRun()});
+        continue;
+      }
+      BatchedOutcome outcome = WriteInSavepoint(write, encoded[i].payloads);
       // SQLite rolls the whole transaction back by itself on some errors
       // (a full disk, an I/O error, no memory), and a savepoint that cannot
       // be rolled back or released leaves the batch in doubt: then nothing
@@ -604,7 +645,8 @@ class SqliteStore final : public JournalStore {
   }
 
   // One write of WriteBatch, inside its transaction.
-  BatchedOutcome WriteInSavepoint(const BatchedWrite& write) {
+  BatchedOutcome WriteInSavepoint(const BatchedWrite& write,
+                                  const std::vector<std::string>& payloads) {
     BatchedOutcome outcome;
     if (Status s = Run("SAVEPOINT request", "writing a batch"); !s.ok()) {
       outcome.status = s;
@@ -622,7 +664,7 @@ class SqliteStore final : public JournalStore {
         const AppendRequest& request = *write.append;
         outcome.status = AppendLocked(
             request.run_id, request.expected_last_sequence, request.events,
-            request.status, request.current_step, request.time_ms);
+            payloads, request.status, request.current_step, request.time_ms);
       }
     } catch (const std::exception& e) {
       outcome.status =
@@ -648,9 +690,12 @@ class SqliteStore final : public JournalStore {
   // that run's and at the expected sequence: one statement both checks and
   // moves the run on. Its seq comes from run_seqs_, else from the index of
   // ids; a remembered one that does not match is read again.
+  // `payloads`: the events' data, as EncodePayloads made it.
   Status AppendLocked(const std::string& run_id, int64_t expected_last_sequence,
-                      const std::vector<Event>& events, RunStatus status,
-                      const std::string& current_step, int64_t time_ms) {
+                      const std::vector<Event>& events,
+                      const std::vector<std::string>& payloads,
+                      RunStatus status, const std::string& current_step,
+                      int64_t time_ms) {
     const int64_t last =
         expected_last_sequence + static_cast<int64_t>(events.size());
     std::optional<int64_t> run_seq;
@@ -682,13 +727,12 @@ class SqliteStore final : public JournalStore {
         "VALUES (?, ?, ?, ?, ?, ?)");
     if (!insert.ok()) return Failure("appending to a journal");
     int64_t sequence = expected_last_sequence;
-    std::string data;
-    for (const Event& event : events) {
+    for (size_t i = 0; i < events.size(); ++i) {
+      const Event& event = events[i];
       insert.Reset();
-      data = event.data.dump();
       insert.Bind(1, *run_seq).Bind(2, ++sequence);
       insert.BindUncopied(3, event.type).BindUncopied(4, event.step);
-      insert.BindUncopied(5, data).Bind(6, event.time_ms);
+      insert.BindUncopied(5, payloads[i]).Bind(6, event.time_ms);
       if (insert.Step() != SQLITE_DONE)
         return Failure("appending to a journal");
     }

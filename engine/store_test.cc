@@ -276,6 +276,36 @@ TEST_P(StoreTest, WriteBatchCreatesAndAppendsAndIsolatesAFailure) {
   EXPECT_EQ(store_->ListRuns(RunFilter()).value().size(), 2u);
 }
 
+// A payload that does not encode (not UTF-8) fails its own write of a
+// batch, with nothing of it written; the writes around it are made.
+TEST_P(StoreTest, WriteBatchRefusesAPayloadThatDoesNotEncodeAlone) {
+  ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
+  ASSERT_TRUE(store_->CreateRun(Run("r2")).ok());
+  ASSERT_TRUE(store_->CreateRun(Run("r3")).ok());
+  Event cut = MakeEvent(event_type::kCallFailed, "account");
+  cut.data = {{"error", "cut \xe2\x82"}};
+  AppendRequest before{"r1", 0, {MakeEvent(event_type::kRunStarted)},
+                       RunStatus::kRunning, "", 1500};
+  AppendRequest bad{"r2", 0, {MakeEvent(event_type::kRunStarted), cut},
+                    RunStatus::kRunning, "account", 1500};
+  AppendRequest after{"r3", 0, {MakeEvent(event_type::kRunStarted)},
+                      RunStatus::kRunning, "", 1500};
+  std::vector<BatchedOutcome> outcomes = store_->WriteBatch(
+      {{nullptr, &before}, {nullptr, &bad}, {nullptr, &after}});
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_TRUE(outcomes[0].status.ok()) << outcomes[0].status.message();
+  EXPECT_EQ(outcomes[1].status.message(),
+            "run r2: cannot append to the journal: "
+            "[json.exception.type_error.316] incomplete UTF-8 string; last "
+            "byte: 0x82");
+  EXPECT_TRUE(outcomes[2].status.ok()) << outcomes[2].status.message();
+  EXPECT_EQ(store_->GetRun("r1").value().last_sequence, 1);
+  EXPECT_EQ(store_->GetRun("r2").value().last_sequence, 0);
+  EXPECT_EQ(store_->GetRun("r2").value().status, RunStatus::kPending);
+  EXPECT_TRUE(store_->ReadJournal("r2").value().empty());
+  EXPECT_EQ(store_->GetRun("r3").value().last_sequence, 1);
+}
+
 TEST_P(StoreTest, ConcurrentAppendersNeverInterleaveAJournal) {
   ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
   std::atomic<int> appended{0};
