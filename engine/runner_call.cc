@@ -252,12 +252,12 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
         if (!seen.ok()) co_return Flow::Broken(seen.status());
         NoteSecrets(sealed, ToJson(seen.value()));
       }
-      std::vector<Event> events = {
+      std::vector<Event> events = EventList(
           MakeEvent(event_type::kCallSucceeded, step.id,
-                    {{"attempt", attempt}, {"result", std::move(sealed)}})};
+                    {{"attempt", attempt}, {"result", std::move(sealed)}}));
       if (!extra.is_null())
-        events.push_back(
-            MakeEvent(event_type::kNotificationSent, step.id, extra));
+        events.push_back(MakeEvent(event_type::kNotificationSent, step.id,
+                                   std::move(extra)));
       events.push_back(MakeEvent(event_type::kStepSucceeded, step.id));
       Status s = Append(std::move(events), RunStatus::kRunning, step.id);
       if (!s.ok()) co_return Flow::Broken(s);
@@ -266,9 +266,9 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
     }
     ActionError error = outcome->error.value_or(ActionError{
         "fatal", "no_outcome", "the connector gave no outcome", {}});
-    std::vector<Event> events = {
+    std::vector<Event> events = EventList(
         MakeEvent(event_type::kCallFailed, step.id,
-                  {{"attempt", attempt}, {"error", ErrorJson(error)}})};
+                  {{"attempt", attempt}, {"error", ErrorJson(error)}}));
     bool retry = Retries(step.retry, attempt, error);
     StepError failure{step.id, error.kind, error.code, error.message};
     if (retry && error.retry_after.has_value() &&

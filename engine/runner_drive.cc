@@ -438,12 +438,16 @@ Flow RunDriver::RunSet(const Step& step, StepHistory& h) {
       return FinishComposite(step, h, Flow::Failed(*error), nullptr);
     values[name] = ToJson(rendered);
   }
-  Status s = Append(EventList(MakeEvent(event_type::kStepStarted, step.id),
-                              MakeEvent(event_type::kVariablesSet, step.id,
-                                        {{"values", values}}),
-                              MakeEvent(event_type::kStepSucceeded, step.id)),
-                    RunStatus::kRunning, step.id);
-  if (s.ok()) s = RestoreVariables(step.id, values);
+  // The run sees the values as the journal gives them back; they are read
+  // back before they move into the event (Append seals copies of secrets
+  // in it, and does not fail).
+  Status s = RestoreVariables(step.id, values);
+  if (!s.ok()) return Flow::Broken(s);
+  s = Append(EventList(MakeEvent(event_type::kStepStarted, step.id),
+                       MakeEvent(event_type::kVariablesSet, step.id,
+                                 {{"values", std::move(values)}}),
+                       MakeEvent(event_type::kStepSucceeded, step.id)),
+             RunStatus::kRunning, step.id);
   return s.ok() ? Flow::Next() : Flow::Broken(s);
 }
 
