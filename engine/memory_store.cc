@@ -43,16 +43,14 @@ bool HasType(const StoredEvent& stored, const std::string& type) {
 }
 
 Event Load(const StoredEvent& stored, int64_t sequence) {
-  Event event;
-  event.sequence = sequence;
-  event.time_ms = stored.time_ms;
   const std::string& text = stored.text;
-  event.type = text.substr(0, stored.type_size);
-  event.step = text.substr(stored.type_size, stored.step_size);
   // The text was made by dump(): it parses.
-  event.data = nlohmann::json::parse(
-      text.begin() + stored.type_size + stored.step_size, text.end());
-  return event;
+  return Event{sequence, text.substr(0, stored.type_size),
+               text.substr(stored.type_size, stored.step_size),
+               nlohmann::json::parse(
+                   text.begin() + stored.type_size + stored.step_size,
+                   text.end()),
+               stored.time_ms};
 }
 
 class MemoryStore final : public JournalStore {

@@ -176,11 +176,9 @@ Status AppendToStore(JournalStore& store, const std::string& run_id,
 
 Event RunDriver::MakeEvent(const char* type, const std::string& step,
                            nlohmann::json data) const {
-  Event event;
-  event.type = type;
-  event.step = step;
-  event.data = std::move(data);
-  return event;
+  // Built in one go: a default Event would allocate an empty JSON object
+  // only to drop it for `data`.
+  return Event{0, type, step, std::move(data), 0};
 }
 
 Status RunDriver::Append(std::vector<Event> events, RunStatus status,
