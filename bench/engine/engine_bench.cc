@@ -34,6 +34,8 @@
 // BM_ParkedRuns (defaults 100000 and 10000); `--inflight_runs=N`,
 // `--inflight_delay_ms=MS` and `--inflight_seconds=S` (the counting window,
 // after one second of warm-up; default 10) set BM_InFlight's.
+// `--parked_journals=N` sets RunnerDependencies::parked_journals (how many
+// parked runs' journals each Runner keeps; default the Runner's).
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <unistd.h>
@@ -246,6 +248,9 @@ class DelayedConnector final : public Connector {
   std::vector<double> gaps_ms_;
 };
 
+// --parked_journals; -1: the Runner's default.
+int g_parked_journals = -1;
+
 // One engine: a Runner on its own single-threaded io_context, with its own
 // connectors, over a store it does not own. Used by one thread. With a
 // delay, every call is answered after it (DelayedConnector).
@@ -289,6 +294,8 @@ class Engine {
     deps.workflows = [](const std::string&, const std::string&) {
       return TheFixture().workflow;
     };
+    if (g_parked_journals >= 0)
+      deps.parked_journals = static_cast<size_t>(g_parked_journals);
     runner_ = std::make_unique<Runner>(std::move(deps));
   }
 
@@ -769,7 +776,8 @@ void ParseOwnFlags(int& argc, char** argv) {
                         {"--parked_runs_sqlite=", &g_parked_runs_sqlite},
                         {"--inflight_runs=", &g_inflight_runs},
                         {"--inflight_delay_ms=", &g_inflight_delay_ms},
-                        {"--inflight_seconds=", &g_inflight_seconds}};
+                        {"--inflight_seconds=", &g_inflight_seconds},
+                        {"--parked_journals=", &g_parked_journals}};
   int out = 1;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -777,7 +785,9 @@ void ParseOwnFlags(int& argc, char** argv) {
     for (const Flag& flag : flags) {
       if (arg.rfind(flag.prefix, 0) != 0) continue;
       *flag.value = std::atoi(arg.c_str() + flag.prefix.size());
-      if (*flag.value < 0 || (*flag.value == 0 && flag.value != &g_inflight_delay_ms))
+      const bool zero_allowed = flag.value == &g_inflight_delay_ms ||
+                                flag.value == &g_parked_journals;
+      if (*flag.value < 0 || (*flag.value == 0 && !zero_allowed))
         Die(flag.prefix + " needs a positive number");
       ours = true;
     }
