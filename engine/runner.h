@@ -161,7 +161,9 @@ struct RunnerDependencies {
   /// How many runs parked on a confirmation keep their journal in memory
   /// (parked_journals.h), so that the drive an answer starts does not read
   /// it back from the store; the oldest parked is dropped first. 0: none.
-  size_t parked_journals = 1024;
+  /// Small on purpose: a run answered later than that pays for its kept
+  /// journal (freed cold) and gains nothing (docs/operations.md).
+  size_t parked_journals = 64;
 };
 
 /// Starts, resumes, answers and cancels runs. Infrastructure failures (the
