@@ -20,29 +20,9 @@ using testing::CountingStore;
 using testing::FakeConnector;
 using testing::J;
 
-class GroupCommitTest : public testing::RunnerFixture {
+class GroupCommitTest : public testing::CountingSqliteFixture {
  protected:
-  GroupCommitTest() {
-    dir_ = ::testing::TempDir() + "group_commit_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto sqlite = OpenSqliteStore(dir_ + "/journal.db");
-    EXPECT_TRUE(sqlite.ok()) << sqlite.status().message();
-    auto counting = std::make_unique<CountingStore>(std::move(sqlite.value()));
-    counting_ = counting.get();
-    store_ = std::move(counting);
-    MakeRunner();
-  }
-  ~GroupCommitTest() override {
-    runner_.reset();
-    io_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::string dir_;
-  CountingStore* counting_ = nullptr;
+  GroupCommitTest() : CountingSqliteFixture("group_commit_") {}
 };
 
 constexpr const char* kTwoCalls = R"(workflow: test.two_calls

@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "engine/runner_drive.h"
 #include "engine/secrets.h"
 #include "engine/testing/counting_store.h"
@@ -89,44 +87,6 @@ TEST(ParkedJournalsTest, ForgetAndNoCapacityKeepNothing) {
 
 // ---- the Runner: answers driven from kept journals, on SQLite
 
-class KeptJournalTest : public testing::RunnerFixture {
- protected:
-  KeptJournalTest() : box_(Key()) {
-    dir_ = ::testing::TempDir() + "kept_journal_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto sqlite = OpenSqliteStore(dir_ + "/journal.db");
-    EXPECT_TRUE(sqlite.ok()) << sqlite.status().message();
-    auto counting = std::make_unique<CountingStore>(std::move(sqlite.value()));
-    counting_ = counting.get();
-    store_ = std::move(counting);
-    MakeRunner(&box_);
-  }
-  ~KeptJournalTest() override {
-    runner_.reset();
-    io_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  static SecretKey Key() {
-    return SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
-        .value();
-  }
-
-  // The outputs of the finished run `id`, secrets opened.
-  std::string Outputs(const std::string& id) {
-    Result<nlohmann::json> opened = OpenEventCopies(&box_, id, Last(id));
-    EXPECT_TRUE(opened.ok()) << opened.status().message();
-    return opened.ok() ? opened.value()["outputs"].dump() : "";
-  }
-
-  SecretBox box_;
-  std::string dir_;
-  CountingStore* counting_ = nullptr;
-};
-
 // A call whose result has a secret, a variable made of it, then a prompt:
 // the answer's drive must see all of them as the parking drive journaled
 // them.
@@ -168,18 +128,45 @@ void ScriptCreate(FakeConnector& fake, int runs) {
                                          "credentials": {"password": "p@ss"}})"))));
 }
 
+class KeptJournalTest : public testing::CountingSqliteFixture {
+ protected:
+  KeptJournalTest() : CountingSqliteFixture("kept_journal_"), box_(Key()) {
+    MakeRunner(&box_);
+  }
+
+  static SecretKey Key() {
+    return SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+        .value();
+  }
+
+  // The outputs of the finished run `id`, secrets opened.
+  std::string Outputs(const std::string& id) {
+    Result<nlohmann::json> opened = OpenEventCopies(&box_, id, Last(id));
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    return opened.ok() ? opened.value()["outputs"].dump() : "";
+  }
+
+  // Parks a run of kSecretThenAsk, answers it, and checks that the answer
+  // read the journal `reads` times and the run ended as it should.
+  void ParkAndAnswer(int reads) {
+    ScriptCreate(*fake_, 1);
+    RunSummary run = Start(kSecretThenAsk);
+    ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+    counting_->journal_reads = 0;
+    EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status,
+              RunStatus::kSucceeded);
+    EXPECT_EQ(counting_->journal_reads, reads);
+    EXPECT_EQ(Types(run.run_id), kSecretThenAskJournal);
+    EXPECT_EQ(Outputs(run.run_id),
+              R"({"done":true,"password":"p@ss","tenant":"t-1"})");
+    EXPECT_EQ(fake_->CallCount("partner_center.create_customer"), 1);
+  }
+
+  SecretBox box_;
+};
+
 TEST_F(KeptJournalTest, AnAnswerDrivesOnFromTheJournalTheParkingDriveLeft) {
-  ScriptCreate(*fake_, 1);
-  RunSummary run = Start(kSecretThenAsk);
-  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
-  counting_->journal_reads = 0;
-  EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status,
-            RunStatus::kSucceeded);
-  EXPECT_EQ(counting_->journal_reads, 0);
-  EXPECT_EQ(Types(run.run_id), kSecretThenAskJournal);
-  EXPECT_EQ(Outputs(run.run_id),
-            R"({"done":true,"password":"p@ss","tenant":"t-1"})");
-  EXPECT_EQ(fake_->CallCount("partner_center.create_customer"), 1);
+  ParkAndAnswer(0);
 }
 
 // The same run, with no journal kept: read from the store, to the same
@@ -189,16 +176,7 @@ TEST_F(KeptJournalTest, WithNoneKeptTheAnswerReadsTheJournal) {
   RunnerDependencies deps = Dependencies(&box_);
   deps.parked_journals = 0;
   runner_ = std::make_unique<Runner>(std::move(deps));
-  ScriptCreate(*fake_, 1);
-  RunSummary run = Start(kSecretThenAsk);
-  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
-  counting_->journal_reads = 0;
-  EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status,
-            RunStatus::kSucceeded);
-  EXPECT_EQ(counting_->journal_reads, 1);
-  EXPECT_EQ(Types(run.run_id), kSecretThenAskJournal);
-  EXPECT_EQ(Outputs(run.run_id),
-            R"({"done":true,"password":"p@ss","tenant":"t-1"})");
+  ParkAndAnswer(1);
 }
 
 // Another Runner on the same store (another process) answered the first

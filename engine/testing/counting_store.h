@@ -1,9 +1,12 @@
 // A store that counts what the Runner asks of it (group_commit_test.cc,
 // parked_journals_test.cc): the batches it is given, the appends made on
 // their own, the journals read. Everything is done by the store it wraps.
+// CountingSqliteFixture: the runner's fixture on such a store over SQLite,
+// in a directory of the test's own.
 #ifndef BSSFLOW_ENGINE_TESTING_COUNTING_STORE_H_
 #define BSSFLOW_ENGINE_TESTING_COUNTING_STORE_H_
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +15,7 @@
 #include <vector>
 
 #include "engine/store.h"
+#include "engine/testing/runner_fixture.h"
 
 namespace bssflow::engine::testing {
 
@@ -79,6 +83,31 @@ class CountingStore final : public JournalStore {
 
  private:
   std::unique_ptr<JournalStore> inner_;
+};
+
+class CountingSqliteFixture : public RunnerFixture {
+ protected:
+  explicit CountingSqliteFixture(const std::string& prefix) {
+    dir_ = ::testing::TempDir() + prefix +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto sqlite = OpenSqliteStore(dir_ + "/journal.db");
+    EXPECT_TRUE(sqlite.ok()) << sqlite.status().message();
+    auto counting = std::make_unique<CountingStore>(std::move(sqlite.value()));
+    counting_ = counting.get();
+    store_ = std::move(counting);
+    MakeRunner();
+  }
+  ~CountingSqliteFixture() override {
+    runner_.reset();
+    io_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string dir_;
+  CountingStore* counting_ = nullptr;
 };
 
 }  // namespace bssflow::engine::testing
