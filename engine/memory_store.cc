@@ -10,6 +10,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "engine/json_text.h"
 #include "engine/store.h"
 
 namespace bssflow::engine {
@@ -31,9 +32,12 @@ StoredEvent Store(const Event& event) {
   stored.time_ms = event.time_ms;
   stored.type_size = static_cast<uint32_t>(event.type.size());
   stored.step_size = static_cast<uint32_t>(event.step.size());
-  std::string data = event.data.dump();
-  stored.text.reserve(event.type.size() + event.step.size() + data.size());
-  stored.text.append(event.type).append(event.step).append(data);
+  // Written in a scratch buffer and copied once, so that the text kept
+  // for the run's lifetime has no spare capacity.
+  thread_local std::string scratch;
+  scratch.assign(event.type).append(event.step);
+  AppendJsonText(event.data, scratch);
+  stored.text = scratch;
   return stored;
 }
 
@@ -44,7 +48,7 @@ bool HasType(const StoredEvent& stored, const std::string& type) {
 
 Event Load(const StoredEvent& stored, int64_t sequence) {
   const std::string& text = stored.text;
-  // The text was made by dump(): it parses.
+  // The text was made by AppendJsonText: it parses.
   return Event{sequence, text.substr(0, stored.type_size),
                text.substr(stored.type_size, stored.step_size),
                nlohmann::json::parse(

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/json_text.h"
 #include "engine/sqlite_checkpointer.h"
 #include "engine/store.h"
 
@@ -202,7 +203,7 @@ class Reading {
 std::vector<std::string> EncodePayloads(const std::vector<Event>& events) {
   std::vector<std::string> payloads;
   payloads.reserve(events.size());
-  for (const Event& event : events) payloads.push_back(event.data.dump());
+  for (const Event& event : events) payloads.push_back(JsonText(event.data));
   return payloads;
 }
 
