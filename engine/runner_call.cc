@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cmath>
 #include <exception>
+#include <span>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -89,28 +91,40 @@ bool HoldsSecret(const nlohmann::json& json,
 }
 
 // The payload paths of an event type that may hold values a workflow
-// computed (and so copies of secrets).
-std::vector<std::string> PayloadPaths(const std::string& type) {
-  if (type == event_type::kCallSent) return {"arguments"};
-  if (type == event_type::kVariablesSet) return {"values"};
-  if (type == event_type::kNotificationSent) return {"to", "cc", "subject"};
-  if (type == event_type::kConfirmationRequested) return {"message"};
-  if (type == event_type::kCheckFailed) return {"messages"};
-  if (type == event_type::kStepFailed) return {"error.message"};
-  if (type == event_type::kRunFinished) return {"outputs", "error.message"};
-  if (type == event_type::kStepSucceeded) return {"result"};
+// computed (and so copies of secrets). Called for every event a run appends
+// once it has seen a secret: static lists, compared as views.
+std::span<const std::string_view> PayloadPaths(std::string_view type) {
+  static constexpr std::string_view kArguments[] = {"arguments"};
+  static constexpr std::string_view kValues[] = {"values"};
+  static constexpr std::string_view kNotification[] = {"to", "cc", "subject"};
+  static constexpr std::string_view kMessage[] = {"message"};
+  static constexpr std::string_view kMessages[] = {"messages"};
+  static constexpr std::string_view kError[] = {"error.message"};
+  static constexpr std::string_view kRunFinished[] = {"outputs",
+                                                      "error.message"};
+  static constexpr std::string_view kResult[] = {"result"};
+  if (type == event_type::kCallSent) return kArguments;
+  if (type == event_type::kVariablesSet) return kValues;
+  if (type == event_type::kNotificationSent) return kNotification;
+  if (type == event_type::kConfirmationRequested) return kMessage;
+  if (type == event_type::kCheckFailed) return kMessages;
+  if (type == event_type::kStepFailed) return kError;
+  if (type == event_type::kRunFinished) return kRunFinished;
+  if (type == event_type::kStepSucceeded) return kResult;
   return {};
 }
 
-const nlohmann::json* At(const nlohmann::json& json, const std::string& path) {
+const nlohmann::json* At(const nlohmann::json& json, std::string_view path) {
   const nlohmann::json* at = &json;
   size_t start = 0;
   while (at != nullptr) {
     size_t dot = path.find('.', start);
-    std::string key = path.substr(start, dot - start);
-    auto it = at->is_object() ? at->find(key) : at->end();
-    at = it == at->end() ? nullptr : &*it;
-    if (dot == std::string::npos) break;
+    std::string_view key = path.substr(start, dot - start);
+    if (!at->is_object()) return nullptr;
+    const auto& members = at->get_ref<const nlohmann::json::object_t&>();
+    auto it = members.find(key);
+    at = it == members.end() ? nullptr : &it->second;
+    if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
   return at;
@@ -443,7 +457,7 @@ void RunDriver::NoteSecrets(const nlohmann::json& sealed,
 void RunDriver::SealCopies(Event& event) const {
   if (deps_.secrets == nullptr || secrets_.empty()) return;
   std::vector<std::string> paths;
-  for (const std::string& path : PayloadPaths(event.type)) {
+  for (std::string_view path : PayloadPaths(event.type)) {
     const nlohmann::json* at = At(event.data, path);
     if (at == nullptr || !HoldsSecret(*at, secrets_)) continue;
     // A map (arguments, variables, outputs) is sealed entry by entry, so
@@ -453,12 +467,12 @@ void RunDriver::SealCopies(Event& event) const {
       if (by_entry && key.find('.') != std::string::npos) by_entry = false;
     }
     if (!by_entry) {
-      paths.push_back(path);
+      paths.emplace_back(path);
       continue;
     }
     for (const auto& [key, value] : at->items()) {
       if (HoldsSecret(key, secrets_) || HoldsSecret(value, secrets_)) {
-        paths.push_back(path + "." + key);
+        paths.push_back(std::string(path) + "." + key);
       }
     }
   }

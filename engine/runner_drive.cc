@@ -94,22 +94,28 @@ RunDriver::RunDriver(Runner& runner, const RunnerDependencies& deps,
 }
 
 void RunDriver::Index(const Event& event) {
-  if (event.type == event_type::kRunFinished) finished_ = true;
+  // Compared as a view: its length first, without strlen of the constant.
+  const std::string_view type = event.type;
+  if (type == event_type::kRunFinished) finished_ = true;
   if (event.step.empty()) return;
   StepHistory& h = history_[event.step];
-  const std::string& type = event.type;
-  if (type == event_type::kStepStarted) h.started = &event;
-  if (type == event_type::kCallSent || type == event_type::kCallSucceeded ||
-      type == event_type::kCallFailed) {
+  if (type == event_type::kStepStarted) {
+    h.started = &event;
+  } else if (type == event_type::kCallSent ||
+             type == event_type::kCallSucceeded ||
+             type == event_type::kCallFailed) {
     h.calls.push_back(&event);
-  }
-  if (type == event_type::kVariablesSet) h.variables = &event;
-  if (type == event_type::kConfirmationRequested)
+  } else if (type == event_type::kVariablesSet) {
+    h.variables = &event;
+  } else if (type == event_type::kConfirmationRequested) {
     h.confirmation_requested = &event;
-  if (type == event_type::kConfirmationAnswered)
+  } else if (type == event_type::kConfirmationAnswered) {
     h.confirmation_answered = &event;
-  if (type == event_type::kStepSucceeded) h.succeeded = &event;
-  if (type == event_type::kStepFailed) h.failed = &event;
+  } else if (type == event_type::kStepSucceeded) {
+    h.succeeded = &event;
+  } else if (type == event_type::kStepFailed) {
+    h.failed = &event;
+  }
 }
 
 boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
