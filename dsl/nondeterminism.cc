@@ -63,13 +63,21 @@ std::string FormatUuid(uint64_t high, uint64_t low) {
 }
 
 std::string FormatUuidBits(uint64_t high, uint64_t low) {
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xFFFF),
-                static_cast<unsigned>(high & 0xFFFF),
-                static_cast<unsigned>(low >> 48),
-                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFull));
+  // By hand rather than snprintf: every run's id comes through here.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text(36, '-');
+  size_t at = 0;
+  auto put = [&](uint64_t bits, int digits) {
+    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+      text[at++] = kHex[(bits >> shift) & 0xF];
+    }
+    ++at;  // over the '-' that follows
+  };
+  put(high >> 32, 8);
+  put(high >> 16, 4);
+  put(high, 4);
+  put(low >> 48, 4);
+  put(low, 12);
   return text;
 }
 
