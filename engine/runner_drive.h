@@ -289,6 +289,10 @@ class RunDriver {
   /// secret fields), for SealCopies.
   std::vector<std::string> secrets_;
   StepNondeterminism nondeterminism_;
+  /// The step nondeterminism_ was last entered for: a step evaluates many
+  /// expressions, all with the same time and uuid() counter, and a step
+  /// runs at most once in a drive.
+  const Step* nondeterminism_step_ = nullptr;
   /// uuid() calls evaluated so far by each step in this drive.
   std::map<std::string, int> uuid_counts_;
   /// The start time of steps that evaluated something before their
