@@ -1,5 +1,6 @@
 #include "dsl/value.h"
 
+#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -278,6 +279,23 @@ ValueMap::InsertResult ValueMap::Insert(Value key, Value value) {
   if (Find(key) != nullptr) return InsertResult::kRepeatedKey;
   entries_.emplace_back(std::move(key), std::move(value));
   return InsertResult::kInserted;
+}
+
+ValueMap ValueMap::OfDistinctKeys(
+    std::vector<std::pair<Value, Value>> entries) {
+  ValueMap map;
+  map.entries_ = std::move(entries);
+#ifndef NDEBUG
+  for (size_t i = 0; i < map.entries_.size(); ++i) {
+    const Value& key = map.entries_[i].first;
+    assert(IsKeyKind(key.kind()));
+    for (size_t j = 0; j < i; ++j) {
+      assert(!(key.kind() == map.entries_[j].first.kind() &&
+               Equal(key, map.entries_[j].first)));
+    }
+  }
+#endif
+  return map;
 }
 
 const Value* ValueMap::Find(const Value& key) const {

@@ -223,6 +223,11 @@ class ValueMap {
   /// Adds an entry unless its key is present or of a kind maps cannot hold.
   InsertResult Insert(Value key, Value value);
 
+  /// A map of `entries` in their order, for a caller that knows the keys
+  /// are distinct and of key kinds (asserted in debug builds): no lookup per
+  /// entry, where Insert() looks for the key first.
+  static ValueMap OfDistinctKeys(std::vector<std::pair<Value, Value>> entries);
+
   /// The value under `key`, or nullptr. A double key finds the int or uint
   /// key of the same value (`{3u: 'x'}[3.0]`); other kinds find nothing.
   const Value* Find(const Value& key) const;

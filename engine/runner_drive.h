@@ -135,6 +135,13 @@ class StepNondeterminism : public dsl::Nondeterminism {
   int* uuid_count_ = nullptr;
 };
 
+/// Named values in the order they were first set, their names made CEL
+/// strings once; `changed` since they were last bound for expressions.
+struct NamedValues {
+  std::vector<std::pair<dsl::Value, dsl::Value>> entries;
+  bool changed = false;
+};
+
 class RunDriver {
  public:
   RunDriver(Runner& runner, const RunnerDependencies& deps, RunRecord record,
@@ -254,6 +261,8 @@ class RunDriver {
   /// the events leading to it are durable, while the events of steps with
   /// no effect (set, check, switch) share the write of the next one.
   boost::asio::awaitable<Status> Commit();
+  /// activation_, with steps and vars as they are now.
+  const dsl::Activation& Activation();
   void SetStepResult(const std::string& id, dsl::Value result);
   void SetVariable(const std::string& name, dsl::Value value);
   Status RestoreVariables(const std::string& step,
@@ -282,8 +291,11 @@ class RunDriver {
   int steps_slot_ = -1;
   int vars_slot_ = -1;
   int error_slot_ = -1;
-  std::vector<std::pair<std::string, dsl::Value>> steps_;
-  std::vector<std::pair<std::string, dsl::Value>> vars_;
+  /// Step results (`steps`) and variables (`vars`). activation_ gets a new
+  /// map of them only when an expression is next evaluated (Activation()),
+  /// not on every change: a replay sets many in a row.
+  NamedValues steps_;
+  NamedValues vars_;
   dsl::Value error_;
   /// The clear texts of the secrets this drive has seen (call results'
   /// secret fields), for SealCopies.

@@ -14,23 +14,21 @@ namespace bssflow::engine {
 
 namespace {
 
-// Replaces or adds `name` in `entries`, keeping the order of first setting.
-void Put(std::vector<std::pair<std::string, dsl::Value>>& entries,
-         const std::string& name, dsl::Value value) {
-  for (auto& [existing, slot] : entries) {
-    if (existing == name) {
+// Replaces or adds `name` in `values`, keeping the order of first setting.
+void Put(NamedValues& values, const std::string& name,
+         dsl::Value value) {
+  values.changed = true;
+  for (auto& [existing, slot] : values.entries) {
+    if (existing.string_value() == name) {
       slot = std::move(value);
       return;
     }
   }
-  entries.emplace_back(name, std::move(value));
+  values.entries.emplace_back(dsl::Value::String(name), std::move(value));
 }
 
-dsl::Value MapOf(const std::vector<std::pair<std::string, dsl::Value>>& m) {
-  dsl::ValueMap map;
-  for (const auto& [name, value] : m)
-    map.Insert(dsl::Value::String(name), value);
-  return dsl::Value::Map(std::move(map));
+dsl::Value MapOf(const NamedValues& values) {
+  return dsl::Value::Map(dsl::ValueMap::OfDistinctKeys(values.entries));
 }
 
 // FNV-1a, 64 bits: a hash that is the same on every platform and build.
@@ -96,7 +94,7 @@ StepError RunDriver::ExpressionError(const Step& step, const Position& position,
 std::optional<StepError> RunDriver::Evaluate(const Step& step,
                                              const Condition& c, bool& out) {
   dsl::ScopedNondeterminism scope(NondeterminismOf(step));
-  dsl::Value v = c.program->Evaluate(activation_);
+  dsl::Value v = c.program->Evaluate(Activation());
   if (v.is_error())
     return ExpressionError(step, c.position, c.text, v.error_value());
   if (!v.is_bool()) {
@@ -114,7 +112,7 @@ std::optional<StepError> RunDriver::Evaluate(const Step& step,
                                              const TemplateValue& t,
                                              dsl::Value& out) {
   dsl::ScopedNondeterminism scope(NondeterminismOf(step));
-  out = t.compiled->Render(activation_);
+  out = t.compiled->Render(Activation());
   if (out.is_error())
     return ExpressionError(step, t.position, t.text, out.error_value());
   return std::nullopt;
@@ -246,9 +244,15 @@ boost::asio::awaitable<Status> RunDriver::Commit() {
   co_return Status::Ok();
 }
 
+const dsl::Activation& RunDriver::Activation() {
+  if (steps_.changed) activation_.Bind(steps_slot_, MapOf(steps_));
+  if (vars_.changed) activation_.Bind(vars_slot_, MapOf(vars_));
+  steps_.changed = vars_.changed = false;
+  return activation_;
+}
+
 void RunDriver::SetStepResult(const std::string& id, dsl::Value result) {
   Put(steps_, id, std::move(result));
-  activation_.Bind(steps_slot_, MapOf(steps_));
 }
 
 void RunDriver::SetVariable(const std::string& name, dsl::Value value) {
@@ -267,7 +271,6 @@ Status RunDriver::RestoreVariables(const std::string& step,
                          "': the journaled variables are not a map");
   for (const auto& [name, value] : all.value().map_value().entries())
     SetVariable(name.string_value(), value);
-  activation_.Bind(vars_slot_, MapOf(vars_));
   SetStepResult(step, all.value());
   return Status::Ok();
 }
