@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace bssflow::dsl {
 
@@ -11,7 +14,8 @@ namespace {
 // Object keys seen so far in one conversion. A list of objects repeats the
 // same few keys (every account has "email"); sharing one string per key
 // saves memory and keeps the keys that field lookups compare hot in cache.
-using KeyCache = std::unordered_map<std::string, Value>;
+// Keyed by views of the JSON's own keys, which outlive the conversion.
+using KeyCache = std::unordered_map<std::string_view, Value>;
 
 const Value& KeyValue(const std::string& key, KeyCache& keys) {
   auto it = keys.find(key);
@@ -56,13 +60,16 @@ bool Convert(const nlohmann::json& json, int depth_left, KeyCache& keys,
     }
     case nlohmann::json::value_t::object: {
       if (depth_left == 0) return false;
-      ValueMap map;
-      for (const auto& [key, item] : json.items()) {
+      // A JSON object's keys are distinct strings: no lookup per entry.
+      const auto& members = json.get_ref<const nlohmann::json::object_t&>();
+      std::vector<std::pair<Value, Value>> entries;
+      entries.reserve(members.size());
+      for (const auto& [key, item] : members) {
         Value value;
         if (!Convert(item, depth_left - 1, keys, value)) return false;
-        map.Insert(KeyValue(key, keys), std::move(value));
+        entries.emplace_back(KeyValue(key, keys), std::move(value));
       }
-      out = Value::Map(std::move(map));
+      out = Value::Map(ValueMap::OfDistinctKeys(std::move(entries)));
       return true;
     }
     default:

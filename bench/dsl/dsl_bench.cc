@@ -5,6 +5,9 @@
 //   BM_EvalDomain/<name>  domain functions (no cel-js counterpart)
 //   BM_Native/<name>      the same predicate written in C++ by hand: the
 //                         floor the interpreter is measured against
+//   BM_ValueFromJson/<name>  convert an expression's JSON data to values,
+//                         as the engine does with every result it reads
+//                         back from a journal
 //
 // The expressions and their data come from bench/dsl/expressions.json, which
 // the cel-js script reads too (bench/dsl/compare prints the ratio). Every
@@ -135,6 +138,13 @@ void BenchNativeFourTerm(benchmark::State& state) {
   }
 }
 
+void BenchValueFromJson(benchmark::State& state, const Case& c) {
+  for (auto _ : state) {
+    bssflow::Result<Value> value = ValueFromJson(c.data);
+    benchmark::DoNotOptimize(value);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -162,6 +172,11 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(
         ("BM_EvalDomain/" + c.name).c_str(),
         [&c](benchmark::State& s) { BenchEval(s, c); });
+  }
+  for (const Case& c : cases) {
+    benchmark::RegisterBenchmark(
+        ("BM_ValueFromJson/" + c.name).c_str(),
+        [&c](benchmark::State& s) { BenchValueFromJson(s, c); });
   }
   benchmark::RegisterBenchmark("BM_Native/four_term_boolean",
                                BenchNativeFourTerm);
