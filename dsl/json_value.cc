@@ -116,10 +116,11 @@ Json ValueToJsonAs(const Value& value) {
     case ValueKind::kBytes:
       return Base64Encode(value.bytes_value());
     case ValueKind::kList: {
-      Json out = Json::array();
+      typename Json::array_t items;
+      items.reserve(value.list_value().size());
       for (const Value& item : value.list_value())
-        out.push_back(ValueToJsonAs<Json>(item));
-      return out;
+        items.push_back(ValueToJsonAs<Json>(item));
+      return Json(std::move(items));
     }
     case ValueKind::kMap: {
       const auto& entries = value.map_value().entries();
@@ -131,7 +132,8 @@ Json ValueToJsonAs(const Value& value) {
                                        : Json::array();
       for (const auto& [key, item] : entries) {
         if (string_keys) {
-          out[key.string_value()] = ValueToJsonAs<Json>(item);
+          // CEL map keys are distinct: an insert, never an overwrite.
+          out.emplace(key.string_value(), ValueToJsonAs<Json>(item));
         } else {
           out.push_back({ValueToJsonAs<Json>(key), ValueToJsonAs<Json>(item)});
         }
@@ -163,6 +165,7 @@ constexpr char kAlphabet[] =
 
 std::string Base64Encode(std::string_view data) {
   std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < data.size(); i += 3) {
     uint32_t n = (static_cast<uint8_t>(data[i]) << 16) |

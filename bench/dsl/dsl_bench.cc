@@ -8,6 +8,8 @@
 //   BM_ValueFromJson/<name>  convert an expression's JSON data to values,
 //                         as the engine does with every result it reads
 //                         back from a journal
+//   BM_ValueToJson/<name>  the way back: values to a JSON tree, as the
+//                         engine journals them
 //
 // The expressions and their data come from bench/dsl/expressions.json, which
 // the cel-js script reads too (bench/dsl/compare prints the ratio). Every
@@ -145,6 +147,14 @@ void BenchValueFromJson(benchmark::State& state, const Case& c) {
   }
 }
 
+void BenchValueToJson(benchmark::State& state, const Case& c) {
+  Value value = ValueFromJson(c.data).value();
+  for (auto _ : state) {
+    nlohmann::json json = ValueToSortedJson(value);
+    benchmark::DoNotOptimize(json);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,6 +187,11 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(
         ("BM_ValueFromJson/" + c.name).c_str(),
         [&c](benchmark::State& s) { BenchValueFromJson(s, c); });
+  }
+  for (const Case& c : cases) {
+    benchmark::RegisterBenchmark(
+        ("BM_ValueToJson/" + c.name).c_str(),
+        [&c](benchmark::State& s) { BenchValueToJson(s, c); });
   }
   benchmark::RegisterBenchmark("BM_Native/four_term_boolean",
                                BenchNativeFourTerm);
