@@ -1,6 +1,7 @@
 #include "engine/secrets.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -303,24 +306,93 @@ Result<SecretKey> SecretKey::FromEnvironmentOrDataDir(
   return Parse(value, variable);
 }
 
+namespace {
+
+// An AES-256-GCM context per thread that has expanded one box's key: a key
+// is expanded (and GCM's hash key derived) when it is set, so a context
+// keyed once takes only a nonce per seal or open. Keyed by the box's
+// key_id_, never by its address, which a later box may reuse.
+struct KeyedContext {
+  uint64_t key_id = 0;  // 0: none yet, or dropped after a failure
+  CipherContext ctx;
+};
+
+// `cache`'s context, keyed for `key_id` and `key` with `init` (the encrypt or
+// decrypt init function); nullptr if OpenSSL fails.
+template <typename Init>
+EVP_CIPHER_CTX* KeyedFor(KeyedContext& cache, uint64_t key_id,
+                         const unsigned char* key, Init init) {
+  if (cache.key_id == key_id) return cache.ctx.get();
+  cache.key_id = 0;
+  if (cache.ctx == nullptr) cache.ctx.reset(EVP_CIPHER_CTX_new());
+  if (cache.ctx == nullptr ||
+      init(cache.ctx.get(), EVP_aes_256_gcm(), nullptr, key, nullptr) != 1) {
+    return nullptr;
+  }
+  cache.key_id = key_id;
+  return cache.ctx.get();
+}
+
+thread_local KeyedContext encrypting;
+thread_local KeyedContext decrypting;
+
+// Nonces are drawn from RAND_bytes a few kilobytes at a time, per thread:
+// the generator's output all the same, without its call per seal. Each
+// byte is handed out once and wiped. A forked child drops the copy of the
+// pool it inherited (ForgetNoncesInChild), or parent and child would seal
+// with the same nonces.
+struct NoncePool {
+  std::array<unsigned char, 340 * kNonceSize> bytes{};
+  size_t next = sizeof bytes;  // all used: fill first
+  ~NoncePool() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+};
+
+thread_local NoncePool nonces;
+
+void ForgetNoncesInChild() { nonces.next = sizeof nonces.bytes; }
+
+void DrawNonce(unsigned char* nonce) {
+  static const bool registered =
+      pthread_atfork(nullptr, nullptr, ForgetNoncesInChild) == 0;
+  if (!registered) CipherFailed("pthread_atfork");
+  if (nonces.next + kNonceSize > nonces.bytes.size()) {
+    if (RAND_bytes(nonces.bytes.data(),
+                   static_cast<int>(nonces.bytes.size())) != 1) {
+      CipherFailed("RAND_bytes");
+    }
+    nonces.next = 0;
+  }
+  unsigned char* drawn = nonces.bytes.data() + nonces.next;
+  std::copy_n(drawn, kNonceSize, nonce);
+  OPENSSL_cleanse(drawn, kNonceSize);
+  nonces.next += kNonceSize;
+}
+
+std::atomic<uint64_t> next_key_id{1};
+
+}  // namespace
+
+SecretBox::SecretBox(SecretKey key)
+    : key_(std::move(key)), key_id_(next_key_id.fetch_add(1)) {}
+
 std::string SecretBox::Seal(std::string_view plaintext,
                             std::string_view associated_data) const {
   std::string raw(kNonceSize + plaintext.size() + kTagSize, '\0');
   unsigned char* nonce = Bytes(raw);
   unsigned char* ciphertext = nonce + kNonceSize;
   unsigned char* tag = ciphertext + plaintext.size();
-  if (RAND_bytes(nonce, static_cast<int>(kNonceSize)) != 1)
-    CipherFailed("RAND_bytes");
-  CipherContext ctx(EVP_CIPHER_CTX_new());
+  DrawNonce(nonce);
+  EVP_CIPHER_CTX* ctx =
+      KeyedFor(encrypting, key_id_, key_.bytes_.data(), EVP_EncryptInit_ex);
   int final_size = 0;
-  // AES-GCM's default IV length is 12 bytes, the nonce's size.
+  // AES-GCM's default IV length is 12 bytes, the nonce's size. Setting
+  // only the nonce keeps the context's expanded key.
   if (ctx == nullptr ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                         key_.bytes_.data(), nonce) != 1 ||
-      !CipherUpdate(ctx.get(), nullptr, associated_data) ||
-      !CipherUpdate(ctx.get(), ciphertext, plaintext) ||
-      EVP_EncryptFinal_ex(ctx.get(), tag, &final_size) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG,
+      EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce) != 1 ||
+      !CipherUpdate(ctx, nullptr, associated_data) ||
+      !CipherUpdate(ctx, ciphertext, plaintext) ||
+      EVP_EncryptFinal_ex(ctx, tag, &final_size) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG,
                           static_cast<int>(kTagSize), tag) != 1) {
     CipherFailed("AES-256-GCM encryption");
   }
@@ -339,18 +411,19 @@ Result<std::string> SecretBox::Open(std::string_view sealed,
   std::string_view ciphertext(raw->data() + kNonceSize, size);
   unsigned char* tag = nonce + kNonceSize + size;
   std::string plaintext(size, '\0');
-  CipherContext ctx(EVP_CIPHER_CTX_new());
+  EVP_CIPHER_CTX* ctx =
+      KeyedFor(decrypting, key_id_, key_.bytes_.data(), EVP_DecryptInit_ex);
   int final_size = 0;
   if (ctx == nullptr ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                         key_.bytes_.data(), nonce) != 1 ||
-      !CipherUpdate(ctx.get(), nullptr, associated_data) ||
-      !CipherUpdate(ctx.get(), Bytes(plaintext), ciphertext) ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG,
+      EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce) != 1 ||
+      !CipherUpdate(ctx, nullptr, associated_data) ||
+      !CipherUpdate(ctx, Bytes(plaintext), ciphertext) ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG,
                           static_cast<int>(kTagSize), tag) != 1 ||
-      EVP_DecryptFinal_ex(ctx.get(), Bytes(plaintext) + size, &final_size) !=
-          1) {
+      EVP_DecryptFinal_ex(ctx, Bytes(plaintext) + size, &final_size) != 1) {
     OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    // Keyed afresh next time: nothing of a refused open is trusted.
+    decrypting.key_id = 0;
     return Status::Error(kWrongKey);
   }
   return plaintext;

@@ -92,10 +92,13 @@ class SecretKey {
 /// The associated data is not stored but must be the same to open: it binds
 /// a secret to its place (the engine passes "run-id/step-id/field"), so a
 /// sealed value copied elsewhere in a journal does not open. Seal and Open
-/// are const and keep no state: any thread may call them at once.
+/// are const: any thread may call them at once. Each thread keeps an
+/// OpenSSL context with the key expanded, and a pool of random bytes for
+/// nonces (filled by RAND_bytes, each byte used once, dropped in a forked
+/// child).
 class SecretBox {
  public:
-  explicit SecretBox(SecretKey key) : key_(std::move(key)) {}
+  explicit SecretBox(SecretKey key);
 
   /// "v1:" + base64(12-byte nonce || ciphertext || 16-byte tag). Aborts the
   /// process if OpenSSL's random generator or cipher fails, since no safe
@@ -112,6 +115,9 @@ class SecretBox {
 
  private:
   SecretKey key_;
+  /// Names this box's key in the per-thread cipher contexts (secrets.cc);
+  /// unique in the process, shared by copies (they hold the same key).
+  uint64_t key_id_;
 };
 
 // Values with secret fields. A path is dotted map keys

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -320,6 +322,92 @@ TEST(SecretBoxTest, DrawsANewNonceEachTime) {
   }
   EXPECT_EQ(nonces.size(), 100u);
   EXPECT_EQ(sealed.size(), 100u);
+}
+
+std::string NonceOf(const std::string& sealed) {
+  return dsl::Base64Decode(sealed.substr(3))->substr(0, 12);
+}
+
+// Each thread keeps a context with one box's key expanded: boxes used in
+// turn, and a box made where another was, must each use their own key.
+TEST(SecretBoxTest, BoxesUsedInTurnEachSealWithTheirOwnKey) {
+  SecretBox a = Box(kKeyA);
+  SecretBox b = Box(kKeyB);
+  for (int i = 0; i < 3; ++i) {
+    std::string by_a = a.Seal("from a", "ad");
+    std::string by_b = b.Seal("from b", "ad");
+    EXPECT_EQ(b.Open(by_b, "ad").value(), "from b");
+    EXPECT_EQ(a.Open(by_a, "ad").value(), "from a");
+    EXPECT_EQ(ErrorOf(a.Open(by_b, "ad")), kWrongKey);
+    EXPECT_EQ(ErrorOf(b.Open(by_a, "ad")), kWrongKey);
+  }
+  std::string sealed;
+  { sealed = Box(kKeyA).Seal("S3cret!", "ad"); }
+  {
+    SecretBox other = Box(kKeyB);  // may sit where the last box was
+    EXPECT_EQ(ErrorOf(other.Open(sealed, "ad")), kWrongKey);
+    EXPECT_EQ(Box(kKeyB).Open(other.Seal("x", "ad"), "ad").value(), "x");
+  }
+}
+
+TEST(SecretBoxTest, AnOpenThatFailsLeavesTheNextOneWorking) {
+  SecretBox box = Box(kKeyA);
+  std::string sealed = box.Seal("S3cret!", "ad");
+  EXPECT_EQ(ErrorOf(box.Open(sealed, "other place")), kWrongKey);
+  EXPECT_EQ(box.Open(sealed, "ad").value(), "S3cret!");
+}
+
+TEST(SecretBoxTest, ThreadsSealAndOpenAtOnce) {
+  SecretBox a = Box(kKeyA);
+  SecretBox b = Box(kKeyB);
+  constexpr int kThreads = 4, kEach = 500;
+  std::vector<std::vector<std::string>> nonces(kThreads);
+  std::vector<int> opened(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const SecretBox& box = t % 2 == 0 ? a : b;
+      for (int i = 0; i < kEach; ++i) {
+        std::string text = std::to_string(t) + "/" + std::to_string(i);
+        std::string sealed = box.Seal(text, "ad");
+        nonces[t].push_back(NonceOf(sealed));
+        Result<std::string> back = box.Open(sealed, "ad");
+        if (back.ok() && back.value() == text) ++opened[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::set<std::string> all;
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(opened[t], kEach);
+    all.insert(nonces[t].begin(), nonces[t].end());
+  }
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+}
+
+// Nonces come from a per-thread pool of random bytes: a forked child must
+// not draw the ones its parent draws next.
+TEST(SecretBoxTest, AForkedChildDrawsOtherNoncesThanItsParent) {
+  SecretBox box = Box(kKeyA);
+  (void)box.Seal("fills this thread's pool", "ad");
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string nonce = NonceOf(box.Seal("in the child", "ad"));
+    ssize_t written = write(pipe_fds[1], nonce.data(), nonce.size());
+    _exit(written == static_cast<ssize_t>(nonce.size()) ? 0 : 1);
+  }
+  close(pipe_fds[1]);
+  std::string childs(12, '\0');
+  ssize_t got = read(pipe_fds[0], childs.data(), childs.size());
+  close(pipe_fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(got, 12);
+  EXPECT_NE(NonceOf(box.Seal("in the parent", "ad")), childs);
 }
 
 TEST(SecretBoxTest, TheSealedTextNeverHoldsThePlaintext) {
