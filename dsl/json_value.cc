@@ -1,6 +1,7 @@
 #include "dsl/json_value.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string_view>
 #include <unordered_map>
@@ -14,13 +15,37 @@ namespace {
 // Object keys seen so far in one conversion. A list of objects repeats the
 // same few keys (every account has "email"); sharing one string per key
 // saves memory and keeps the keys that field lookups compare hot in cache.
-// Keyed by views of the JSON's own keys, which outlive the conversion.
-using KeyCache = std::unordered_map<std::string_view, Value>;
+// Most documents have few distinct keys: they are looked up in a small
+// array, and only past kSmall in a hash map. Keyed by views of the JSON's
+// own keys, which outlive the conversion.
+class KeyCache {
+ public:
+  const Value& Get(std::string_view key) {
+    if (large_.empty()) {
+      for (size_t i = 0; i < small_size_; ++i) {
+        if (small_[i].first == key) return small_[i].second;
+      }
+      if (small_size_ < kSmall) {
+        small_[small_size_] = {key, Value::String(std::string(key))};
+        return small_[small_size_++].second;
+      }
+      for (const auto& [seen, value] : small_) large_.emplace(seen, value);
+    }
+    auto it = large_.find(key);
+    if (it == large_.end())
+      it = large_.emplace(key, Value::String(std::string(key))).first;
+    return it->second;
+  }
+
+ private:
+  static constexpr size_t kSmall = 16;
+  std::array<std::pair<std::string_view, Value>, kSmall> small_;
+  size_t small_size_ = 0;
+  std::unordered_map<std::string_view, Value> large_;
+};
 
 const Value& KeyValue(const std::string& key, KeyCache& keys) {
-  auto it = keys.find(key);
-  if (it == keys.end()) it = keys.emplace(key, Value::String(key)).first;
-  return it->second;
+  return keys.Get(key);
 }
 
 // Converts `json`; false when it nests deeper than `depth_left`.
