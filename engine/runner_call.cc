@@ -176,6 +176,23 @@ bool Retries(const RetryPolicy& policy, int attempt, const ActionError& e) {
              policy.retry_on.end();
 }
 
+// A result in the shape of a sealed field would be read back from the
+// journal as one, and fail to open on every replay: it is refused as a
+// failed call, which the workflow can handle, rather than journaled.
+ActionOutcome RefuseSealedShapes(const std::string& action,
+                                 ActionOutcome outcome) {
+  if (!outcome.result.has_value()) return outcome;
+  std::optional<std::string> at = SealedShapeAt(*outcome.result);
+  if (!at.has_value()) return outcome;
+  std::string where = at->empty() ? "" : " at '" + *at + "'";
+  return ActionOutcome::Failure(
+      {"fatal", "sealed_shape",
+       "'" + action + "' answered with a map whose only key is \"" +
+           std::string(kSealedMarker) + "\"" + where +
+           ", the shape the journal keeps for sealed secrets",
+       std::nullopt});
+}
+
 // The connector's answer, with an escaped exception turned into an error.
 boost::asio::awaitable<ActionOutcome> GuardedCall(Connector* connector,
                                                   const std::string& action,
@@ -188,7 +205,8 @@ boost::asio::awaitable<ActionOutcome> GuardedCall(Connector* connector,
          std::nullopt});
   }
   try {
-    co_return co_await connector->Call(action, arguments, ctx);
+    ActionOutcome outcome = co_await connector->Call(action, arguments, ctx);
+    co_return RefuseSealedShapes(action, std::move(outcome));
   } catch (const std::exception& e) {
     co_return ActionOutcome::Failure(
         {"fatal", "exception", std::string("connector failed: ") + e.what(),

@@ -733,11 +733,11 @@ steps:
   EXPECT_EQ(store_->GetRun(id).value().status, RunStatus::kCancelled);
 }
 
-// A run sees a call's result as a resume reads it back from the journal,
-// also when the connector's value looks sealed though the action has no
-// secret fields: the drive that made the call and a resume after a crash
-// take the same path (here, both refuse the value).
-TEST_F(RunnerTest, AResultIsSeenAsTheJournalKeepsIt) {
+// A connector's result in the shape of a sealed field would be read back
+// from the journal as one, and fail to open on every resume: the call
+// fails instead (not retried), so the workflow can handle it and the run
+// ends, with the shape and where it is named.
+TEST_F(RunnerTest, AResultShapedLikeASealedSecretFailsTheCall) {
   auto key =
       SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
   ASSERT_TRUE(key.ok());
@@ -745,13 +745,30 @@ TEST_F(RunnerTest, AResultIsSeenAsTheJournalKeepsIt) {
   MakeRunner(&box);
   fake_->Script("bss.get_account",
                 {FakeConnector::Ok(J(R"({"note": {"$secret": "v1:?"}})"))});
-  Result<RunSummary> run =
-      Await(runner_->Start(Load(kRetry), text_, nlohmann::json::object(), ""));
-  ASSERT_FALSE(run.ok());
-  EXPECT_THAT(run.status().message(),
-              ::testing::EndsWith(
-                  ", step 'account': note: cannot decrypt a secret: not a "
-                  "sealed secret (expected \"v1:\" and base64 data)"));
+  RunSummary run = Start(kRetry);
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(fake_->CallCount("bss.get_account"), 1);
+  EXPECT_EQ(Types(run.run_id),
+            (std::vector<std::string>{
+                "run_started", "step_started account", "call_sent account",
+                "call_failed account", "step_failed account", "run_finished"}));
+  EXPECT_EQ(Last(run.run_id).data["error"].dump(),
+            R"({"code":"sealed_shape","kind":"fatal","message":")"
+            R"('bss.get_account' answered with a map whose only key is )"
+            R"(\"$secret\" at 'note', the shape the journal keeps for sealed )"
+            R"(secrets","step":"account"})");
+}
+
+TEST(SealedShapeTest, NamesWhereAResultHoldsTheShape) {
+  auto at = [](const char* json) {
+    return SealedShapeAt(dsl::ValueFromJson(nlohmann::json::parse(json)).value());
+  };
+  EXPECT_EQ(at(R"({"$secret": "x"})"), "");
+  EXPECT_EQ(at(R"({"users": [{"id": 1}, {"token": {"$secret": 5}}]})"),
+            "users[1].token");
+  EXPECT_EQ(at(R"([[{"$secret": null}]])"), "[0][0]");
+  EXPECT_EQ(at(R"({"$secret": "x", "other": 1})"), std::nullopt);
+  EXPECT_EQ(at(R"({"a": {"secret": "x"}, "b": ["$secret"]})"), std::nullopt);
 }
 
 // A map a connector built in its own order is seen in the order the

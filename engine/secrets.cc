@@ -635,6 +635,36 @@ Value MaskSealed(const Value& v, int depth) {
 
 }  // namespace
 
+namespace {
+
+bool FindSealedShape(const Value& v, Place& place, int depth) {
+  if (SealedMember(v) != nullptr) return true;
+  if (!IsContainer(v) || depth >= dsl::kMaxDataDepth) return false;
+  if (v.kind() == ValueKind::kList) {
+    const ValueList& items = v.list_value();
+    for (size_t i = 0; i < items.size(); ++i) {
+      size_t mark = place.Enter(i);
+      if (FindSealedShape(items[i], place, depth + 1)) return true;
+      place.Leave(mark);
+    }
+    return false;
+  }
+  for (const auto& [key, item] : v.map_value().entries()) {
+    size_t mark = place.Enter(key);
+    if (FindSealedShape(item, place, depth + 1)) return true;
+    place.Leave(mark);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> SealedShapeAt(const Value& value) {
+  Place place;
+  if (!FindSealedShape(value, place, 0)) return std::nullopt;
+  return std::string(place.text());
+}
+
 Value SealFields(const Value& result,
                  const std::vector<std::string>& secret_paths,
                  const SecretBox& box, std::string_view associated_prefix) {

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -130,6 +131,13 @@ class SecretBox {
 // indices, e.g. "run-7/create/users[1].password". Walks stop at
 // dsl::kMaxDataDepth levels; what lies deeper is treated as secret as a
 // whole (sealed or masked), so nothing escapes unprotected.
+
+/// Where `value` holds a map whose only key is "$secret" (the shape of a
+/// sealed field), as a place like "note" or "users[1].token" ("" for
+/// `value` itself); nullopt if it holds none within dsl::kMaxDataDepth
+/// levels. A connector's result must not have that shape: the journal would
+/// read it back as a sealed secret.
+std::optional<std::string> SealedShapeAt(const dsl::Value& value);
 
 /// `result` with the value at each of `secret_paths` replaced by a sealed
 /// copy of its JSON text (dsl::ValueToJson). JSON data round-trips exactly
