@@ -129,16 +129,18 @@ TEST_F(RunnerTest, RetriesWithTheSameIdempotencyKey) {
             R"("message":"busy"}})");
 }
 
+// The journal of kRetry's run when its one call fails and is not retried.
+const std::vector<std::string> kFailedOnFirstCall = {
+    "run_started",         "step_started account", "call_sent account",
+    "call_failed account", "step_failed account",  "run_finished"};
+
 TEST_F(RunnerTest, NoRetryOnInvalid) {
   fake_->Script("bss.get_account",
                 {FakeConnector::Fail("invalid", "400", "bad id")});
   RunSummary run = Start(kRetry);
   EXPECT_EQ(run.status, RunStatus::kFailed);
   EXPECT_EQ(fake_->CallCount("bss.get_account"), 1);
-  EXPECT_EQ(Types(run.run_id),
-            (std::vector<std::string>{
-                "run_started", "step_started account", "call_sent account",
-                "call_failed account", "step_failed account", "run_finished"}));
+  EXPECT_EQ(Types(run.run_id), kFailedOnFirstCall);
   EXPECT_EQ(Last(run.run_id).data.dump(),
             R"({"error":{"code":"400","kind":"invalid","message":"bad id",)"
             R"("step":"account"},"status":"failed"})");
@@ -748,10 +750,7 @@ TEST_F(RunnerTest, AResultShapedLikeASealedSecretFailsTheCall) {
   RunSummary run = Start(kRetry);
   EXPECT_EQ(run.status, RunStatus::kFailed);
   EXPECT_EQ(fake_->CallCount("bss.get_account"), 1);
-  EXPECT_EQ(Types(run.run_id),
-            (std::vector<std::string>{
-                "run_started", "step_started account", "call_sent account",
-                "call_failed account", "step_failed account", "run_finished"}));
+  EXPECT_EQ(Types(run.run_id), kFailedOnFirstCall);
   EXPECT_EQ(Last(run.run_id).data["error"].dump(),
             R"({"code":"sealed_shape","kind":"fatal","message":")"
             R"('bss.get_account' answered with a map whose only key is )"

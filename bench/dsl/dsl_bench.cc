@@ -155,20 +155,24 @@ void BenchValueToJson(benchmark::State& state, const Case& c) {
   }
 }
 
+// Registers `bench` once per case, named `prefix` + the case's name. The
+// cases must outlive the benchmarks' run.
+template <typename Cases>
+void RegisterPerCase(const std::string& prefix, const Cases& cases,
+                     void (*bench)(benchmark::State&, const Case&)) {
+  for (const Case& c : cases) {
+    benchmark::RegisterBenchmark(
+        (prefix + c.name).c_str(),
+        [&c, bench](benchmark::State& s) { bench(s, c); });
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   static const std::vector<Case> cases = LoadCases(BSSFLOW_BENCH_EXPRESSIONS);
-  for (const Case& c : cases) {
-    benchmark::RegisterBenchmark(
-        ("BM_Eval/" + c.name).c_str(),
-        [&c](benchmark::State& s) { BenchEval(s, c); });
-  }
-  for (const Case& c : cases) {
-    benchmark::RegisterBenchmark(
-        ("BM_ParsePlan/" + c.name).c_str(),
-        [&c](benchmark::State& s) { BenchParsePlan(s, c); });
-  }
+  RegisterPerCase("BM_Eval/", cases, BenchEval);
+  RegisterPerCase("BM_ParsePlan/", cases, BenchParsePlan);
   static const Case kDomain[] = {
       {"is_email",
        "is_email(email)",
@@ -178,21 +182,9 @@ int main(int argc, char** argv) {
        "postal_code_valid(country, code)",
        {{"country", "DE"}, {"code", "10117"}}},
   };
-  for (const Case& c : kDomain) {
-    benchmark::RegisterBenchmark(
-        ("BM_EvalDomain/" + c.name).c_str(),
-        [&c](benchmark::State& s) { BenchEval(s, c); });
-  }
-  for (const Case& c : cases) {
-    benchmark::RegisterBenchmark(
-        ("BM_ValueFromJson/" + c.name).c_str(),
-        [&c](benchmark::State& s) { BenchValueFromJson(s, c); });
-  }
-  for (const Case& c : cases) {
-    benchmark::RegisterBenchmark(
-        ("BM_ValueToJson/" + c.name).c_str(),
-        [&c](benchmark::State& s) { BenchValueToJson(s, c); });
-  }
+  RegisterPerCase("BM_EvalDomain/", kDomain, BenchEval);
+  RegisterPerCase("BM_ValueFromJson/", cases, BenchValueFromJson);
+  RegisterPerCase("BM_ValueToJson/", cases, BenchValueToJson);
   benchmark::RegisterBenchmark("BM_Native/four_term_boolean",
                                BenchNativeFourTerm);
   benchmark::Initialize(&argc, argv);
