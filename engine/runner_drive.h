@@ -301,10 +301,11 @@ class RunDriver {
   /// secret fields), for SealCopies.
   std::vector<std::string> secrets_;
   StepNondeterminism nondeterminism_;
-  /// The step nondeterminism_ was last entered for: a step evaluates many
-  /// expressions, all with the same time and uuid() counter, and a step
-  /// runs at most once in a drive.
-  const Step* nondeterminism_step_ = nullptr;
+  /// The id of the step nondeterminism_ was last entered for, if any. A
+  /// step evaluates many expressions; what it enters is keyed by its id
+  /// (its journaled or chosen start time, its uuid() counter) and does not
+  /// change within a drive, so entering the same id again is skipped.
+  std::optional<std::string> nondeterminism_step_;
   /// uuid() calls evaluated so far by each step in this drive.
   std::map<std::string, int> uuid_counts_;
   /// The start time of steps that evaluated something before their

@@ -59,7 +59,7 @@ std::string StepNondeterminism::NewUuid() {
 }
 
 StepNondeterminism& RunDriver::NondeterminismOf(const Step& step) {
-  if (nondeterminism_step_ == &step) return nondeterminism_;
+  if (nondeterminism_step_ == step.id) return nondeterminism_;
   auto history = history_.find(step.id);
   int64_t time_ms;
   if (history != history_.end() && history->second.started != nullptr) {
@@ -68,7 +68,7 @@ StepNondeterminism& RunDriver::NondeterminismOf(const Step& step) {
     time_ms = step_times_.try_emplace(step.id, StepTime(step.id)).first->second;
   }
   nondeterminism_.Enter(record_.id, step.id, time_ms, &uuid_counts_[step.id]);
-  nondeterminism_step_ = &step;
+  nondeterminism_step_ = step.id;
   return nondeterminism_;
 }
 

@@ -1,11 +1,11 @@
 #include "engine/secrets.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
