@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -284,7 +285,9 @@ class RunDriver {
   RunStatus staged_status_ = RunStatus::kRunning;
   std::string staged_step_;
   ActiveRun& active_;
-  std::map<std::string, StepHistory> history_;
+  /// By step id. Hashed, not ordered: a drive looks a step up several
+  /// times per step and never walks them in order.
+  std::unordered_map<std::string, StepHistory> history_;
   bool finished_ = false;  // run_finished is in the journal
 
   dsl::Activation activation_;
@@ -307,10 +310,10 @@ class RunDriver {
   /// change within a drive, so entering the same id again is skipped.
   std::optional<std::string> nondeterminism_step_;
   /// uuid() calls evaluated so far by each step in this drive.
-  std::map<std::string, int> uuid_counts_;
+  std::unordered_map<std::string, int> uuid_counts_;
   /// The start time of steps that evaluated something before their
   /// step_started event was appended; Append journals that time with it.
-  std::map<std::string, int64_t> step_times_;
+  std::unordered_map<std::string, int64_t> step_times_;
   /// The definition's text, read when an expression error needs positions.
   std::optional<std::string> definition_;
 };
