@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <chrono>
 #include <exception>
 #include <functional>
@@ -21,23 +22,41 @@ namespace {
 
 // Every connector name answers through the spec's function: which
 // connectors a workflow reaches is the workflow's business, not the
-// replay's.
+// replay's. A call the function does not answer cancels its run through
+// the Runner, as a cancel arriving while the call was under way would.
 class OfflineConnector : public engine::Connector {
  public:
-  explicit OfflineConnector(
-      const std::function<engine::ActionOutcome(const OfflineCall&)>& answer)
-      : answer_(answer) {}
+  using AnswerFunction =
+      std::function<std::optional<engine::ActionOutcome>(const OfflineCall&)>;
+  explicit OfflineConnector(const AnswerFunction& answer) : answer_(answer) {}
+
+  /// The Runner the calls come from: made after its connectors.
+  void set_runner(engine::Runner* runner) { runner_ = runner; }
 
   boost::asio::awaitable<engine::ActionOutcome> Call(
       const std::string& action, const dsl::Value& arguments,
       const engine::CallContext& ctx) override {
     OfflineCall call{ctx.step_id, action, ctx.attempt,
                      dsl::ValueToJson(arguments)};
-    co_return answer_(call);
+    std::optional<engine::ActionOutcome> outcome = answer_(call);
+    if (outcome.has_value()) co_return std::move(*outcome);
+    // The cancel reaches this call's own coroutine, which then ends without
+    // having waited on anything: Asio would throw operation_aborted at its
+    // next await, the one co_spawn makes to hand the outcome back.
+    co_await boost::asio::this_coro::throw_if_cancelled(false);
+    Status cancelled = co_await runner_->Cancel(ctx.run_id);
+    // The Runner drops what a cancelled call answers: this only says why,
+    // should it ever be read.
+    co_return engine::ActionOutcome::Failure(
+        {"fatal", "cancelled",
+         cancelled.ok() ? "the run was cancelled during the call"
+                        : cancelled.message(),
+         std::nullopt});
   }
 
  private:
-  const std::function<engine::ActionOutcome(const OfflineCall&)>& answer_;
+  const AnswerFunction& answer_;
+  engine::Runner* runner_ = nullptr;
 };
 
 // The connector names of every action the catalog and the workflow's call
@@ -88,6 +107,11 @@ boost::asio::awaitable<Result<std::string>> Drive(engine::Runner& runner,
     std::optional<PromptAnswer> answer =
         spec.answer_prompt(record.value().current_step, MaskSealed(message));
     if (!answer.has_value()) break;
+    if (answer->cancel) {
+      Status cancelled = co_await runner.Cancel(run_id);
+      if (!cancelled.ok()) co_return cancelled;
+      break;
+    }
     run = co_await runner.AnswerConfirmation(run_id, answer->answer,
                                              answer->by);
     if (!run.ok()) co_return run.status();
@@ -145,6 +169,7 @@ Result<OfflineRunResult> RunOffline(const OfflineRunSpec& spec) {
     return it == spec.step_times.end() ? start_ms : it->second;
   };
   engine::Runner runner(deps);
+  connector->set_runner(&runner);
 
   std::optional<Result<std::string>> driven;
   std::exception_ptr failure;

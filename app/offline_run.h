@@ -46,6 +46,9 @@ struct OfflineCall {
 struct PromptAnswer {
   engine::Answer answer = engine::Answer::kConfirm;
   std::string by;
+  /// Cancel the run where it waits instead of answering (a recorded run
+  /// that was cancelled there); `answer` and `by` are then unused.
+  bool cancel = false;
 };
 
 /// What RunOffline needs.
@@ -64,7 +67,10 @@ struct OfflineRunSpec {
   /// The run's creation time, milliseconds since the Unix epoch; 0: now.
   int64_t start_ms = 0;
   /// Answers every connector call. Required. Called on the run's thread.
-  std::function<engine::ActionOutcome(const OfflineCall&)> answer_call;
+  /// nullopt cancels the run while the call is under way (a recorded run
+  /// that was cancelled then): the call gets no answer, as in the run.
+  std::function<std::optional<engine::ActionOutcome>(const OfflineCall&)>
+      answer_call;
   /// Answers a prompt of `step` whose message is `message`. Empty: every
   /// prompt leaves the run parked.
   std::function<std::optional<PromptAnswer>(const std::string& step,

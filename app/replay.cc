@@ -233,13 +233,16 @@ class Comparison {
              bool accept_changes)
       : recording_(recording),
         accept_changes_(accept_changes),
+        cancelled_(recording.outcome.value("status", "") == "cancelled"),
         used_(recording.calls.size(), false),
         attempts_made_(recording.calls.size(), 0) {
     IndexSteps(workflow.steps, steps_);
     IndexSteps(workflow.on_error, steps_);
   }
 
-  engine::ActionOutcome Answer(const OfflineCall& call) {
+  // nullopt: the recorded run was cancelled during this call; so is the
+  // replay.
+  std::optional<engine::ActionOutcome> Answer(const OfflineCall& call) {
     if (stopped()) return Stop("replay stopped at an earlier difference");
     if (call.attempt == 1) {
       ++calls_;
@@ -253,6 +256,12 @@ class Comparison {
     const Recording::Call& recorded = recording_.calls[current_];
     attempts_made_[current_] = call.attempt;
     const size_t tries = recorded.attempts.size();
+    // Cancelled while it waited to try again: the replay does not wait, so
+    // it cancels as the next try starts.
+    if (static_cast<size_t>(call.attempt) > tries &&
+        CancelledDuring(current_)) {
+      return std::nullopt;
+    }
     if (static_cast<size_t>(call.attempt) > tries && !accept_changes_) {
       Diverge(call.step, "call " + std::to_string(current_ + 1) + " (" +
                              call.action + ") is tried " +
@@ -267,6 +276,7 @@ class Comparison {
         recorded.attempts[std::min(static_cast<size_t>(call.attempt), tries) - 1];
     std::optional<engine::ActionOutcome> outcome = RecordedOutcome(attempt);
     if (!outcome.has_value()) {
+      if (CancelledDuring(current_)) return std::nullopt;
       Diverge(call.step,
               "call " + std::to_string(current_ + 1) + " (" + call.action +
                   ") was never answered in the recorded run",
@@ -307,7 +317,11 @@ class Comparison {
               differences);
       if (!accept_changes_) return std::nullopt;
     }
-    if (recorded->answer.empty()) return std::nullopt;  // it waited
+    if (recorded->answer.empty()) {  // it waited, and maybe was cancelled
+      const bool last = recorded == &recording_.confirmations.back();
+      if (cancelled_ && last) return PromptAnswer{{}, "", /*cancel=*/true};
+      return std::nullopt;
+    }
     return PromptAnswer{recorded->answer == "confirm"
                             ? engine::Answer::kConfirm
                             : engine::Answer::kReject,
@@ -511,6 +525,12 @@ class Comparison {
     }
   }
 
+  // Whether the recorded run was cancelled during recorded call `call`
+  // (its last): while the call was under way, or waiting to try it again.
+  bool CancelledDuring(size_t call) const {
+    return cancelled_ && call + 1 == recording_.calls.size();
+  }
+
   void Diverge(const std::string& step, std::string summary,
                std::vector<std::string> details) {
     Divergence divergence{step, "", std::move(summary), std::move(details)};
@@ -526,6 +546,8 @@ class Comparison {
 
   const Recording& recording_;
   const bool accept_changes_;
+  /// The recorded run ended cancelled: the replay cancels where it did.
+  const bool cancelled_;
   std::map<std::string, engine::Position> steps_;
   std::vector<bool> used_;
   std::vector<size_t> answered_by_;  // per call made: the recorded call

@@ -9,6 +9,11 @@
 // its confirmation prompts, its final status, outputs, outcome and error,
 // and its notifications.
 //
+// A recorded run that ended cancelled is cancelled where it was: at the
+// prompt it left unanswered, during its last call if that call has an
+// attempt without an answer, or as the retry of its last call starts if it
+// was cancelled while waiting to retry (the replay does not wait).
+//
 // Accepting a change (`bssflow replay --update`) replays leniently instead:
 // each call is answered by the first recorded call of the same action not yet
 // used, whatever its rank, so that reordered or reworded calls still get the

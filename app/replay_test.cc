@@ -641,6 +641,68 @@ TEST_F(ReplayTest, AnUnansweredConfirmationStaysParked) {
   EXPECT_EQ(report.recording["outcome"]["status"], "awaiting_confirmation");
 }
 
+// What `bssflow export` writes for a run cancelled where it waited: the
+// prompt unanswered, the outcome cancelled.
+TEST_F(ReplayTest, ARunCancelledAtAPromptReplaysCancelledThere) {
+  Recording recording = Record(kConfirm, ProvisionAnswers());
+  recording.outcome = {{"status", "cancelled"}};
+  ReplayReport report = ReplayOn(kConfirm, recording);
+  EXPECT_EQ(RenderDivergences(report, ""), "");
+  EXPECT_EQ(report.recording["confirmations"].dump(),
+            R"([{"message":"Link account 7?","step":"ask"}])");
+  EXPECT_EQ(report.recording["outcome"].dump(), R"({"status":"cancelled"})");
+}
+
+TEST_F(ReplayTest, OfflineRunsCancelAtAPromptWhenTold) {
+  Recording recording =
+      Record(kConfirm, ProvisionAnswers(), [](const std::string&, const json&) {
+        return std::optional<PromptAnswer>(PromptAnswer{{}, "", true});
+      });
+  EXPECT_EQ(recorded_["outcome"].dump(), R"({"status":"cancelled"})");
+  EXPECT_EQ(recorded_["confirmations"].dump(),
+            R"([{"message":"Link account 7?","step":"ask"}])");
+}
+
+// A run cancelled while its third call was under way: the call was sent,
+// never answered.
+TEST_F(ReplayTest, ARunCancelledDuringACallReplaysCancelledThere) {
+  Recording recording = Record(kProvision, ProvisionAnswers());
+  ASSERT_EQ(recording.calls.size(), 3u);
+  recording.calls[2].attempts[0] = Recording::Attempt{};
+  recording.outcome = {{"status", "cancelled"}};
+  ReplayReport report = ReplayOn(kProvision, recording);
+  EXPECT_EQ(RenderDivergences(report, ""), "");
+  EXPECT_EQ(report.calls, 3u);
+  const json& attempts = report.recording["calls"][2]["attempts"];
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_FALSE(attempts[0].contains("result"));
+  EXPECT_FALSE(attempts[0].contains("error"));
+  EXPECT_EQ(report.recording["outcome"].dump(), R"({"status":"cancelled"})");
+}
+
+// The same recording, but the replayed workflow no longer makes that call:
+// it goes on to the end, which the recording does not have.
+TEST_F(ReplayTest, ACancelledRunWhoseCallIsGoneDiverges) {
+  Recording recording = Record(kProvision, ProvisionAnswers());
+  recording.calls[2].attempts[0] = Recording::Attempt{};
+  recording.outcome = {{"status", "cancelled"}};
+  std::string two_calls = kProvision;
+  two_calls = Edit(two_calls,
+                   "  - id: create\n"
+                   "    call: partner_center.create_customer\n"
+                   "    with: {domain: \"${ steps.account.prefix "
+                   "}.onmicrosoft.com\"}\n",
+                   "");
+  two_calls = Edit(two_calls, "  tenant: \"${ steps.create.tenant_id }\"\n", "");
+  ReplayReport report = ReplayOn(two_calls, recording);
+  EXPECT_EQ(RenderDivergences(report, ""),
+            "the replay made 2 calls; the recording has 3\n"
+            "  at step create\n"
+            "  first call not made: step create (not in the workflow): "
+            "partner_center.create_customer "
+            "{\"domain\":\"contoso.onmicrosoft.com\"}\n");
+}
+
 TEST_F(ReplayTest, AConfirmationWithAnotherMessage) {
   Recording recording = Record(kConfirm, ProvisionAnswers(),
                                AnswerWith(engine::Answer::kConfirm));
@@ -708,6 +770,21 @@ TEST_F(ReplayTest, ACallTriedMoreTimesThanRecorded) {
             "call 1 (bss.get_account) is tried 2 times; the recording tried it "
             "1 time\n"
             "  at step account (wf.yaml:5:5)\n");
+}
+
+// A run cancelled while it waited an hour to try its call again.
+TEST_F(ReplayTest, ARunCancelledWaitingToRetryReplaysCancelledThere) {
+  Recording recording = Record(kRetried, RetriedAnswers());
+  recording.calls[0].attempts.pop_back();  // the recording: one throttled try
+  recording.outcome = {{"status", "cancelled"}};
+  ReplayReport report = ReplayOn(kRetried, recording);
+  EXPECT_EQ(RenderDivergences(report, ""), "");
+  EXPECT_EQ(report.recording["outcome"].dump(), R"({"status":"cancelled"})");
+  // The replay does not wait: it cancels as the second try starts.
+  const json& attempts = report.recording["calls"][0]["attempts"];
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0]["error"]["code"], "429");
+  EXPECT_FALSE(attempts[1].contains("error"));
 }
 
 constexpr const char* kNondeterministic = R"(workflow: test.ids

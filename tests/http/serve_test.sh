@@ -268,6 +268,17 @@ request GET "/v1/runs/$run_p/journal"
 expect_status 200
 expect_json '.events[-1] | {type, data}' '{"type": "run_finished", "data": {"status": "cancelled"}}'
 
+check "cancel: the cancelled run's recording replays the same, cancelled at its prompt"
+"$bssflow" export --state-dir "$state" "$run_p" -o "$work/cancelled.json" ||
+  fail "bssflow export $run_p failed"
+body=$(cat "$work/cancelled.json")
+last_request="bssflow export $run_p"
+expect_json '{outcome, prompts: [.confirmations[] | {step, answered: has("answer")}]}' \
+  '{"outcome": {"status": "cancelled"}, "prompts": [{"step": "confirm_link", "answered": false}]}'
+replayed=$("$bssflow" replay "$work/cancelled.json" --workflows "$root/workflows/microsoft" 2>&1) ||
+  fail "bssflow replay: $replayed"
+[ "$(tail -n 1 <<<"$replayed")" = "1 recording: 1 same" ] || fail "bssflow replay: $replayed"
+
 check "cancel: a succeeded run is 409"
 request POST "/v1/runs/$run_a/cancel"
 expect_problem 409 run-finished "run $run_a cannot be cancelled: it has succeeded"
