@@ -168,6 +168,13 @@ Result<OfflineRunResult> RunOffline(const OfflineRunSpec& spec) {
     auto it = spec.step_times.find(step);
     return it == spec.step_times.end() ? start_ms : it->second;
   };
+  // The runs `workflow` steps start would need recordings of their own to
+  // answer from: an offline run stops at such a step, and says so.
+  std::optional<std::string> workflow_step;
+  deps.find_workflow = [&workflow_step](const std::string& name) {
+    workflow_step = name;
+    return engine::NamedWorkflow{};
+  };
   engine::Runner runner(deps);
   connector->set_runner(&runner);
 
@@ -184,6 +191,13 @@ Result<OfflineRunResult> RunOffline(const OfflineRunSpec& spec) {
   if (failure) std::rethrow_exception(failure);
   if (!driven.has_value())
     return Status::Error("the offline run did not finish");
+  if (!driven->ok() && workflow_step.has_value()) {
+    return Status::Error(
+        "the run reaches a `workflow` step (it runs workflow '" +
+        *workflow_step +
+        "'), which an offline run cannot run: the run such a step starts "
+        "has a recording of its own (bssflow export RUN)");
+  }
   if (!driven->ok()) return driven->status();
   Result<nlohmann::json> recording = RecordRun(*store, driven->value());
   if (!recording.ok()) return recording.status();

@@ -787,6 +787,28 @@ TEST_F(ReplayTest, ARunCancelledWaitingToRetryReplaysCancelledThere) {
   EXPECT_FALSE(attempts[1].contains("error"));
 }
 
+TEST_F(ReplayTest, AWorkflowStepStopsAnOfflineRun) {
+  OfflineRunSpec spec;
+  spec.workflow = Load(R"(workflow: test.parent
+inputs:
+  account_id: int
+steps:
+  - id: child
+    workflow: test.child
+    with: {account_id: "${ inputs.account_id }"}
+)");
+  spec.inputs = {{"account_id", 7}};
+  spec.answer_call = [](const OfflineCall& call) {
+    return Fail("fatal", "unscripted", "no answer for " + call.action);
+  };
+  Result<OfflineRunResult> run = RunOffline(spec);
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().message(),
+            "the run reaches a `workflow` step (it runs workflow "
+            "'test.child'), which an offline run cannot run: the run such a "
+            "step starts has a recording of its own (bssflow export RUN)");
+}
+
 constexpr const char* kNondeterministic = R"(workflow: test.ids
 inputs:
   account_id: int
