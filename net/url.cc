@@ -152,6 +152,47 @@ bool IsIpLiteral(std::string_view host) {
   return !ec;
 }
 
+namespace {
+
+// Whether `path` has a segment a server could resolve upwards.
+bool MayClimb(std::string_view path) {
+  if (path.find('\\') != std::string_view::npos) return true;
+  // Encoded dots, slashes and backslashes: a server may decode them into
+  // a segment that climbs.
+  const std::string lower = Lower(path);
+  for (const char* encoded : {"%2e", "%2f", "%5c"}) {
+    if (lower.find(encoded) != std::string::npos) return true;
+  }
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view segment = path.substr(start, end - start);
+    if (segment == "." || segment == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+std::string_view PathOf(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+}  // namespace
+
+bool IsUnder(const Url& url, const Url& base) {
+  if (url.scheme != base.scheme || url.host != base.host ||
+      url.port != base.port) {
+    return false;
+  }
+  const std::string_view path = PathOf(url.target);
+  if (MayClimb(path)) return false;
+  const std::string_view base_path = PathOf(base.target);
+  if (!path.starts_with(base_path)) return false;
+  if (path.size() == base_path.size() || base_path.ends_with('/')) return true;
+  return path[base_path.size()] == '/';
+}
+
 bool IsLoopbackHost(std::string_view host) {
   std::string lower = Lower(host);
   if (lower == "localhost" ||

@@ -44,6 +44,15 @@ struct Url {
 /// credentials never travel inside URLs (and logs).
 Result<Url> ParseUrl(std::string_view text);
 
+/// Whether `url` is `base` or below it: the same scheme, host and port, and
+/// a path that is base's path or goes on from it after a "/" (base
+/// "https://h/hooks" covers "https://h/hooks", "https://h/hooks/a" and
+/// "https://h/hooks?x", not "https://h/hooksx"); base's query, if any, is
+/// ignored. A `url` whose path could climb out of base on the server that
+/// reads it is below nothing: one with a "." or ".." segment, a
+/// percent-encoded dot or a backslash.
+bool IsUnder(const Url& url, const Url& base);
+
 /// True for hosts that can only be this machine: "localhost" (and names
 /// ending in ".localhost"), 127.0.0.0/8 and ::1.
 bool IsLoopbackHost(std::string_view host);

@@ -89,6 +89,52 @@ TEST(ParseUrlTest, Errors) {
             "invalid URL \"http://[zz]/\": \"zz\" is not an IPv6 address");
 }
 
+// Whether `url` is under `base` (both must parse).
+bool Under(const char* url, const char* base) {
+  Result<Url> parsed_url = ParseUrl(url);
+  Result<Url> parsed_base = ParseUrl(base);
+  EXPECT_TRUE(parsed_url.ok() && parsed_base.ok()) << url << " " << base;
+  return parsed_url.ok() && parsed_base.ok() &&
+         IsUnder(parsed_url.value(), parsed_base.value());
+}
+
+TEST(IsUnderTest, ThePathGoesOnFromTheBaseAfterASlash) {
+  const char* base = "https://bss.example.com/hooks";
+  EXPECT_TRUE(Under("https://bss.example.com/hooks", base));
+  EXPECT_TRUE(Under("https://bss.example.com/hooks/", base));
+  EXPECT_TRUE(Under("https://bss.example.com/hooks/bssflow?run=1", base));
+  EXPECT_TRUE(Under("https://bss.example.com/hooks?run=1", base));
+  EXPECT_TRUE(Under("HTTPS://BSS.example.com:443/hooks/a", base));
+  EXPECT_FALSE(Under("https://bss.example.com/hooksx", base));
+  EXPECT_FALSE(Under("https://bss.example.com/", base));
+  EXPECT_FALSE(Under("https://bss.example.com/Hooks/a", base));
+  EXPECT_TRUE(Under("https://bss.example.com/a/b", "https://bss.example.com"));
+  EXPECT_TRUE(Under("https://bss.example.com/hooks/a",
+                    "https://bss.example.com/hooks/"));
+  EXPECT_FALSE(Under("https://bss.example.com/hooks",
+                     "https://bss.example.com/hooks/"));
+}
+
+TEST(IsUnderTest, SchemeHostAndPortMustBeTheBases) {
+  const char* base = "https://bss.example.com/hooks";
+  EXPECT_FALSE(Under("http://bss.example.com/hooks", base));
+  EXPECT_FALSE(Under("https://bss.example.com:8443/hooks", base));
+  EXPECT_FALSE(Under("https://bss.example.com.evil.example/hooks", base));
+  EXPECT_FALSE(Under("https://169.254.169.254/hooks", base));
+  EXPECT_TRUE(Under("http://[::1]:9000/x/y", "http://[::1]:9000/x"));
+}
+
+TEST(IsUnderTest, APathThatCouldClimbIsUnderNothing) {
+  const char* base = "https://bss.example.com/hooks";
+  EXPECT_FALSE(Under("https://bss.example.com/hooks/../admin", base));
+  EXPECT_FALSE(Under("https://bss.example.com/hooks/..", base));
+  EXPECT_FALSE(Under("https://bss.example.com/hooks/./a", base));
+  EXPECT_FALSE(Under("https://bss.example.com/hooks/%2E%2e/admin", base));
+  EXPECT_FALSE(Under("https://bss.example.com/hooks/..%5cadmin", base));
+  EXPECT_FALSE(Under("https://bss.example.com/hooks/a\\..\\b", base));
+  EXPECT_TRUE(Under("https://bss.example.com/hooks/a..b/c.d?x=..", base));
+}
+
 TEST(LoopbackTest, RecognisesLoopbackHosts) {
   EXPECT_TRUE(IsLoopbackHost("localhost"));
   EXPECT_TRUE(IsLoopbackHost("LocalHost"));

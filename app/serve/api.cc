@@ -290,14 +290,25 @@ std::optional<ServerResponse> CheckMembers(
   return std::nullopt;
 }
 
-std::optional<ServerResponse> CheckCallbackUrl(const Api::Call& call,
-                                               const std::string& url) {
+// A callback_url the server may send to: an http(s) URL, under one of
+// `allowed` when the configuration lists some.
+std::optional<ServerResponse> CheckCallbackUrl(
+    const Api::Call& call, const std::string& url,
+    const std::vector<net::Url>& allowed) {
   Result<net::Url> parsed = net::ParseUrl(url);
   if (!parsed.ok()) {
     return Problem(call, 400, "invalid-body", "Invalid body",
                    "callback_url: " + parsed.status().message());
   }
-  return std::nullopt;
+  if (allowed.empty()) return std::nullopt;
+  for (const net::Url& base : allowed) {
+    if (net::IsUnder(parsed.value(), base)) return std::nullopt;
+  }
+  return Problem(call, 422, "callback-url-not-allowed",
+                 "Callback URL not allowed",
+                 "callback_url " + parsed.value().ToString() +
+                     " is not under any of the URLs this server may send "
+                     "callbacks to (callbacks.allowed_urls)");
 }
 
 std::optional<ServerResponse> CheckIdempotencyKey(const Api::Call& call,
@@ -704,7 +715,8 @@ Api::Reply Api::StartRun(Call& call) {
                         "'callback_url' must be a string");
     }
     callback_url = body["callback_url"].get<std::string>();
-    if (auto refused = CheckCallbackUrl(call, callback_url))
+    if (auto refused = CheckCallbackUrl(call, callback_url,
+                                        deps_.config->callbacks.allowed_urls))
       co_return std::move(*refused);
   }
   std::string key(call.request["Idempotency-Key"]);

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "app/serve/workflow_registry.h"
+#include "net/url.h"
 
 namespace bssflow::serve {
 namespace {
@@ -227,6 +228,38 @@ TEST_F(ApiTest, BadStartsAreProblems) {
     }
   }
   EXPECT_TRUE(Body(Send(http::verb::get, "/v1/runs"))["runs"].empty());
+}
+
+TEST_F(ApiTest, ACallbackUrlMustBeUnderAnAllowedUrl) {
+  ServeConfig config;
+  config.callbacks.allowed_urls = {
+      net::ParseUrl("https://bss.example.com/hooks").value()};
+  Open(config);
+  const std::string runs = "/v1/workflows/test.confirm/runs";
+  auto allowed = Send(http::verb::post, runs,
+                      R"({"inputs": {"account_id": 7}, "callback_url": )"
+                      R"("https://bss.example.com/hooks/bssflow"})");
+  EXPECT_EQ(allowed.result_int(), 202u) << allowed.body();
+  EXPECT_EQ(Body(allowed)["callback_url"],
+            "https://bss.example.com/hooks/bssflow");
+  for (const char* url : {"http://169.254.169.254/latest/meta-data",
+                          "https://bss.example.com/hooks/../admin",
+                          "https://bss.example.com/hooksx"}) {
+    auto refused = Send(http::verb::post, runs,
+                        R"({"inputs": {"account_id": 7}, "callback_url": ")" +
+                            std::string(url) + "\"}");
+    EXPECT_EQ(refused.result_int(), 422u) << url;
+    EXPECT_EQ(Body(refused)["type"],
+              "https://bssflow.dev/problems/callback-url-not-allowed");
+  }
+  auto metadata = Send(http::verb::post, runs,
+                       R"({"inputs": {"account_id": 7}, "callback_url": )"
+                       R"("http://169.254.169.254/latest/meta-data"})");
+  EXPECT_EQ(
+      metadata.body(),
+      R"j({"detail":"callback_url http://169.254.169.254:80/latest/meta-data is not under any of the URLs this server may send callbacks to (callbacks.allowed_urls)","instance":"/v1/workflows/test.confirm/runs","status":422,"title":"Callback URL not allowed","type":"https://bssflow.dev/problems/callback-url-not-allowed"})j");
+  // Only the allowed start made a run.
+  EXPECT_EQ(Body(Send(http::verb::get, "/v1/runs"))["runs"].size(), 1u);
 }
 
 TEST_F(ApiTest, ConfirmationsAndCancels) {

@@ -23,7 +23,8 @@ const std::vector<std::string> kTokenFields = {"name", "token", "roles"};
 const std::vector<std::string> kPublicRoutes = {"healthz", "readyz", "metrics",
                                                 "openapi"};
 const std::vector<std::string> kCallbackFields = {
-    "secret", "attempts", "initial_backoff", "max_backoff", "timeout"};
+    "secret",      "attempts", "initial_backoff", "max_backoff",
+    "timeout",     "allowed_urls"};
 const std::vector<std::string> kLimitFields = {
     "header_bytes", "body_bytes",      "header_timeout",  "body_timeout",
     "idle_timeout", "max_connections", "shutdown_timeout"};
@@ -146,6 +147,33 @@ class ServeConfigReader {
     reader_.ReadDuration(map, "initial_backoff", callbacks.initial_backoff);
     reader_.ReadDuration(map, "max_backoff", callbacks.max_backoff);
     reader_.ReadDuration(map, "timeout", callbacks.timeout);
+    if (const YAML::Node urls = map["allowed_urls"])
+      ReadAllowedUrls(urls, callbacks);
+  }
+
+  void ReadAllowedUrls(const YAML::Node& urls, CallbackConfig& callbacks) {
+    if (!urls.IsSequence()) {
+      reader_.Report(urls, "'allowed_urls' must be a list of URLs, got " +
+                               Describe(urls));
+      return;
+    }
+    for (const YAML::Node& node : urls) {
+      Result<net::Url> url = node.IsScalar()
+                                 ? net::ParseUrl(node.Scalar())
+                                 : Status::Error("a URL must be a string, got " +
+                                                 Describe(node));
+      if (!url.ok()) {
+        reader_.Report(node, "'allowed_urls': " + url.status().message());
+        continue;
+      }
+      if (url.value().target.find('?') != std::string::npos) {
+        reader_.Report(node, "'allowed_urls': " + Describe(node) +
+                                 " has a query; an allowed URL is a scheme, "
+                                 "a host, a port and a path");
+        continue;
+      }
+      callbacks.allowed_urls.push_back(std::move(url).value());
+    }
   }
 
   void ReadLimits(const YAML::Node& map, net::ServerOptions& limits) {

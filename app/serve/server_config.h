@@ -14,7 +14,8 @@
 //       - {name: bss-prod, token: {env: BSSFLOW_TOKEN}, roles: [read, write]}
 //     public: [healthz, readyz, metrics]
 //   callbacks: {secret: {env: BSSFLOW_CALLBACK_SECRET}, attempts: 8,
-//               initial_backoff: 1s, max_backoff: 1m, timeout: 10s}
+//               initial_backoff: 1s, max_backoff: 1m, timeout: 10s,
+//               allowed_urls: [https://bss.example.com/hooks]}
 //   limits: {header_bytes: 16384, body_bytes: 1048576, header_timeout: 10s,
 //            body_timeout: 30s, idle_timeout: 60s, max_connections: 1024,
 //            shutdown_timeout: 30s}
@@ -31,6 +32,7 @@
 #include "app/connector_config.h"
 #include "dsl/source.h"
 #include "net/http_server.h"
+#include "net/url.h"
 
 namespace bssflow::serve {
 
@@ -50,6 +52,11 @@ struct CallbackConfig {
   std::chrono::milliseconds initial_backoff{1000};
   std::chrono::milliseconds max_backoff{60000};
   std::chrono::milliseconds timeout{10000};
+  /// The URLs a run's callback_url must be under (net::IsUnder); empty:
+  /// any http(s) URL. Set it in production: otherwise whoever may start a
+  /// run chooses where the server sends requests, internal addresses
+  /// included.
+  std::vector<net::Url> allowed_urls;
 };
 
 struct ServeConfig {

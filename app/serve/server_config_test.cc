@@ -54,6 +54,7 @@ callbacks:
   initial_backoff: 250ms
   max_backoff: 10s
   timeout: 2s
+  allowed_urls: [https://bss.example.com/hooks, "http://127.0.0.1:9000"]
 limits:
   header_bytes: 8192
   body_bytes: 65536
@@ -88,6 +89,11 @@ limits:
   EXPECT_EQ(config.callbacks.initial_backoff.count(), 250);
   EXPECT_EQ(config.callbacks.max_backoff.count(), 10000);
   EXPECT_EQ(config.callbacks.timeout.count(), 2000);
+  ASSERT_EQ(config.callbacks.allowed_urls.size(), 2u);
+  EXPECT_EQ(config.callbacks.allowed_urls[0].ToString(),
+            "https://bss.example.com:443/hooks");
+  EXPECT_EQ(config.callbacks.allowed_urls[1].ToString(),
+            "http://127.0.0.1:9000/");
   EXPECT_EQ(config.limits.header_limit, 8192u);
   EXPECT_EQ(config.limits.body_limit, 65536u);
   EXPECT_EQ(config.limits.header_timeout.count(), 5000);
@@ -127,6 +133,34 @@ serve.yaml:6:14: two tokens are named 'bss'; names must be unique
 serve.yaml:7:21: 'public' lists 'runs'; only healthz, readyz, metrics and openapi can be public
       public: [healthz, runs]
                         ^
+)");
+}
+
+TEST(ServeConfigTest, AllowedCallbackUrlsAreUrlsWithoutAQuery) {
+  const char* text = R"(callbacks:
+  allowed_urls:
+    - https://bss.example.com/hooks?token=1
+    - ftp://bss.example.com
+    - {env: HOOKS}
+)";
+  ServeConfigResult result = ParseServeConfig("serve.yaml", text);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(Problems(result),
+            R"(serve.yaml:3:7: 'allowed_urls': 'https://bss.example.com/hooks?token=1' has a query; an allowed URL is a scheme, a host, a port and a path
+        - https://bss.example.com/hooks?token=1
+          ^
+serve.yaml:4:7: 'allowed_urls': invalid URL "ftp://bss.example.com": unsupported scheme "ftp" (expected http or https)
+        - ftp://bss.example.com
+          ^
+serve.yaml:5:7: 'allowed_urls': a URL must be a string, got a map
+        - {env: HOOKS}
+          ^
+)");
+  EXPECT_EQ(Problems(ParseServeConfig("serve.yaml",
+                                      "callbacks: {allowed_urls: x}\n")),
+            R"(serve.yaml:1:27: 'allowed_urls' must be a list of URLs, got 'x'
+    callbacks: {allowed_urls: x}
+                              ^
 )");
 }
 
