@@ -148,6 +148,27 @@ TEST_P(StoreTest, ListRunsFiltersAndPages) {
   EXPECT_TRUE(store_->ListRuns(other).value().empty());
 }
 
+// Pages of 7 through 100 runs give each run once, in creation order (the
+// memory store keeps runs in shards).
+TEST_P(StoreTest, ListRunsPagesThroughManyRunsInCreationOrder) {
+  std::vector<std::string> created;
+  for (int i = 0; i < 100; ++i) {
+    created.push_back("0190f0c2-7d1e-7a3b-9c4d-" +
+                      std::to_string(100000 + i * 7919));
+    ASSERT_TRUE(store_->CreateRun(Run(created.back())).ok());
+  }
+  RunFilter page;
+  page.limit = 7;
+  std::vector<std::string> listed;
+  for (int pages = 0; pages < 20; ++pages) {
+    std::vector<RunRecord> runs = store_->ListRuns(page).value();
+    if (runs.empty()) break;
+    for (const RunRecord& run : runs) listed.push_back(run.id);
+    page.after_id = runs.back().id;
+  }
+  EXPECT_EQ(listed, created);
+}
+
 TEST_P(StoreTest, ListRunsFiltersByAccountInput) {
   NewRun numbered = Run("r1");  // account_id 42, a number
   NewRun named = Run("r2");
@@ -329,6 +350,26 @@ TEST_P(StoreTest, ConcurrentAppendersNeverInterleaveAJournal) {
   ASSERT_EQ(static_cast<int>(journal.size()), appended.load());
   for (size_t i = 0; i < journal.size(); ++i)
     EXPECT_EQ(journal[i].sequence, int64_t(i + 1));
+}
+
+TEST_P(StoreTest, ConcurrentStartsWithOneKeyMakeOneRun) {
+  std::vector<std::string> ids(4);
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Result<CreatedRun> run =
+          store_->CreateRun(Run("r" + std::to_string(t), "order-1"));
+      ASSERT_TRUE(run.ok()) << run.status().message();
+      if (run.value().created) ++created;
+      ids[static_cast<size_t>(t)] = run.value().run.id;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  for (const std::string& id : ids) EXPECT_EQ(id, ids[0]);
+  EXPECT_EQ(store_->FindRunByKey("order-1").value()->id, ids[0]);
+  EXPECT_EQ(store_->ListRuns(RunFilter()).value().size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(
