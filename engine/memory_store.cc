@@ -289,14 +289,7 @@ class MemoryStore final : public JournalStore {
   }
 
   Result<CreatedRun> Create(const NewRun& run) {
-    RunRecord record;
-    record.id = run.id;
-    record.workflow = run.workflow;
-    record.definition_hash = run.definition_hash;
-    record.inputs = run.inputs;
-    record.idempotency_key = run.idempotency_key;
-    record.callback_url = run.callback_url;
-    record.created_ms = record.updated_ms = run.created_ms;
+    RunRecord record = RecordOf(run);
     Shard& shard = ShardOf(run.id);
     std::lock_guard lock(shard.mutex);
     auto [it, created] = shard.runs.try_emplace(run.id);

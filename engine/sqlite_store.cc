@@ -628,14 +628,7 @@ class SqliteStore final : public JournalStore {
     insert.Bind(7, run.created_ms).Bind(8, run.created_ms);
     insert.Bind(9, run.callback_url);
     if (insert.Step() != SQLITE_DONE) return Failure("creating run " + run.id);
-    RunRecord record;
-    record.id = run.id;
-    record.workflow = run.workflow;
-    record.definition_hash = run.definition_hash;
-    record.inputs = run.inputs;
-    record.idempotency_key = run.idempotency_key;
-    record.callback_url = run.callback_url;
-    record.created_ms = record.updated_ms = run.created_ms;
+    RunRecord record = RecordOf(run);
     RememberSeq(run.id, sqlite3_last_insert_rowid(db_));
     return CreatedRun{record, true};
   }

@@ -39,6 +39,18 @@ BatchedOutcome AppendOne(JournalStore& store, const AppendRequest& request) {
 
 }  // namespace
 
+RunRecord RecordOf(const NewRun& run) {
+  RunRecord record;
+  record.id = run.id;
+  record.workflow = run.workflow;
+  record.definition_hash = run.definition_hash;
+  record.inputs = run.inputs;
+  record.idempotency_key = run.idempotency_key;
+  record.callback_url = run.callback_url;
+  record.created_ms = record.updated_ms = run.created_ms;
+  return record;
+}
+
 std::vector<BatchedOutcome> JournalStore::WriteBatch(
     const std::vector<BatchedWrite>& writes) {
   std::vector<BatchedOutcome> outcomes;

@@ -32,6 +32,10 @@ struct NewRun {
   std::string callback_url;  // empty: none
 };
 
+/// The record of `run` as created: pending, nothing journaled, updated
+/// when created.
+RunRecord RecordOf(const NewRun& run);
+
 struct CreatedRun {
   RunRecord run;
   /// False when the idempotency key already named a run, which is returned
