@@ -1,6 +1,7 @@
 #include "app/replay.h"
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <utility>
 
@@ -588,7 +589,16 @@ Result<Recording> ParseRecording(const json& document) {
 Result<Recording> ReadRecordingFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error(path + ": cannot open the recording");
-  json document = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const std::string text((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  // Results and inputs nest up to dsl::kMaxDataDepth levels, a few levels
+  // down the document.
+  constexpr int kMaxRecordingDepth = dsl::kMaxDataDepth + 8;
+  if (dsl::NestsDeeperThan(text, kMaxRecordingDepth)) {
+    return Status::Error(path + ": not a recording: it nests deeper than " +
+                         std::to_string(kMaxRecordingDepth) + " levels");
+  }
+  json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded())
     return Status::Error(path + ": not a recording: the file is not JSON");
   Result<Recording> recording = ParseRecording(document);

@@ -7,6 +7,7 @@
 
 #include "app/event_format.h"
 #include "app/recording.h"
+#include "dsl/json_value.h"
 #include "dsl/source.h"
 
 namespace bssflow::app {
@@ -116,6 +117,12 @@ Result<std::map<std::string, Answer>> ParseAnswers(
 
 Result<nlohmann::json> ParseInputs(const std::string& text) {
   if (text.empty()) return nlohmann::json::object();
+  // Inputs may nest dsl::kMaxDataDepth levels; refused before parsing what
+  // could not be copied without overflowing the stack.
+  if (dsl::NestsDeeperThan(text, dsl::kMaxDataDepth + 1)) {
+    return Status::Error("--input: data nests deeper than " +
+                         std::to_string(dsl::kMaxDataDepth) + " levels");
+  }
   nlohmann::json inputs = nlohmann::json::parse(text, nullptr, false);
   if (inputs.is_discarded()) {
     return Status::Error("--input is not valid JSON: " + text);

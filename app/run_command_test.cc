@@ -183,6 +183,9 @@ TEST_F(RunCommandTest, BadInputsAndAnswersAreRefusedBeforeAnyRun) {
       {"[1]", {}, "bssflow run: --input must be a JSON object, e.g. "
                   "'{\"account_id\": \"A-1\"}'\n"},
       {"{", {}, "bssflow run: --input is not valid JSON: {\n"},
+      {"{\"name\": " + std::string(101, '[') + std::string(101, ']') + "}",
+       {},
+       "bssflow run: --input: data nests deeper than 100 levels\n"},
       {"{\"name\": 7}", {}, "bssflow run: input 'name' must be string, got int\n"},
       {"{\"name\": \"x\"}", {"ask=ok"},
        "bssflow run: --answer expects STEP=confirm or STEP=reject, got "

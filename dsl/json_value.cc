@@ -105,6 +105,30 @@ bool Convert(const nlohmann::json& json, int depth_left, KeyCache& keys,
 
 }  // namespace
 
+bool NestsDeeperThan(std::string_view text, int depth) {
+  int level = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character, a quote included
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++level > depth) return true;
+    } else if (c == ']' || c == '}') {
+      --level;
+    }
+  }
+  return false;
+}
+
 Result<Value> ValueFromJson(const nlohmann::json& json, int max_depth) {
   Value out;
   KeyCache keys;

@@ -18,6 +18,15 @@ namespace bssflow::dsl {
 /// bound; real account and tenant data nests a few levels.
 inline constexpr int kMaxDataDepth = 100;
 
+/// Whether the arrays and objects of JSON text `text` nest deeper than
+/// `depth` (an empty object or array is one level), counted on the text in
+/// one pass, without recursion. For text from outside, before it is
+/// parsed: nlohmann's parser and destructor do not recurse, but copying,
+/// printing and comparing a parsed document do, so a document nested some
+/// 100,000 levels deep would overflow the stack. Text that is not JSON
+/// gets a count that may be off; the parser refuses it anyway.
+bool NestsDeeperThan(std::string_view text, int depth);
+
 /// JSON -> value: objects become maps with string keys, arrays lists,
 /// integers int (uint above the int range), other numbers double. An error
 /// when the data nests deeper than `max_depth`.

@@ -55,5 +55,24 @@ TEST(ValueFromJsonTest, RefusesDataNestedDeeperThanTheLimit) {
   EXPECT_EQ(refused.status().message(), "data nests deeper than 4 levels");
 }
 
+TEST(NestsDeeperThanTest, CountsArraysAndObjectsOutsideStrings) {
+  EXPECT_FALSE(NestsDeeperThan("1", 0));
+  EXPECT_TRUE(NestsDeeperThan("[]", 0));
+  EXPECT_FALSE(NestsDeeperThan("[]", 1));
+  EXPECT_FALSE(NestsDeeperThan(R"({"a": [1, {"b": []}], "c": {}})", 4));
+  EXPECT_TRUE(NestsDeeperThan(R"({"a": [1, {"b": []}], "c": {}})", 3));
+  EXPECT_FALSE(NestsDeeperThan(R"(["[[[[", "\"[[[", {"{{{": "}"}])", 2));
+  EXPECT_TRUE(NestsDeeperThan(R"(["\\", [[]]])", 2));
+}
+
+// What the check is for: text nested far deeper than any stack allows is
+// refused without being parsed, in one pass.
+TEST(NestsDeeperThanTest, TextNestedAMillionLevelsDeep) {
+  const std::string deep =
+      std::string(1000000, '[') + std::string(1000000, ']');
+  EXPECT_TRUE(NestsDeeperThan(deep, kMaxDataDepth));
+  EXPECT_FALSE(NestsDeeperThan(deep, 1000000));
+}
+
 }  // namespace
 }  // namespace bssflow::dsl

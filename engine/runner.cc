@@ -82,9 +82,15 @@ Status Runner::CheckInputs(const Workflow& workflow,
       return Status::Error("workflow " + workflow.name + " needs the input '" +
                            input.name + "'");
     }
-    if (!input.kind.has_value()) continue;
+    // Every input, typed or not, becomes a value the run's expressions
+    // read: one that cannot (it nests too deep) is refused here rather
+    // than stopping the run at its first step.
     Result<dsl::Value> value = dsl::ValueFromJson(*it);
-    if (!value.ok()) return value.status();
+    if (!value.ok()) {
+      return Status::Error("input '" + input.name +
+                           "': " + value.status().message());
+    }
+    if (!input.kind.has_value()) continue;
     if (!KindFits(*input.kind, value.value())) {
       return Status::Error("input '" + input.name + "' must be " +
                            std::string(dsl::KindName(*input.kind)) + ", got " +
@@ -293,7 +299,10 @@ Runner::ResumeUnfinished() {
         },
         boost::asio::detached);
   }
-  if (count > 0) {
+  // co_spawn may run a drive to its end before it returns (one that fails
+  // before waiting on anything): then the timer was cancelled before this
+  // wait began, and would never end it.
+  if (*remaining > 0) {
     boost::system::error_code ignored;
     co_await done->async_wait(
         boost::asio::redirect_error(boost::asio::use_awaitable, ignored));

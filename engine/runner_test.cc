@@ -94,6 +94,13 @@ TEST_F(RunnerTest, InputsAreChecked) {
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.status().message(),
             "input 'account_id' must be int, got string");
+  nlohmann::json deep = nlohmann::json::array();
+  for (int level = 1; level <= dsl::kMaxDataDepth; ++level)
+    deep = nlohmann::json::array({deep});  // 101 levels in all
+  run = Await(runner_->Start(workflow, text_, {{"account_id", deep}}, ""));
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().message(),
+            "input 'account_id': data nests deeper than 100 levels");
   EXPECT_EQ(fake_->calls().size(), 0u);
 }
 
@@ -698,6 +705,33 @@ TEST_F(RunnerTest, CrashAfterCallSentResumesWithTheSameKey) {
   Result<RunSummary> again = Await(runner_->Resume(id));
   EXPECT_EQ(again.value().status, RunStatus::kSucceeded);
   EXPECT_EQ(fake_->calls().size(), 3u);
+}
+
+// A resume that fails before its drive waits on anything (here: the run's
+// definition is gone) ends before ResumeUnfinished waits for the drives;
+// it must not wait for ever.
+TEST_F(RunnerTest, ResumeUnfinishedReturnsWhenEveryResumeFailsAtOnce) {
+  NewRun orphan;
+  orphan.id = "orphan";
+  orphan.workflow = "test.gone";
+  orphan.definition_hash = "no-such-definition";
+  ASSERT_TRUE(store_->CreateRun(orphan).ok());
+  std::optional<Result<std::vector<Runner::Resumed>>> resumed;
+  boost::asio::co_spawn(
+      *io_,
+      [&]() -> boost::asio::awaitable<void> {
+        resumed.emplace(co_await runner_->ResumeUnfinished());
+      },
+      boost::asio::detached);
+  // Bounded, so that a regression fails instead of hanging the suite.
+  io_->run_for(std::chrono::seconds(10));
+  io_->restart();
+  ASSERT_TRUE(resumed.has_value());
+  ASSERT_TRUE(resumed->ok()) << resumed->status().message();
+  ASSERT_EQ(resumed->value().size(), 1u);
+  EXPECT_EQ(resumed->value()[0].run_id, "orphan");
+  EXPECT_EQ(resumed->value()[0].status.message(),
+            "no workflow definition no-such-definition");
 }
 
 TEST_F(RunnerTest, ResumeAfterARetryWaitCrash) {

@@ -15,6 +15,7 @@
 #include "app/serve/run_view.h"
 #include "dsl/source.h"
 #include "engine/graph.h"
+#include "dsl/json_value.h"
 #include "net/request_id.h"
 #include "net/url.h"
 
@@ -257,6 +258,14 @@ std::optional<ServerResponse> ReadJsonObject(const Api::Call& call,
                    "Unsupported Media Type",
                    "the body must be application/json, got " +
                        (type.empty() ? std::string("no Content-Type") : type));
+  }
+  // A body is an object of inputs (or answers): its data may nest
+  // dsl::kMaxDataDepth levels below them, and no more (json_value.h).
+  constexpr int kMaxBodyDepth = dsl::kMaxDataDepth + 2;
+  if (dsl::NestsDeeperThan(body, kMaxBodyDepth)) {
+    return Problem(call, 400, "invalid-body", "Invalid body",
+                   "the body nests deeper than " +
+                       std::to_string(kMaxBodyDepth) + " levels");
   }
   out = nlohmann::json::parse(body, nullptr, false);
   if (out.is_discarded()) {

@@ -216,6 +216,11 @@ TEST_F(ApiTest, BadStartsAreProblems) {
        R"j({"detail":"input 'account_id' must be int, got string","instance":"/v1/workflows/test.confirm/runs","status":422,"title":"Invalid inputs","type":"https://bssflow.dev/problems/invalid-inputs"})j"},
       {runs, R"({"inputs": {}, "callback_url": "ftp://x"})", "application/json",
        400, ""},
+      {runs,
+       R"({"inputs": {"account_id": )" + std::string(101, '[') +
+           std::string(101, ']') + "}}",
+       "application/json", 400,
+       R"j({"detail":"the body nests deeper than 102 levels","instance":"/v1/workflows/test.confirm/runs","status":400,"title":"Invalid body","type":"https://bssflow.dev/problems/invalid-body"})j"},
       {"/v1/workflows/test.missing/runs", "{}", "application/json", 404,
        R"j({"detail":"there is no workflow test.missing; GET /v1/workflows lists them","instance":"/v1/workflows/test.missing/runs","status":404,"title":"Workflow not found","type":"https://bssflow.dev/problems/workflow-not-found"})j"},
   };
