@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
                        "Only runs of this workflow (its name)");
   runs_cmd->add_option("--limit", list.limit, "At most this many runs")
       ->default_val(50)
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1000000));
   runs_cmd->add_option("--state-dir", state_dir, state_help);
 
   std::string show_run;

@@ -101,6 +101,10 @@ Result<std::map<std::string, Answer>> ParseAnswers(
                            flag + "'");
     }
     std::string step = flag.substr(0, equals);
+    if (answers.count(step) != 0) {
+      return Status::Error("--answer " + flag + ": step '" + step +
+                           "' is answered twice");
+    }
     if (std::find(confirm_steps.begin(), confirm_steps.end(), step) ==
         confirm_steps.end()) {
       std::string message = "--answer " + flag + ": workflow " + workflow.name +
@@ -171,6 +175,13 @@ int RunWorkflow(const RunOptions& options, std::istream& in, std::ostream& out,
   if (!inputs.ok()) {
     err << "bssflow run: " << inputs.status().message() << "\n";
     return kRunUsage;
+  }
+  if (!options.record_file.empty()) {
+    if (Status writable = CheckRecordingWritable(options.record_file);
+        !writable.ok()) {
+      err << "bssflow run: " << writable.message() << "\n";
+      return kRunUsage;
+    }
   }
   auto engine = OpenEngine(Printing(options.engine, out), "run", err);
   if (!engine.ok()) return kRunUsage;

@@ -87,8 +87,15 @@ int ExportRun(const std::string& run_id, const std::string& output_file,
               const EngineOptions& engine, std::ostream& out,
               std::ostream& err);
 
-/// Writes `recording` to `path` (pretty JSON, a newline at the end);
-/// an error naming the file when it cannot be written.
+/// Whether a recording can be written to `path` (its directory takes new
+/// files; the file, if there is one, is writable): checked before a run
+/// that records, so that a bad path stops it before it has any effect.
+Status CheckRecordingWritable(const std::string& path);
+
+/// Writes `recording` to `path` (pretty JSON, a newline at the end),
+/// through a file beside it renamed into place; a file replaced keeps its
+/// mode, and a symbolic link keeps pointing to the file, which is the one
+/// replaced. An error naming the file when it cannot be written.
 Status WriteRecording(const nlohmann::json& recording, const std::string& path);
 
 }  // namespace bssflow::app

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -176,6 +177,7 @@ TEST_F(RunCommandTest, BadInputsAndAnswersAreRefusedBeforeAnyRun) {
     std::string input;
     std::vector<std::string> answers;
     std::string message;
+    std::string record_file = "";
   } cases[] = {
       {"{\"nam\": \"x\"}", {},
        "bssflow run: workflow demo.greeting has no input 'nam'; did you mean "
@@ -193,10 +195,18 @@ TEST_F(RunCommandTest, BadInputsAndAnswersAreRefusedBeforeAnyRun) {
       {"{\"name\": \"x\"}", {"aks=confirm"},
        "bssflow run: --answer aks=confirm: workflow demo.greeting has no "
        "step 'aks' that asks for a confirmation; did you mean 'ask'?\n"},
+      {"{\"name\": \"x\"}", {"ask=confirm", "ask=reject"},
+       "bssflow run: --answer ask=reject: step 'ask' is answered twice\n"},
+      // Checked before the run, not once it has had its effects.
+      {"{\"name\": \"x\"}", {},
+       "bssflow run: cannot write the recording to /nonexistent-dir/x.json: "
+       "No such file or directory\n",
+       "/nonexistent-dir/x.json"},
   };
   for (const Case& c : cases) {
     RunOptions options = Options(c.input);
     options.answers = c.answers;
+    options.record_file = c.record_file;
     std::ostringstream out, err;
     EXPECT_EQ(RunWorkflow(options, in, out, err), kRunUsage) << c.input;
     EXPECT_EQ(err.str(), c.message);
@@ -208,6 +218,29 @@ TEST_F(RunCommandTest, BadInputsAndAnswersAreRefusedBeforeAnyRun) {
   EXPECT_EQ(out.str(),
             "RUN                                   WORKFLOW                      "
             "STATUS                 STEP                    CREATED\n");
+}
+
+// bssflow replay --update rewrites recordings in place: the file keeps its
+// mode, and a link to it stays a link.
+TEST_F(RunCommandTest, WriteRecordingKeepsTheModeAndTheLink) {
+  const std::filesystem::path dir = state_dir_ + "-recordings";
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path file = dir / "a.json";
+  const std::filesystem::path link = dir / "link.json";
+  std::ofstream(file) << "{}\n";
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+  std::filesystem::create_symlink(file.filename(), link);
+  ASSERT_TRUE(WriteRecording({{"format", "x"}}, link.string()).ok());
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  std::ifstream written(file);
+  std::string text((std::istreambuf_iterator<char>(written)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "{\n  \"format\": \"x\"\n}\n");
+  EXPECT_EQ(std::filesystem::status(file).permissions(),
+            std::filesystem::perms::owner_read |
+                std::filesystem::perms::owner_write);
+  EXPECT_FALSE(std::filesystem::exists(dir / "a.json.new"));
 }
 
 TEST_F(RunCommandTest, InvalidWorkflowPrintsDiagnosticsAndRunsNothing) {

@@ -4,8 +4,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <ostream>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/event_format.h"
 #include "app/recording.h"
@@ -101,11 +105,38 @@ int ShowRun(const std::string& run_id, const EngineOptions& options,
   return 0;
 }
 
+namespace {
+
+// The file a recording at `path` goes to: the one a symbolic link names,
+// so that replacing it keeps the link.
+std::filesystem::path RecordingTarget(const std::string& path) {
+  std::error_code error;
+  std::filesystem::path target = std::filesystem::weakly_canonical(path, error);
+  return error ? std::filesystem::path(path) : target;
+}
+
+}  // namespace
+
+Status CheckRecordingWritable(const std::string& path) {
+  const std::filesystem::path target = RecordingTarget(path);
+  std::filesystem::path directory = target.parent_path();
+  if (directory.empty()) directory = ".";
+  // Written aside, then renamed: the directory must take a new file.
+  if (::access(directory.c_str(), W_OK) != 0 ||
+      (std::filesystem::exists(target) && ::access(target.c_str(), W_OK) != 0)) {
+    return Status::Error("cannot write the recording to " + path + ": " +
+                         std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
 Status WriteRecording(const nlohmann::json& recording,
                       const std::string& path) {
   // Written aside and renamed into place, so that a recording being
-  // replaced (bssflow replay --update) is never seen half written.
-  const std::string temporary = path + ".new";
+  // replaced (bssflow replay --update) is never seen half written; it
+  // keeps the mode of the file it replaces, and a link to it stays a link.
+  const std::filesystem::path target = RecordingTarget(path);
+  const std::string temporary = target.string() + ".new";
   std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
   if (!file) {
     return Status::Error("cannot write the recording to " + path + ": " +
@@ -115,7 +146,10 @@ Status WriteRecording(const nlohmann::json& recording,
                          nlohmann::json::error_handler_t::replace)
        << "\n";
   file.close();
-  if (!file || std::rename(temporary.c_str(), path.c_str()) != 0) {
+  struct stat replaced;
+  if (::stat(target.c_str(), &replaced) == 0)
+    ::chmod(temporary.c_str(), replaced.st_mode & 07777);
+  if (!file || std::rename(temporary.c_str(), target.c_str()) != 0) {
     std::remove(temporary.c_str());
     return Status::Error("cannot write the recording to " + path);
   }

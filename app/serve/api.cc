@@ -136,8 +136,11 @@ std::optional<std::string> Decode(std::string_view text, bool query) {
   return out;
 }
 
-bool ParseQuery(std::string_view text,
-                std::map<std::string, std::string>& query) {
+// The query's parameters into `query`. A problem's detail when a %-escape
+// is broken (malformed-query) or a parameter is given twice (invalid-query:
+// the second would silently win; several statuses are written status=a,b).
+std::optional<std::pair<std::string, std::string>> ParseQuery(
+    std::string_view text, std::map<std::string, std::string>& query) {
   while (!text.empty()) {
     size_t amp = text.find('&');
     std::string_view pair = text.substr(0, amp);
@@ -145,12 +148,21 @@ bool ParseQuery(std::string_view text,
     auto key = Decode(pair.substr(0, equals), true);
     auto value = Decode(
         equals == std::string_view::npos ? "" : pair.substr(equals + 1), true);
-    if (!key.has_value() || !value.has_value()) return false;
-    if (!key->empty()) query[*key] = *value;
+    if (!key.has_value() || !value.has_value()) {
+      return std::pair<std::string, std::string>(
+          "malformed-query", "the query string has a broken %-escape");
+    }
+    if (!key->empty() && !query.emplace(*key, *value).second) {
+      return std::pair<std::string, std::string>(
+          "invalid-query",
+          "parameter '" + *key + "' is given twice" +
+              (*key == "status" ? "; give several statuses as status=a,b"
+                                : ""));
+    }
     if (amp == std::string_view::npos) break;
     text.remove_prefix(amp + 1);
   }
-  return true;
+  return std::nullopt;
 }
 
 // The media type of a Content-Type header, lower case, without parameters.
@@ -428,10 +440,14 @@ boost::asio::awaitable<std::optional<ServerResponse>> Api::Handle(
 
   ServerResponse response;
   try {
-    if (question != std::string_view::npos &&
-        !ParseQuery(target.substr(question + 1), call.query)) {
-      response = Problem(call, 400, "malformed-query", "Malformed query",
-                         "the query string has a broken %-escape");
+    std::optional<std::pair<std::string, std::string>> bad_query;
+    if (question != std::string_view::npos)
+      bad_query = ParseQuery(target.substr(question + 1), call.query);
+    if (bad_query.has_value()) {
+      const bool malformed = bad_query->first == "malformed-query";
+      response = Problem(call, 400, bad_query->first,
+                         malformed ? "Malformed query" : "Invalid query",
+                         bad_query->second);
     } else {
       response = co_await Dispatch(call);
     }

@@ -334,6 +334,13 @@ TEST_F(ApiTest, ListsRunsWithFiltersAndPages) {
   EXPECT_EQ(Body(bad)["detail"],
             "unknown parameter 'sort'; the parameters are status, workflow, "
             "account, limit and after");
+  bad = Send(http::verb::get, "/v1/runs?status=succeeded&status=failed");
+  EXPECT_EQ(bad.result_int(), 400u);
+  EXPECT_EQ(Body(bad)["detail"],
+            "parameter 'status' is given twice; give several statuses as "
+            "status=a,b");
+  bad = Send(http::verb::get, "/v1/runs?limit=5&limit=6");
+  EXPECT_EQ(Body(bad)["detail"], "parameter 'limit' is given twice");
 }
 
 TEST_F(ApiTest, RoutesAndMethods) {
