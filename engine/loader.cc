@@ -194,6 +194,7 @@ class Loader {
   std::vector<std::string> step_ids_;    // in document order
   std::vector<std::string> var_names_;   // every `set:` target
   size_t steps_read_ = 0;                // steps read so far, in document order
+  int on_error_depth_ = 0;  // > 0 while reading on_error steps: `error` is set
   std::shared_ptr<const dsl::Env> env_;  // the env of the expression being read
 };
 
@@ -255,7 +256,14 @@ std::shared_ptr<const dsl::Env> Loader::EnvForStep(size_t step_index,
   env->DeclareFields("vars", vars);
   dsl::KnownFields error;
   error.noun = "error field";
-  error.names = {"step", "kind", "code", "message"};
+  for (const char* field : {"step", "kind", "code", "message"}) {
+    if (on_error_depth_ > 0) {
+      error.names.push_back(field);
+    } else {
+      error.unavailable.emplace_back(field,
+                                     "only on_error steps have an error");
+    }
+  }
   env->DeclareFields("error", error);
   return env;
 }
@@ -522,8 +530,10 @@ std::optional<Step> Loader::ReadStep(const YAML::Node& node) {
     ReadKind(node, node[kinds[0]], step);
   }
   if (node["on_error"]) {
+    ++on_error_depth_;
     env_ = EnvForStep(index);
     step.on_error = ReadSteps(node["on_error"], "'on_error'");
+    --on_error_depth_;
   }
   return step;
 }
@@ -863,8 +873,11 @@ LoadResult Loader::Run() {
         EnvForStep(steps_read_, "it runs only when the workflow fails", false);
     if (root["outputs"])
       workflow_.outputs = ReadTemplates(root["outputs"], "'outputs'");
-    if (root["on_error"])
+    if (root["on_error"]) {
+      ++on_error_depth_;
       workflow_.on_error = ReadSteps(root["on_error"], "'on_error'");
+      --on_error_depth_;
+    }
   }
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
                    [](const dsl::Diagnostic& a, const dsl::Diagnostic& b) {

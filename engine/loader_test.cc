@@ -210,6 +210,33 @@ TEST_F(LoaderTest, StepsThatRunLaterAreNotAvailable) {
       "                        ^\n");
 }
 
+// `error` is set only while on_error steps run (a step's or the
+// workflow's); elsewhere reading it would fail every run.
+TEST_F(LoaderTest, OnlyOnErrorStepsReadTheError) {
+  std::string yaml =
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: a\n"
+      "    fail: \"${ error.message }\"\n"
+      "    on_error:\n"
+      "      - id: handled\n"
+      "        set: {why: \"${ error.message }\"}\n"
+      "on_error:\n"
+      "  - id: last\n"
+      "    set: {kind: \"${ error.kind }\"}\n"
+      "outputs:\n"
+      "  code: \"${ error.code }\"\n";
+  EXPECT_EQ(Problems(yaml),
+            "provision.yaml:4:21: error field 'message' is not available "
+            "here: only on_error steps have an error\n"
+            "        fail: \"${ error.message }\"\n"
+            "                        ^\n"
+            "provision.yaml:12:19: error field 'code' is not available "
+            "here: only on_error steps have an error\n"
+            "      code: \"${ error.code }\"\n"
+            "                      ^\n");
+}
+
 TEST_F(LoaderTest, ActionsAndArgumentsAreCheckedAgainstTheCatalog) {
   std::string yaml =
       "workflow: w\n"
