@@ -224,6 +224,7 @@ TEST_F(RunCommandTest, BadInputsAndAnswersAreRefusedBeforeAnyRun) {
 // mode, and a link to it stays a link.
 TEST_F(RunCommandTest, WriteRecordingKeepsTheModeAndTheLink) {
   const std::filesystem::path dir = state_dir_ + "-recordings";
+  std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::filesystem::path file = dir / "a.json";
   const std::filesystem::path link = dir / "link.json";

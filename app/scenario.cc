@@ -1,8 +1,10 @@
 #include "app/scenario.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -123,6 +125,7 @@ class ScenarioReader {
                                          "{error}, got " + Describe(entry.second));
         continue;
       }
+      Note(ScenarioName::Kind::kAction, entry.first, "'responses'");
       for (const YAML::Node& response : entry.second) {
         if (ReadResponse(response, action))
           scenario_.responses[action].push_back(YamlJson(response));
@@ -169,6 +172,7 @@ class ScenarioReader {
         continue;
       }
       scenario_.answers[entry.first.Scalar()] = answer;
+      Note(ScenarioName::Kind::kConfirmStep, entry.first, "'answers'");
     }
   }
 
@@ -185,6 +189,25 @@ class ScenarioReader {
     for (const YAML::Node& item : list) {
       if (reader_.ExpectText(item, "an item of '" + field + "'"))
         names.push_back(item.Scalar());
+    }
+    return names;
+  }
+
+  // Notes the name in scalar `node` for CheckScenarioNames.
+  void Note(ScenarioName::Kind kind, const YAML::Node& node,
+            const std::string& where) {
+    if (!node.IsScalar()) return;
+    scenario_.names.push_back(
+        {kind, node.Scalar(), reader_.file().OffsetOf(node), where});
+  }
+
+  // ReadNames of actions, each noted.
+  std::vector<std::string> ReadActions(const YAML::Node& map,
+                                       const std::string& field) {
+    std::vector<std::string> names = ReadNames(map, field);
+    if (const YAML::Node list = map[field]; list && list.IsSequence()) {
+      for (const YAML::Node& item : list)
+        Note(ScenarioName::Kind::kAction, item, "'" + field + "'");
     }
     return names;
   }
@@ -217,8 +240,8 @@ class ScenarioReader {
       (std::string(member) == "outputs" ? e.outputs : e.error) = YamlJson(node);
     }
     if (const YAML::Node calls = expect["calls"]) ReadCalls(calls);
-    e.called = ReadNames(expect, "called");
-    e.not_called = ReadNames(expect, "not_called");
+    e.called = ReadActions(expect, "called");
+    e.not_called = ReadActions(expect, "not_called");
     e.messages = ReadNames(expect, "messages");
     if (const YAML::Node notifications = expect["notifications"]) {
       if (!notifications.IsSequence()) {
@@ -239,6 +262,7 @@ class ScenarioReader {
     for (const YAML::Node& call : calls) {
       if (call.IsScalar()) {
         expected.push_back({call.Scalar(), "", std::nullopt, std::nullopt});
+        Note(ScenarioName::Kind::kAction, call, "'calls'");
         continue;
       }
       if (!reader_.ExpectMap(call, "a call")) continue;
@@ -249,6 +273,7 @@ class ScenarioReader {
         if (!call["action"]) reader_.Report(call, "a call needs 'action'");
         continue;
       }
+      Note(ScenarioName::Kind::kAction, call["action"], "'calls'");
       reader_.ReadText(call, "step", read.step);
       int64_t attempts = 0;
       if (reader_.ReadWholeNumber(call, "attempts", 1, 100, attempts))
@@ -378,6 +403,51 @@ ScenarioFileResult ReadScenarioFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return ParseScenario(path, text.str());
+}
+
+namespace {
+
+// The actions `steps` make and their confirm steps, nested steps included.
+void CollectNames(const engine::StepList& steps, std::set<std::string>& actions,
+                  std::set<std::string>& confirms) {
+  for (const engine::Step& step : steps) {
+    if (step.kind == engine::StepKind::kCall) actions.insert(step.target);
+    if (step.kind == engine::StepKind::kNotify) actions.insert("notify.send");
+    if (step.kind == engine::StepKind::kConfirm) confirms.insert(step.id);
+    for (const engine::Branch& branch : step.branches)
+      CollectNames(branch.steps, actions, confirms);
+    CollectNames(step.reject_steps, actions, confirms);
+    CollectNames(step.on_error, actions, confirms);
+  }
+}
+
+}  // namespace
+
+std::vector<dsl::Diagnostic> CheckScenarioNames(
+    const Scenario& scenario, const engine::Workflow& workflow) {
+  std::set<std::string> actions, confirms;
+  CollectNames(workflow.steps, actions, confirms);
+  CollectNames(workflow.on_error, actions, confirms);
+  std::vector<dsl::Diagnostic> problems;
+  for (const ScenarioName& used : scenario.names) {
+    const bool action = used.kind == ScenarioName::Kind::kAction;
+    const std::set<std::string>& known = action ? actions : confirms;
+    if (known.count(used.name) != 0) continue;
+    std::string message =
+        action ? used.where + " names action '" + used.name +
+                     "', which no step of workflow " + workflow.name + " makes"
+               : used.where + " names step '" + used.name + "', which is not a "
+                     "confirm step of workflow " + workflow.name;
+    std::string guess = dsl::ClosestMatch(
+        used.name, std::vector<std::string>(known.begin(), known.end()));
+    if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+    problems.push_back({used.offset, std::move(message)});
+  }
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const dsl::Diagnostic& a, const dsl::Diagnostic& b) {
+                     return a.offset < b.offset;
+                   });
+  return problems;
 }
 
 std::vector<std::string> CheckExpectations(const ScenarioExpectations& expect,

@@ -64,6 +64,15 @@ struct ScenarioExpectations {
   std::vector<std::string> messages;
 };
 
+/// A name a scenario file writes that the workflow must have, where it is
+/// written (CheckScenarioNames).
+struct ScenarioName {
+  enum class Kind { kAction, kConfirmStep } kind = Kind::kAction;
+  std::string name;
+  int32_t offset = 0;  // in the scenario file's text
+  std::string where;   // "'responses'", "'answers'", "'not_called'", ...
+};
+
 struct Scenario {
   std::string file;
   std::string title;
@@ -75,6 +84,8 @@ struct Scenario {
   /// Per confirm step: "confirm" or "reject".
   std::map<std::string, std::string> answers;
   ScenarioExpectations expect;
+  /// The actions and confirm steps it names, to check against the workflow.
+  std::vector<ScenarioName> names;
 };
 
 struct ScenarioFileResult {
@@ -90,6 +101,14 @@ ScenarioFileResult ParseScenario(const std::string& file,
 
 /// Reads and parses the scenario file at `path`.
 ScenarioFileResult ReadScenarioFile(const std::string& path);
+
+/// The names `scenario` writes that `workflow` does not have: an action
+/// no call step (or, for notify.send, no notify step) of it makes, a step
+/// in `answers` that is not one of its confirm steps. A misspelt name
+/// would make a check vacuous (`not_called` of an action never made).
+/// Diagnostics at the names, in the scenario file's text.
+std::vector<dsl::Diagnostic> CheckScenarioNames(
+    const Scenario& scenario, const engine::Workflow& workflow);
 
 /// What a scenario's run did against its expectations: each failure is a
 /// line ("status: expected succeeded, got failed").

@@ -125,6 +125,57 @@ json Recorded() {
                           "message": "the tenant exists"}}})");
 }
 
+// A workflow that calls bss.get_account in a switch branch, asks at
+// "ask" and notifies.
+engine::Workflow NamesWorkflow() {
+  engine::Workflow workflow;
+  workflow.name = "w";
+  engine::Step call;
+  call.id = "account";
+  call.kind = engine::StepKind::kCall;
+  call.target = "bss.get_account";
+  engine::Step branching;
+  branching.id = "choose";
+  branching.kind = engine::StepKind::kSwitch;
+  branching.branches.push_back({std::nullopt, {call}, {}});
+  engine::Step ask;
+  ask.id = "ask";
+  ask.kind = engine::StepKind::kConfirm;
+  engine::Step notify;
+  notify.id = "tell";
+  notify.kind = engine::StepKind::kNotify;
+  workflow.steps = {branching, ask, notify};
+  return workflow;
+}
+
+TEST(CheckScenarioNamesTest, NamesTheWorkflowDoesNotHaveAreProblems) {
+  ScenarioFileResult read = Parse(R"(scenario: names
+workflow: w.yaml
+responses:
+  bss.get_acount: [{result: {}}]
+  notify.send: [{result: {}}]
+answers: {ask: confirm, aks: reject}
+expect:
+  calls: [bss.get_account, {action: bss.get_acount}]
+  called: [notify.send]
+  not_called: [partner_center.create_customer]
+)");
+  ASSERT_TRUE(read.scenario.has_value()) << Problems(read)[0];
+  ScenarioFileResult checked = read;
+  checked.diagnostics = CheckScenarioNames(*read.scenario, NamesWorkflow());
+  EXPECT_EQ(
+      Problems(checked),
+      (Lines{"4:3: 'responses' names action 'bss.get_acount', which no step "
+             "of workflow w makes; did you mean 'bss.get_account'?",
+             "6:25: 'answers' names step 'aks', which is not a confirm step "
+             "of workflow w; did you mean 'ask'?",
+             "8:37: 'calls' names action 'bss.get_acount', which no step of "
+             "workflow w makes; did you mean 'bss.get_account'?",
+             "10:16: 'not_called' names action "
+             "'partner_center.create_customer', which no step of workflow w "
+             "makes"}));
+}
+
 TEST(CheckExpectationsTest, APassingScenarioHasNoFailures) {
   ScenarioExpectations e;
   e.status = "failed";

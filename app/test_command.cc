@@ -112,8 +112,13 @@ ScenarioVerdict RunOne(const std::string& file, WorkflowCache& workflows,
   const Scenario& scenario = *read.scenario;
   verdict.title = scenario.title;
   const WorkflowCache::Entry& workflow = workflows.Get(scenario.workflow_file);
+  std::vector<dsl::Diagnostic> misnamed;
+  if (workflow.workflow != nullptr)
+    misnamed = CheckScenarioNames(scenario, *workflow.workflow);
   if (workflow.workflow == nullptr) {
     verdict.failures = Lines(workflow.problems);
+  } else if (!misnamed.empty()) {
+    verdict.failures = Lines(dsl::RenderAll(read.source, misnamed));
   } else {
     Result<std::vector<std::string>> failures =
         RunScenario(scenario, workflow.workflow, workflow.text, actions);
