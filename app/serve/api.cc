@@ -487,6 +487,8 @@ Api::Reply Api::Dispatch(Call& call) {
     if (!matches) continue;
     if (route.method != call.request.method()) {
       allowed.push_back(std::string(http::to_string(route.method)));
+      // A 405 is counted under the route's template: the path exists.
+      call.route = route.pattern;
       continue;
     }
     call.route = route.pattern;

@@ -351,6 +351,11 @@ TEST_F(ApiTest, RoutesAndMethods) {
   auto method = Send(http::verb::delete_, "/v1/runs/abc");
   EXPECT_EQ(method.result_int(), 405u);
   EXPECT_EQ(method[http::field::allow], "GET");
+  // Logged (and counted) under the template of the path, which exists;
+  // the 404 before under "unmatched".
+  ASSERT_EQ(log_.size(), 2u);
+  EXPECT_EQ(log_[0]["route"], "unmatched");
+  EXPECT_EQ(log_[1]["route"], "/v1/runs/{id}");
   EXPECT_EQ(Send(http::verb::get, "/healthz").body(), R"({"status":"ok"})");
   EXPECT_EQ(Send(http::verb::get, "/readyz").body(), R"({"status":"ready"})");
   api_->set_draining(true);
