@@ -576,7 +576,8 @@ ConnectorsConfigResult LoadConnectorsConfigFile(const std::string& path,
   if (!in) {
     ConnectorsConfigResult result;
     result.source.name = path;
-    result.diagnostics.push_back({0, "cannot read the file"});
+    result.diagnostics.push_back(
+        {0, std::string("cannot read the file: ") + std::strerror(errno)});
     return result;
   }
   std::stringstream text;

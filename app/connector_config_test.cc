@@ -542,7 +542,7 @@ TEST_F(ConnectorConfigTest, ReportsAnUnreadableFile) {
   ConnectorsConfigResult result = LoadConnectorsConfigFile(path);
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
-            path + ":1:1: cannot read the file\n    \n    ^\n");
+            path + ":1:1: cannot read the file: No such file or directory\n");
 }
 
 TEST_F(ConnectorConfigTest, LoadsAFileWithSecretsFromTheRealEnvironment) {

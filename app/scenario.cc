@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -397,7 +399,8 @@ ScenarioFileResult ReadScenarioFile(const std::string& path) {
   if (!in) {
     ScenarioFileResult result;
     result.source.name = path;
-    result.diagnostics.push_back({0, "cannot read the file"});
+    result.diagnostics.push_back(
+        {0, std::string("cannot read the file: ") + std::strerror(errno)});
     return result;
   }
   std::stringstream text;

@@ -467,7 +467,9 @@ TEST(ParserErrorTest, TrailingInputWithHints) {
 }
 
 TEST(ParserErrorTest, EmptyInput) {
-  ExpectError("", 1, "expected an expression, found end of input");
+  // No text, so no line and caret under it.
+  EXPECT_EQ(ErrorOf("", Limits()),
+            "<expr>:1:1: expected an expression, found end of input\n");
   ExpectError("   ", 4, "expected an expression, found end of input");
 }
 

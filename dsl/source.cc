@@ -45,6 +45,8 @@ std::string Render(const Source& source, const Diagnostic& diagnostic) {
   std::string out = source.name + ":" + std::to_string(where.line) + ":" +
                     std::to_string(where.column) + ": " + diagnostic.message +
                     "\n";
+  // No text (a file that could not be read, or is empty): no line to show.
+  if (source.text.empty()) return out;
   std::string_view text = source.text;
   size_t at = std::min(static_cast<size_t>(std::max(diagnostic.offset, 0)),
                        text.size());

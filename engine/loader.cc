@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -918,7 +920,8 @@ LoadResult LoadWorkflowFile(const std::string& path,
   if (!in) {
     LoadResult result;
     result.source.name = path;
-    result.diagnostics.push_back({0, "cannot read the file"});
+    result.diagnostics.push_back(
+        {0, std::string("cannot read the file: ") + std::strerror(errno)});
     return result;
   }
   std::stringstream text;

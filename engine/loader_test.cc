@@ -463,7 +463,8 @@ TEST_F(LoaderTest, ProblemsInsideStructuredValuesArePositioned) {
 TEST_F(LoaderTest, UnreadableFile) {
   LoadResult result = LoadWorkflowFile("/nonexistent/w.yaml", context_);
   EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
-            "/nonexistent/w.yaml:1:1: cannot read the file\n    \n    ^\n");
+            "/nonexistent/w.yaml:1:1: cannot read the file: No such file or "
+            "directory\n");
 }
 
 }  // namespace
