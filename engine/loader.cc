@@ -179,6 +179,18 @@ class Loader {
                                          const std::string& what, int depth);
 
   // ---- Expressions ----
+  /// The switch step (its index) one of whose branches holds step `step`
+  /// and another step `reader`; nullopt when there is none (the two can
+  /// both run). `reader` past the last step (outputs) is in no branch.
+  std::optional<size_t> OtherBranchOf(size_t step, size_t reader) const {
+    if (reader >= step_branches_.size()) return std::nullopt;
+    for (const auto& [fork, branch] : step_branches_[step]) {
+      for (const auto& [reader_fork, reader_branch] : step_branches_[reader]) {
+        if (fork == reader_fork && branch != reader_branch) return fork;
+      }
+    }
+    return std::nullopt;
+  }
   std::shared_ptr<const dsl::Env> EnvForStep(
       size_t step_index, const char* later = "it runs after this point",
       bool is_step = true) const;
@@ -194,6 +206,10 @@ class Loader {
   std::vector<dsl::Diagnostic> diagnostics_;
   Workflow workflow_;
   std::vector<std::string> step_ids_;    // in document order
+  /// For each of step_ids_, the switch branches it is in, outermost first:
+  /// (the switch's index in step_ids_, the branch's index).
+  std::vector<std::vector<std::pair<size_t, size_t>>> step_branches_;
+  std::vector<std::pair<size_t, size_t>> collecting_in_;  // CollectNames'
   std::vector<std::string> var_names_;   // every `set:` target
   size_t steps_read_ = 0;                // steps read so far, in document order
   int on_error_depth_ = 0;  // > 0 while reading on_error steps: `error` is set
@@ -207,6 +223,8 @@ void Loader::CollectNames(const YAML::Node& steps) {
     // One entry per step, so that indices follow the order ReadStep reads in.
     step_ids_.push_back(
         step["id"] && step["id"].IsScalar() ? step["id"].Scalar() : "");
+    step_branches_.push_back(collecting_in_);
+    const size_t index = step_ids_.size() - 1;
     if (step["set"] && step["set"].IsMap()) {
       for (const auto& entry : step["set"])
         var_names_.push_back(entry.first.Scalar());
@@ -215,8 +233,11 @@ void Loader::CollectNames(const YAML::Node& steps) {
     int kinds = 0;
     for (const std::string& kind : kKindFields) kinds += step[kind] ? 1 : 0;
     if (kinds == 1 && step["switch"] && step["switch"].IsSequence()) {
+      size_t branch_index = 0;
       for (const YAML::Node& branch : step["switch"]) {
+        collecting_in_.emplace_back(index, branch_index++);
         if (branch.IsMap()) CollectNames(branch["steps"]);
+        collecting_in_.pop_back();
       }
     }
     if (kinds == 1 && step["confirm"] && step["confirm"].IsMap()) {
@@ -242,7 +263,11 @@ std::shared_ptr<const dsl::Env> Loader::EnvForStep(size_t step_index,
   steps.noun = "step";
   for (size_t i = 0; i < step_ids_.size(); ++i) {
     if (step_ids_[i].empty()) continue;
-    if (i < step_index) {
+    if (std::optional<size_t> fork = OtherBranchOf(i, step_index)) {
+      steps.unavailable.emplace_back(
+          step_ids_[i], "it is in another branch of switch step '" +
+                            step_ids_[*fork] + "'");
+    } else if (i < step_index) {
       steps.names.push_back(step_ids_[i]);
     } else {
       steps.unavailable.emplace_back(step_ids_[i],

@@ -237,6 +237,31 @@ TEST_F(LoaderTest, OnlyOnErrorStepsReadTheError) {
             "                      ^\n");
 }
 
+// Two branches of a switch never both run: a step of one cannot read a
+// step of the other. After the switch, either may have run.
+TEST_F(LoaderTest, StepsOfAnotherSwitchBranchAreNotAvailable) {
+  std::string yaml =
+      "workflow: w\n"
+      "steps:\n"
+      "  - id: choose\n"
+      "    switch:\n"
+      "      - if: \"true\"\n"
+      "        steps:\n"
+      "          - id: a\n"
+      "            set: {x: 1}\n"
+      "      - else:\n"
+      "        steps:\n"
+      "          - id: b\n"
+      "            fail: \"${ steps.a }\"\n"
+      "  - id: after\n"
+      "    fail: \"${ steps.a } ${ steps.b }\"\n";
+  EXPECT_EQ(Problems(yaml),
+            "provision.yaml:12:29: step 'a' is not available here: it is in "
+            "another branch of switch step 'choose'\n"
+            "                fail: \"${ steps.a }\"\n"
+            "                                ^\n");
+}
+
 TEST_F(LoaderTest, ActionsAndArgumentsAreCheckedAgainstTheCatalog) {
   std::string yaml =
       "workflow: w\n"
