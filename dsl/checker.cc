@@ -114,6 +114,8 @@ class Checker {
              "no field '" + n.name + "' on a value of type " + Name(operand));
     } else if (const KnownFields* fields = FieldsOf(*n.children[0])) {
       CheckKnownField(n, *fields);
+      auto kind = fields->kinds.find(n.name);
+      if (kind != fields->kinds.end()) return kind->second;
     }
     return std::nullopt;
   }

@@ -4,6 +4,7 @@
 #ifndef BSSFLOW_DSL_ENV_H_
 #define BSSFLOW_DSL_ENV_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct KnownFields {
   /// Fields that exist but are not available here, with the reason, e.g.
   /// {"create", "step 'create' runs later"}.
   std::vector<std::pair<std::string, std::string>> unavailable;
+  /// The static kind of those of `names` whose values always have it (a
+  /// workflow's typed inputs); the others are dyn.
+  std::map<std::string, ValueKind> kinds;
 };
 
 struct Variable {

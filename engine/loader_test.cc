@@ -262,6 +262,30 @@ TEST_F(LoaderTest, StepsOfAnotherSwitchBranchAreNotAvailable) {
             "                                ^\n");
 }
 
+// Typed inputs are typed in expressions; double and uint inputs, which
+// take ints that stay ints, are not.
+TEST_F(LoaderTest, TypedInputsAreTypedInExpressions) {
+  std::string yaml =
+      "workflow: w\n"
+      "inputs:\n"
+      "  n: int\n"
+      "  d: double\n"
+      "steps:\n"
+      "  - id: a\n"
+      "    if: inputs.n\n"
+      "    set:\n"
+      "      y: \"${ inputs.n + true }\"\n"
+      "      z: \"${ inputs.d + 1.5 }\"\n";
+  EXPECT_EQ(Problems(yaml),
+            "provision.yaml:7:9: a condition must be bool, got int\n"
+            "        if: inputs.n\n"
+            "            ^\n"
+            "provision.yaml:9:23: no matching overload for '+' applied to "
+            "(int, bool)\n"
+            "          y: \"${ inputs.n + true }\"\n"
+            "                          ^\n");
+}
+
 TEST_F(LoaderTest, ActionsAndArgumentsAreCheckedAgainstTheCatalog) {
   std::string yaml =
       "workflow: w\n"
