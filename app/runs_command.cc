@@ -122,8 +122,10 @@ Status CheckRecordingWritable(const std::string& path) {
   std::filesystem::path directory = target.parent_path();
   if (directory.empty()) directory = ".";
   // Written aside, then renamed: the directory must take a new file.
+  std::error_code ignored;
   if (::access(directory.c_str(), W_OK) != 0 ||
-      (std::filesystem::exists(target) && ::access(target.c_str(), W_OK) != 0)) {
+      (std::filesystem::exists(target, ignored) &&
+       ::access(target.c_str(), W_OK) != 0)) {
     return Status::Error("cannot write the recording to " + path + ": " +
                          std::strerror(errno));
   }

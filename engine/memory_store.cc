@@ -76,8 +76,8 @@ bool Matches(const RunFilter& filter, const RunRecord& run) {
                    run.status) != filter.statuses.end();
 }
 
-// Runs live in shards chosen by a hash of their id, each under a mutex of
-// its own: Runners on several threads reach different runs at once, and
+// Runs live in shards chosen from the last bytes of their id, each under a
+// mutex of its own: Runners on several threads reach different runs at once, and
 // each map grows (and rehashes, all its runs at once) by a sixteenth of
 // the runs. Idempotency keys and definitions have a mutex each; a start
 // with a key holds the keys' mutex, then its run's shard's, never the
