@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "app/recording.h"
@@ -426,6 +428,30 @@ Api::Api(ApiDependencies deps) : deps_(std::move(deps)) {
   add(V::get, "/v1/runs/{id}/journal", Role::kRead, "", &Api::GetJournal);
 }
 
+namespace {
+
+// The path and query of a request target. A server must accept the
+// absolute form (RFC 9112, 3.2.2: "GET http://host/healthz"), which
+// proxies send; its scheme and authority are dropped.
+std::string_view OriginForm(std::string_view target) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() < scheme.size() ||
+        !std::equal(scheme.begin(), scheme.end(), target.begin(),
+                    [](char a, char b) {
+                      return a == std::tolower(static_cast<unsigned char>(b));
+                    })) {
+      continue;
+    }
+    // What follows the authority; an empty path is "/" (Handle).
+    size_t path = target.find_first_of("/?", scheme.size());
+    return path == std::string_view::npos ? std::string_view()
+                                          : target.substr(path);
+  }
+  return target;
+}
+
+}  // namespace
+
 Api::~Api() = default;
 
 boost::asio::awaitable<std::optional<ServerResponse>> Api::Handle(
@@ -433,9 +459,10 @@ boost::asio::awaitable<std::optional<ServerResponse>> Api::Handle(
   const auto started = std::chrono::steady_clock::now();
   Call call;
   call.request = std::move(request);
-  std::string_view target = call.request.target();
+  std::string_view target = OriginForm(call.request.target());
   size_t question = target.find('?');
   call.path = std::string(target.substr(0, question));
+  if (call.path.empty()) call.path = "/";
   call.request_id = net::RequestIdFor(call.request["X-Request-Id"]);
 
   ServerResponse response;

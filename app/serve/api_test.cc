@@ -357,6 +357,13 @@ TEST_F(ApiTest, RoutesAndMethods) {
   EXPECT_EQ(log_[0]["route"], "unmatched");
   EXPECT_EQ(log_[1]["route"], "/v1/runs/{id}");
   EXPECT_EQ(Send(http::verb::get, "/healthz").body(), R"({"status":"ok"})");
+  // The absolute form a proxy sends (RFC 9112, 3.2.2).
+  EXPECT_EQ(Send(http::verb::get, "http://bssflow.internal:8080/healthz").body(),
+            R"({"status":"ok"})");
+  EXPECT_EQ(Send(http::verb::get, "HTTPS://x/v1/runs?limit=1").result_int(),
+            200u);
+  EXPECT_EQ(Body(Send(http::verb::get, "http://x"))["detail"],
+            "no route /; the API is described at /v1/openapi.yaml");
   EXPECT_EQ(Send(http::verb::get, "/readyz").body(), R"({"status":"ready"})");
   api_->set_draining(true);
   EXPECT_EQ(Send(http::verb::get, "/readyz").result_int(), 503u);
