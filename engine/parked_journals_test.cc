@@ -18,11 +18,12 @@ using testing::FakeConnector;
 using testing::J;
 
 // A journal of `n` events, numbered 1..n, of step `step`.
-std::vector<Event> JournalOf(int n, const std::string& step = "s") {
-  std::vector<Event> journal(static_cast<size_t>(n));
+KnownJournal JournalOf(int n, const std::string& step = "s") {
+  KnownJournal journal;
+  journal.events.resize(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
-    journal[static_cast<size_t>(i)].sequence = i + 1;
-    journal[static_cast<size_t>(i)].step = step;
+    journal.events[static_cast<size_t>(i)].sequence = i + 1;
+    journal.events[static_cast<size_t>(i)].step = step;
   }
   return journal;
 }
@@ -30,11 +31,11 @@ std::vector<Event> JournalOf(int n, const std::string& step = "s") {
 TEST(ParkedJournalsTest, GivesBackAJournalOnceWhenItIsWhole) {
   ParkedJournals kept(4);
   kept.Keep("r1", JournalOf(3, "ask"));
-  std::optional<std::vector<Event>> journal = kept.Take("r1", 3);
+  std::optional<KnownJournal> journal = kept.Take("r1", 3);
   ASSERT_TRUE(journal.has_value());
-  ASSERT_EQ(journal->size(), 3u);
-  EXPECT_EQ(journal->back().sequence, 3);
-  EXPECT_EQ(journal->back().step, "ask");
+  ASSERT_EQ(journal->events.size(), 3u);
+  EXPECT_EQ(journal->events.back().sequence, 3);
+  EXPECT_EQ(journal->events.back().step, "ask");
   EXPECT_FALSE(kept.Take("r1", 3).has_value());
   EXPECT_EQ(kept.size(), 0u);
 }
@@ -68,9 +69,9 @@ TEST(ParkedJournalsTest, KeepingARunAgainReplacesItsJournalAndItsPlace) {
   kept.Keep("r1", JournalOf(4));  // parked again, on a later prompt
   kept.Keep("r3", JournalOf(3));  // drops r2, now the oldest
   EXPECT_FALSE(kept.Take("r2", 2).has_value());
-  std::optional<std::vector<Event>> r1 = kept.Take("r1", 4);
+  std::optional<KnownJournal> r1 = kept.Take("r1", 4);
   ASSERT_TRUE(r1.has_value());
-  EXPECT_EQ(r1->size(), 4u);
+  EXPECT_EQ(r1->events.size(), 4u);
 }
 
 TEST(ParkedJournalsTest, ForgetAndNoCapacityKeepNothing) {
@@ -167,6 +168,113 @@ class KeptJournalTest : public testing::CountingSqliteFixture {
 
 TEST_F(KeptJournalTest, AnAnswerDrivesOnFromTheJournalTheParkingDriveLeft) {
   ParkAndAnswer(0);
+}
+
+// The run opened a secret before it parked: its journal is kept, but not
+// the values its drive had, which hold the password in clear.
+TEST_F(KeptJournalTest, ARunThatOpenedASecretKeepsNoState) {
+  ScriptCreate(*fake_, 1);
+  RunSummary run = Start(kSecretThenAsk);
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  const KnownJournal* kept = runner_->parked_journals().Find(run.run_id);
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->events.size(), 10u);
+  EXPECT_FALSE(kept->state.has_value());
+}
+
+// A run that opened no secret: the answer's drive starts from the values
+// the parking drive had (inputs, step results, variables, one of them set
+// twice) instead of reading the journaled results back, and ends exactly
+// as a drive that replays the journal does.
+constexpr const char* kReadThenAsk = R"(workflow: test.warm
+inputs:
+  n: int
+steps:
+  - id: read
+    call: bss.get_account
+    with: {id: "${ inputs.n }"}
+  - id: first
+    set:
+      x: 1
+      name: "${ steps.read.name }"
+  - id: second
+    set:
+      x: "${ vars.x + 1 }"
+  - id: ask
+    confirm:
+      message: "x is ${ vars.x }"
+  - id: after
+    set:
+      y: "${ vars.x * 10 + inputs.n }"
+outputs:
+  name: "${ steps.read.name }"
+  first: "${ steps.first }"
+  vars: "${ vars }"
+  answer: "${ steps.ask.answer }"
+)";
+
+class ReplayedStateTest : public KeptJournalTest {
+ protected:
+  // Parks a run of kReadThenAsk and answers it: its journal's types and its
+  // outputs, "|"-joined.
+  std::string ParkAndAnswerRead() {
+    fake_->Script("bss.get_account",
+                  {FakeConnector::Ok(J(R"({"name": "Contoso"})"))});
+    RunSummary run = Start(kReadThenAsk, nlohmann::json{{"n", 7}});
+    EXPECT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+    parked_ = runner_->parked_journals().Find(run.run_id) != nullptr &&
+              runner_->parked_journals().Find(run.run_id)->state.has_value();
+    EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status,
+              RunStatus::kSucceeded);
+    std::string out;
+    for (const std::string& type : Types(run.run_id)) out += type + "|";
+    return out + Outputs(run.run_id);
+  }
+
+  bool parked_ = false;
+};
+
+TEST_F(ReplayedStateTest, AnAnswerGoesOnFromTheParkingDrivesValues) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"name": "Contoso"})"))});
+  RunSummary run = Start(kReadThenAsk, nlohmann::json{{"n", 7}});
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  const KnownJournal* kept = runner_->parked_journals().Find(run.run_id);
+  ASSERT_NE(kept, nullptr);
+  ASSERT_TRUE(kept->state.has_value());
+  const ReplayedState& state = *kept->state;
+  EXPECT_EQ(state.through_sequence, 13);  // confirmation_requested
+  EXPECT_EQ(testing::Json(state.inputs), R"({"n":7})");
+  ASSERT_EQ(state.steps.size(), 3u);
+  EXPECT_EQ(state.steps[0].first.string_value(), "read");
+  EXPECT_EQ(testing::Json(state.steps[2].second), R"({"x":2})");
+  // In the order first set: a `set` sets its values in key order.
+  ASSERT_EQ(state.vars.size(), 2u);
+  EXPECT_EQ(state.vars[0].first.string_value(), "name");
+  EXPECT_EQ(state.vars[1].first.string_value(), "x");
+  EXPECT_EQ(testing::Json(state.vars[1].second), "2");
+}
+
+TEST_F(ReplayedStateTest, EndsAsADriveThatReplaysTheJournal) {
+  const std::string warm = ParkAndAnswerRead();
+  EXPECT_TRUE(parked_);
+  const std::string expected =
+      "run_started|step_started read|call_sent read|call_succeeded read|"
+      "step_succeeded read|step_started first|variables_set first|"
+      "step_succeeded first|step_started second|variables_set second|"
+      "step_succeeded second|step_started ask|confirmation_requested ask|"
+      "confirmation_answered ask|step_succeeded ask|step_started after|"
+      "variables_set after|step_succeeded after|run_finished|"
+      R"({"answer":"confirm","first":{"name":"Contoso","x":1},)"
+      R"("name":"Contoso","vars":{"name":"Contoso","x":2,"y":27}})";
+  EXPECT_EQ(warm, expected);
+  // The same run with no journal kept replays it from the store.
+  runner_.reset();
+  RunnerDependencies deps = Dependencies(&box_);
+  deps.parked_journals = 0;
+  runner_ = std::make_unique<Runner>(std::move(deps));
+  EXPECT_EQ(ParkAndAnswerRead(), expected);
+  EXPECT_FALSE(parked_);
 }
 
 // The same run, with no journal kept: read from the store, to the same

@@ -178,7 +178,7 @@ void Runner::DriveInBackground(std::string run_id) {
 }
 
 void Runner::DriveInBackground(RunRecord record,
-                               std::optional<std::vector<Event>> journal) {
+                               std::optional<KnownJournal> journal) {
   boost::asio::co_spawn(
       deps_.executor,
       [this, record = std::move(record), journal = std::move(journal)]() mutable
@@ -202,7 +202,7 @@ void Runner::DriveNewInBackground(RunRecord record,
        spawning]() mutable -> boost::asio::awaitable<void> {
         // co_spawn dispatches: begun while it was still spawning, the drive
         // runs before anything else on the executor could see the run.
-        std::optional<std::vector<Event>> journal;
+        std::optional<KnownJournal> journal;
         if (*spawning) journal.emplace();
         const std::string id = record.id;
         auto drive =
@@ -241,7 +241,7 @@ boost::asio::awaitable<Result<RunSummary>> Runner::Resume(std::string run_id) {
 }
 
 boost::asio::awaitable<Result<RunSummary>> Runner::ResumeFrom(
-    RunRecord record, std::optional<std::vector<Event>> journal) {
+    RunRecord record, std::optional<KnownJournal> journal) {
   if (IsFinal(record.status)) co_return RunSummary{record.id, record.status};
   Result<std::shared_ptr<const Workflow>> workflow = WorkflowOf(record);
   if (!workflow.ok()) co_return workflow.status();
@@ -336,13 +336,13 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
   if (deps_.on_event) deps_.on_event(run, event);
   // The journal the drive that parked the run left, if it is still the
   // run's, with the answer: the drive need not read it again.
-  std::optional<std::vector<Event>> journal =
+  std::optional<KnownJournal> journal =
       parked_journals_.Take(run_id, run.last_sequence);
   // The record as the answer left it: the drive need not read it either.
   run.status = RunStatus::kRunning;
   run.last_sequence = event.sequence;
   run.updated_ms = event.time_ms;
-  if (journal.has_value()) journal->push_back(std::move(event));
+  if (journal.has_value()) journal->events.push_back(std::move(event));
   if (drive == Drive::kInBackground) {
     DriveInBackground(std::move(run), std::move(journal));
     co_return RunSummary{run_id, RunStatus::kRunning};
@@ -442,7 +442,7 @@ boost::asio::awaitable<Status> Runner::Cancel(std::string run_id) {
 
 boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
     RunRecord record, std::shared_ptr<const Workflow> workflow,
-    std::optional<std::vector<Event>> known_journal) {
+    std::optional<KnownJournal> known_journal) {
   const std::string id = record.id;
   // The drive that parked the run may still be writing its prompt when the
   // answer comes: this drive starts once it is gone, from where it left
@@ -456,9 +456,12 @@ boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
   if (active_.count(id) != 0) {
     co_return Status::Error("run " + id + " is already being driven");
   }
+  // The parking drive's state holds for the journal it came with only.
+  std::optional<ReplayedState> state;
+  if (known_journal.has_value() && !waited) state = std::move(known_journal->state);
   Result<std::vector<Event>> journal =
       known_journal.has_value() && !waited
-          ? Result<std::vector<Event>>(std::move(*known_journal))
+          ? Result<std::vector<Event>>(std::move(known_journal->events))
           : deps_.store->ReadJournal(id);
   if (!journal.ok()) co_return journal.status();
   // A record read before the journal grew is read again: a run created
@@ -485,11 +488,11 @@ boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
     }
   } deregister{active, id};
   RunDriver driver(*this, deps_, std::move(record), std::move(workflow),
-                   std::move(journal.value()), active);
+                   std::move(journal.value()), active, std::move(state));
   Result<RunStatus> status = co_await driver.Drive();
   if (!status.ok()) co_return status.status();
   if (status.value() == RunStatus::kAwaitingConfirmation) {
-    std::optional<std::vector<Event>> written = driver.TakeWrittenJournal();
+    std::optional<KnownJournal> written = driver.TakeWrittenJournal();
     if (written.has_value()) parked_journals_.Keep(id, std::move(*written));
   }
   co_return RunSummary{id, status.value()};

@@ -239,6 +239,9 @@ class Runner {
   /// Runs being driven right now (not parked ones).
   size_t active_runs() const { return active_.size(); }
 
+  /// The journals (and states) kept for parked runs' answers.
+  const ParkedJournals& parked_journals() const { return parked_journals_; }
+
  private:
   friend class RunDriver;  // starts the runs of `workflow` steps
 
@@ -250,23 +253,24 @@ class Runner {
   /// Drives the run from `record`. `journal`: the run's journal when the
   /// caller knows it, and knows `record` to be current (a run this call
   /// created, that nothing else has seen yet: empty; a parked run's kept
-  /// journal with the answer this call wrote); else it is read from the
-  /// store, and the record again if the journal has grown past it. A run
-  /// the drive parks leaves its journal in parked_journals_.
+  /// journal with the answer this call wrote, and the parking drive's
+  /// state when kept); else it is read from the store, and the record again
+  /// if the journal has grown past it. A run the drive parks leaves its
+  /// journal, and its state when it has opened no secret, in
+  /// parked_journals_.
   boost::asio::awaitable<Result<RunSummary>> DriveRun(
       RunRecord record, std::shared_ptr<const Workflow> workflow,
-      std::optional<std::vector<Event>> journal = std::nullopt);
+      std::optional<KnownJournal> journal = std::nullopt);
   /// Drives the run detached on the executor; failures to on_drive_error.
   void DriveInBackground(std::string run_id);
   /// Resume, from `record` rather than from the store (a run this Runner
   /// just moved on, whose record it has), and from `journal` when the
   /// caller has it (as DriveRun).
   boost::asio::awaitable<Result<RunSummary>> ResumeFrom(
-      RunRecord record,
-      std::optional<std::vector<Event>> journal = std::nullopt);
+      RunRecord record, std::optional<KnownJournal> journal = std::nullopt);
   /// DriveInBackground, from `record` (and `journal`, as ResumeFrom).
   void DriveInBackground(RunRecord record,
-                         std::optional<std::vector<Event>> journal);
+                         std::optional<KnownJournal> journal);
   /// The same for a run just created: its record and workflow are known.
   /// Called on the executor, the drive begins before this returns, so
   /// nothing can have touched the run, and its journal is not read (it is

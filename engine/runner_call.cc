@@ -454,6 +454,7 @@ Result<dsl::Value> RunDriver::OpenResult(
 void RunDriver::NoteSecrets(const nlohmann::json& sealed,
                             const nlohmann::json& clear) {
   if (IsSealed(sealed)) {
+    opened_secret_ = true;
     CollectStrings(clear, secrets_);
     std::sort(secrets_.begin(), secrets_.end());
     secrets_.erase(std::unique(secrets_.begin(), secrets_.end()),

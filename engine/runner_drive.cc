@@ -78,7 +78,8 @@ Position PositionInScalar(const std::string& file_text,
 
 RunDriver::RunDriver(Runner& runner, const RunnerDependencies& deps,
                      RunRecord record, std::shared_ptr<const Workflow> workflow,
-                     std::vector<Event> journal, ActiveRun& active)
+                     std::vector<Event> journal, ActiveRun& active,
+                     std::optional<ReplayedState> state)
     : runner_(runner),
       deps_(deps),
       record_(std::move(record)),
@@ -91,6 +92,12 @@ RunDriver::RunDriver(Runner& runner, const RunnerDependencies& deps,
   error_slot_ = workflow_->env->Find("error");
   for (const Event& event : journal_) Index(event);
   committed_sequence_ = record_.last_sequence;
+  if (state.has_value()) {
+    replayed_through_ = state->through_sequence;
+    inputs_ = std::move(state->inputs);
+    steps_.entries = std::move(state->steps);
+    vars_.entries = std::move(state->vars);
+  }
 }
 
 void RunDriver::Index(const Event& event) {
@@ -129,11 +136,15 @@ boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
         RunStatus::kRunning, "");
     if (!s.ok()) co_return s;
   }
-  Result<dsl::Value> inputs = FromJson(record_.inputs);
-  if (!inputs.ok()) co_return inputs.status();
-  activation_.Bind(workflow_->env->Find("inputs"), inputs.value());
-  activation_.Bind(steps_slot_, dsl::Value::Map(dsl::ValueMap()));
-  activation_.Bind(vars_slot_, dsl::Value::Map(dsl::ValueMap()));
+  if (replayed_through_ == 0) {
+    Result<dsl::Value> inputs = FromJson(record_.inputs);
+    if (!inputs.ok()) co_return inputs.status();
+    inputs_ = std::move(inputs.value());
+  }
+  activation_.Bind(workflow_->env->Find("inputs"), inputs_);
+  // Bound from steps_ and vars_ (empty, or a parked drive's) when an
+  // expression is first evaluated.
+  steps_.changed = vars_.changed = true;
   Flow flow = co_await RunSteps(workflow_->steps);
   if (flow.kind == Flow::Kind::kFailed && !workflow_->on_error.empty()) {
     BindError(flow.error.ToValue());
@@ -155,13 +166,19 @@ boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
   co_return finished;
 }
 
-std::optional<std::vector<Event>> RunDriver::TakeWrittenJournal() {
+std::optional<KnownJournal> RunDriver::TakeWrittenJournal() {
   if (committed_ != appended_.size()) return std::nullopt;
-  std::vector<Event> journal = std::move(journal_);
-  journal.reserve(journal.size() + appended_.size());
-  for (Event& event : appended_) journal.push_back(std::move(event));
+  KnownJournal known;
+  known.events = std::move(journal_);
+  known.events.reserve(known.events.size() + appended_.size());
+  for (Event& event : appended_) known.events.push_back(std::move(event));
   history_.clear();  // it pointed into the events just moved
-  return journal;
+  if (!opened_secret_) {
+    known.state = ReplayedState{committed_sequence_, std::move(inputs_),
+                                std::move(steps_.entries),
+                                std::move(vars_.entries)};
+  }
+  return known;
 }
 
 Result<RunStatus> RunDriver::Finish(Flow flow) {
@@ -351,6 +368,10 @@ Flow RunDriver::ReplayLeaf(const Step& step, const StepHistory& h) {
     return Flow::Failed(
         StepError::FromJson(failed.value().value("error", nlohmann::json())));
   }
+  // Restored already: the drive started from the state of the one that
+  // replayed or ran it (the step's outcome is before that one parked).
+  if (h.succeeded != nullptr && h.succeeded->sequence <= replayed_through_)
+    return Flow::Next();
   if (h.variables != nullptr) {
     Result<nlohmann::json> set = OpenCopies(*h.variables);
     if (!set.ok()) return Flow::Broken(set.status());

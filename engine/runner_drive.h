@@ -145,9 +145,13 @@ struct NamedValues {
 
 class RunDriver {
  public:
+  /// `state`: what the drive that parked the run had made of `journal`
+  /// (all of it but the events after state->through_sequence, e.g. the
+  /// answer), to start from rather than replaying the journal's results.
   RunDriver(Runner& runner, const RunnerDependencies& deps, RunRecord record,
             std::shared_ptr<const Workflow> workflow,
-            std::vector<Event> journal, ActiveRun& active);
+            std::vector<Event> journal, ActiveRun& active,
+            std::optional<ReplayedState> state = std::nullopt);
 
   /// Walks the workflow from the journal on; the run's status at the end.
   boost::asio::awaitable<Result<RunStatus>> Drive();
@@ -155,8 +159,9 @@ class RunDriver {
   /// After Drive(): the run's whole journal as written (the events it was
   /// driven from, then those it appended), moved out of the driver, which
   /// must not be used afterwards; nullopt when some appended event is not
-  /// written (the store failed).
-  std::optional<std::vector<Event>> TakeWrittenJournal();
+  /// written (the store failed). With it the drive's state, unless the
+  /// drive opened a secret (its values would hold it in clear).
+  std::optional<KnownJournal> TakeWrittenJournal();
 
  private:
   // ---- runner_drive.cc: the walk, and the steps that need no connector
@@ -289,6 +294,10 @@ class RunDriver {
   /// times per step and never walks them in order.
   std::unordered_map<std::string, StepHistory> history_;
   bool finished_ = false;  // run_finished is in the journal
+  /// Steps whose outcome is journaled at or before this sequence have
+  /// their results and variables in steps_ and vars_ already (a drive
+  /// started from a ReplayedState): replaying them restores nothing.
+  int64_t replayed_through_ = 0;
 
   dsl::Activation activation_;
   int steps_slot_ = -1;
@@ -300,6 +309,10 @@ class RunDriver {
   NamedValues steps_;
   NamedValues vars_;
   dsl::Value error_;
+  dsl::Value inputs_;
+  /// Whether the drive opened a sealed value (a secret field of a result,
+  /// or a copy of one): then its state is not kept when it parks.
+  bool opened_secret_ = false;
   /// The clear texts of the secrets this drive has seen (call results'
   /// secret fields), for SealCopies.
   std::vector<std::string> secrets_;
