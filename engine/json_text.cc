@@ -120,4 +120,12 @@ std::string JsonText(const nlohmann::json& json) {
   return out;
 }
 
+std::string JsonErrorText(const nlohmann::json::exception& error) {
+  std::string text = error.what();
+  size_t end = text.find("] ");
+  if (text.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
+    text.erase(0, end + 2);
+  return text;
+}
+
 }  // namespace bssflow::engine

@@ -23,6 +23,10 @@ void AppendJsonText(const nlohmann::json& json, std::string& out);
 /// `json` as AppendJsonText writes it.
 std::string JsonText(const nlohmann::json& json);
 
+/// What `error` says, without nlohmann's "[json.exception.KIND.ID] "
+/// prefix: "type must be boolean, but is string".
+std::string JsonErrorText(const nlohmann::json::exception& error);
+
 }  // namespace bssflow::engine
 
 #endif  // BSSFLOW_ENGINE_JSON_TEXT_H_

@@ -12,8 +12,9 @@
 #include "dsl/json_value.h"
 #include "dsl/nondeterminism.h"
 #include "dsl/source.h"
-#include "engine/write_batcher.h"
+#include "engine/json_text.h"
 #include "engine/runner_drive.h"
+#include "engine/write_batcher.h"
 
 namespace bssflow::engine {
 
@@ -489,7 +490,16 @@ boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
   } deregister{active, id};
   RunDriver driver(*this, deps_, std::move(record), std::move(workflow),
                    std::move(journal.value()), active, std::move(state));
-  Result<RunStatus> status = co_await driver.Drive();
+  std::optional<Result<RunStatus>> driven;
+  try {
+    driven.emplace(co_await driver.Drive());
+  } catch (const nlohmann::json::exception& e) {
+    // A journaled payload that is JSON but not of the shape the engine
+    // wrote (a database edited or damaged): the run stays where it is.
+    co_return Status::Error("run " + id +
+                            ": its journal is damaged: " + JsonErrorText(e));
+  }
+  Result<RunStatus>& status = *driven;
   if (!status.ok()) co_return status.status();
   if (status.value() == RunStatus::kAwaitingConfirmation) {
     std::optional<KnownJournal> written = driver.TakeWrittenJournal();

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -1193,6 +1194,37 @@ TEST_F(SqliteRunnerTest, ConfirmParksAndTheAnswerDrivesTheRunOn) {
                 "step_started link", "call_sent link", "call_succeeded link",
                 "step_succeeded link", "run_finished"}));
   EXPECT_EQ(store_->GetRun(run.run_id).value().status, RunStatus::kSucceeded);
+}
+
+// A journaled payload edited into a shape the engine never writes: the
+// answer's drive stops with an error naming the run, and the engine goes
+// on (it threw out of the drive before).
+TEST_F(SqliteRunnerTest, AJournalDamagedInTheDatabaseIsAnError) {
+  RunSummary run = Start(R"(workflow: test.damaged
+steps:
+  - id: first
+    set: {x: 1}
+  - id: ask
+    confirm: {message: "Go?"}
+)");
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  Reopen();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE journal SET data = '{\"skipped\": \"yes\"}' "
+                         "WHERE sequence = 4",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Result<RunSummary> answered =
+      Await(runner_->AnswerConfirmation(run.run_id, Answer::kConfirm, "bob"));
+  ASSERT_FALSE(answered.ok());
+  EXPECT_EQ(answered.status().message(),
+            "run " + run.run_id +
+                ": its journal is damaged: type must be boolean, but is "
+                "string");
+  EXPECT_EQ(runner_->active_runs(), 0u);
 }
 
 TEST_F(SqliteRunnerTest, CrashDuringACallThenResumeFromTheReopenedFile) {

@@ -156,13 +156,43 @@ constexpr const char* kRunColumns =
     "current_step, "
     "created_ms, updated_ms, last_sequence, callback_url";
 
-RunRecord ReadRun(const Statement& row) {
+// `text`, a column that holds a JSON object (or null, which a run created
+// without inputs has), parsed. The error says what is wrong with it (a
+// damaged database): "not JSON: <why>" without nlohmann's
+// "[json.exception...]" prefix, or "not a JSON object".
+Result<nlohmann::json> ParseObjectColumn(const std::string& text) {
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Error("not JSON: " + JsonErrorText(e));
+  }
+  if (!json.is_object() && !json.is_null())
+    return Status::Error("not a JSON object");
+  return json;
+}
+
+// A row of `runs`. A status the engine does not know or inputs that are
+// not a JSON object are errors naming the run: read as pending or as nothing, the
+// run would be driven from what it never was.
+Result<RunRecord> ReadRun(const Statement& row) {
   RunRecord run;
   run.id = row.Text(0);
   run.workflow = row.Text(1);
   run.definition_hash = row.Text(2);
-  run.status = ParseRunStatus(row.Text(3)).value_or(RunStatus::kPending);
-  run.inputs = nlohmann::json::parse(row.Text(4), nullptr, false);
+  std::optional<RunStatus> status = ParseRunStatus(row.Text(3));
+  if (!status.has_value()) {
+    return Status::Error("run " + run.id + " is damaged in the database: '" +
+                         row.Text(3) + "' is not a run status");
+  }
+  run.status = *status;
+  Result<nlohmann::json> inputs = ParseObjectColumn(row.Text(4));
+  if (!inputs.ok()) {
+    return Status::Error("run " + run.id +
+                         " is damaged in the database: its inputs are " +
+                         inputs.status().message());
+  }
+  run.inputs = std::move(inputs.value());
   run.idempotency_key = row.Text(5);
   run.current_step = row.Text(6);
   run.created_ms = row.Int(7);
@@ -170,6 +200,22 @@ RunRecord ReadRun(const Statement& row) {
   run.last_sequence = row.Int(9);
   run.callback_url = row.Text(10);
   return run;
+}
+
+// A row of `journal` (sequence, type, step, data, time_ms) of run `run_id`.
+// Data that is not a JSON object (every payload is one) is an error naming
+// the event: read as nothing, it would replay as a step that never ran, or
+// stop the engine.
+Result<Event> ReadEvent(const std::string& run_id, const Statement& row) {
+  Result<nlohmann::json> data = ParseObjectColumn(row.Text(3));
+  if (!data.ok()) {
+    return Status::Error("run " + run_id +
+                         " is damaged in the database: the data of its event " +
+                         std::to_string(row.Int(0)) + " (" + row.Text(1) +
+                         ") is " + data.status().message());
+  }
+  return Event{row.Int(0), row.Text(1), row.Text(2), std::move(data.value()),
+               row.Int(4)};
 }
 
 // A connection of the store's read pool, with its statements. Used by one
@@ -440,7 +486,11 @@ class SqliteStore final : public JournalStore {
                          " FROM runs WHERE idempotency_key = ?");
     if (!select.ok()) return Failure(reading.db(), "finding a run");
     int rc = select.Bind(1, idempotency_key).Step();
-    if (rc == SQLITE_ROW) return std::optional<RunRecord>(ReadRun(select));
+    if (rc == SQLITE_ROW) {
+      Result<RunRecord> run = ReadRun(select);
+      if (!run.ok()) return run.status();
+      return std::optional<RunRecord>(std::move(run.value()));
+    }
     if (rc == SQLITE_DONE) return std::optional<RunRecord>();
     return Failure(reading.db(), "finding a run");
   }
@@ -460,9 +510,9 @@ class SqliteStore final : public JournalStore {
     std::vector<Event> events;
     int rc;
     while ((rc = select.Step()) == SQLITE_ROW) {
-      events.push_back({select.Int(0), select.Text(1), select.Text(2),
-                        nlohmann::json::parse(select.Text(3), nullptr, false),
-                        select.Int(4)});
+      Result<Event> event = ReadEvent(run_id, select);
+      if (!event.ok()) return event.status();
+      events.push_back(std::move(event.value()));
     }
     if (rc != SQLITE_DONE) return Failure(reading.db(), "reading a journal");
     return events;
@@ -497,7 +547,11 @@ class SqliteStore final : public JournalStore {
     select.Bind(i, static_cast<int64_t>(filter.limit));
     std::vector<RunRecord> runs;
     int rc;
-    while ((rc = select.Step()) == SQLITE_ROW) runs.push_back(ReadRun(select));
+    while ((rc = select.Step()) == SQLITE_ROW) {
+      Result<RunRecord> run = ReadRun(select);
+      if (!run.ok()) return run.status();
+      runs.push_back(std::move(run.value()));
+    }
     if (rc != SQLITE_DONE) return Failure(reading.db(), "listing runs");
     return runs;
   }
@@ -531,10 +585,9 @@ class SqliteStore final : public JournalStore {
     int rc = select.Bind(1, run_id).Bind(2, type).Step();
     if (rc == SQLITE_DONE) return std::optional<Event>();
     if (rc != SQLITE_ROW) return Failure(reading.db(), "reading a journal");
-    return std::optional<Event>(
-        Event{select.Int(0), select.Text(1), select.Text(2),
-              nlohmann::json::parse(select.Text(3), nullptr, false),
-              select.Int(4)});
+    Result<Event> event = ReadEvent(run_id, select);
+    if (!event.ok()) return event.status();
+    return std::optional<Event>(std::move(event.value()));
   }
 
   Result<std::map<RunStatus, int64_t>> CountRunsByStatus() override {
@@ -608,7 +661,11 @@ class SqliteStore final : public JournalStore {
                                   " FROM runs WHERE idempotency_key = ?");
       if (!existing.ok()) return Failure("creating a run");
       int rc = existing.Bind(1, run.idempotency_key).Step();
-      if (rc == SQLITE_ROW) return CreatedRun{ReadRun(existing), false};
+      if (rc == SQLITE_ROW) {
+        Result<RunRecord> existing_run = ReadRun(existing);
+        if (!existing_run.ok()) return existing_run.status();
+        return CreatedRun{std::move(existing_run.value()), false};
+      }
       if (rc != SQLITE_DONE) return Failure("creating a run");
     }
     Statement insert(

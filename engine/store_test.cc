@@ -627,5 +627,47 @@ TEST(SqliteStoreTest, LockedDatabaseIsAClearErrorAndNothingIsHalfWritten) {
   EXPECT_TRUE(store->Append("r1", 0, {e}, RunStatus::kRunning, "", 2).ok());
 }
 
+// Rows damaged outside the engine (a disk, a hand edit) are errors that
+// name the run and what is wrong, not a pending run or an empty event that
+// would be driven as what it never was.
+TEST(SqliteStoreTest, ADamagedRowIsAnErrorNamingTheRun) {
+  std::string path = ::testing::TempDir() + "damaged.db";
+  std::filesystem::remove(path);
+  auto store = OpenSqliteStore(path).value();
+  ASSERT_TRUE(store->CreateRun({"r1", "w", "h", {}, "", 1, ""}).ok());
+  Event e;
+  e.type = "step_started";
+  e.step = "ask";
+  ASSERT_TRUE(store->Append("r1", 0, {e, e}, RunStatus::kRunning, "", 2).ok());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  auto exec = [&](const char* sql) {
+    ASSERT_EQ(sqlite3_exec(other, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+  };
+  exec("UPDATE journal SET data = '{\"n\": ' WHERE sequence = 2");
+  EXPECT_EQ(store->ReadJournal("r1").status().message(),
+            "run r1 is damaged in the database: the data of its event 2 "
+            "(step_started) is not JSON: parse error at line 1, column 7: "
+            "syntax error while parsing value - unexpected end of input; "
+            "expected '[', '{', or a literal");
+  EXPECT_EQ(store->ReadLastEvent("r1", "step_started").status().message(),
+            store->ReadJournal("r1").status().message());
+  exec("UPDATE journal SET data = '[]' WHERE sequence = 2");
+  EXPECT_EQ(store->ReadJournal("r1").status().message(),
+            "run r1 is damaged in the database: the data of its event 2 "
+            "(step_started) is not a JSON object");
+  exec("UPDATE runs SET inputs = 'not json'");
+  EXPECT_EQ(store->GetRun("r1").status().message(),
+            "run r1 is damaged in the database: its inputs are not JSON: "
+            "parse error at line 1, column 2: syntax error while parsing "
+            "value - invalid literal; last read: 'no'");
+  exec("UPDATE runs SET inputs = '{}', status = 'runing'");
+  const std::string bad_status =
+      "run r1 is damaged in the database: 'runing' is not a run status";
+  EXPECT_EQ(store->GetRun("r1").status().message(), bad_status);
+  EXPECT_EQ(store->ListRuns(RunFilter()).status().message(), bad_status);
+  sqlite3_close(other);
+}
+
 }  // namespace
 }  // namespace bssflow::engine
