@@ -357,7 +357,11 @@ std::string Runner::ParkedChild(const RunRecord& run) {
   if (!journal.ok()) return "";
   for (auto it = journal.value().rbegin(); it != journal.value().rend(); ++it) {
     if (it->type == event_type::kConfirmationRequested) {
-      return it->data.value("child_run", "");
+      // Read with care: a damaged payload must not stop the cancel.
+      auto child = it->data.find("child_run");
+      return child != it->data.end() && child->is_string()
+                 ? child->get<std::string>()
+                 : "";
     }
   }
   return "";

@@ -156,18 +156,19 @@ constexpr const char* kRunColumns =
     "current_step, "
     "created_ms, updated_ms, last_sequence, callback_url";
 
-// `text`, a column that holds a JSON object (or null, which a run created
-// without inputs has), parsed. The error says what is wrong with it (a
-// damaged database): "not JSON: <why>" without nlohmann's
+// `text`, a column that holds a JSON object (or null, with `null_too`:
+// the inputs of a run created without any), parsed. The error says what is
+// wrong with it (a damaged database): "not JSON: <why>" without nlohmann's
 // "[json.exception...]" prefix, or "not a JSON object".
-Result<nlohmann::json> ParseObjectColumn(const std::string& text) {
+Result<nlohmann::json> ParseObjectColumn(const std::string& text,
+                                         bool null_too = false) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     return Status::Error("not JSON: " + JsonErrorText(e));
   }
-  if (!json.is_object() && !json.is_null())
+  if (!json.is_object() && !(null_too && json.is_null()))
     return Status::Error("not a JSON object");
   return json;
 }
@@ -186,7 +187,8 @@ Result<RunRecord> ReadRun(const Statement& row) {
                          row.Text(3) + "' is not a run status");
   }
   run.status = *status;
-  Result<nlohmann::json> inputs = ParseObjectColumn(row.Text(4));
+  Result<nlohmann::json> inputs =
+      ParseObjectColumn(row.Text(4), /*null_too=*/true);
   if (!inputs.ok()) {
     return Status::Error("run " + run.id +
                          " is damaged in the database: its inputs are " +

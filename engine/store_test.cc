@@ -652,7 +652,7 @@ TEST(SqliteStoreTest, ADamagedRowIsAnErrorNamingTheRun) {
             "expected '[', '{', or a literal");
   EXPECT_EQ(store->ReadLastEvent("r1", "step_started").status().message(),
             store->ReadJournal("r1").status().message());
-  exec("UPDATE journal SET data = '[]' WHERE sequence = 2");
+  exec("UPDATE journal SET data = 'null' WHERE sequence = 2");
   EXPECT_EQ(store->ReadJournal("r1").status().message(),
             "run r1 is damaged in the database: the data of its event 2 "
             "(step_started) is not a JSON object");
