@@ -339,5 +339,182 @@ TEST_F(KeptJournalTest, ACancelledRunsAnswerIsRefused) {
                 " is not waiting for a confirmation (it was cancelled)");
 }
 
+// ---- the drive an answer starts, from the parking drive's state or from
+// the journal: the same run either way
+
+// One workflow run to its end: started, then every prompt answered in turn.
+struct Scenario {
+  const char* name;
+  const char* yaml;
+  const char* inputs;
+  std::vector<Answer> answers;
+  const char* child_yaml = nullptr;  // the workflow a `workflow` step runs
+};
+
+// Each scenario parks on a prompt somewhere other than at the top of a
+// plain list of steps, or has values that only a faithful state gives.
+const Scenario kScenarios[] = {
+    {"confirm_in_a_switch_branch", R"(workflow: test.branch
+inputs:
+  n: int
+steps:
+  - id: read
+    call: bss.get_account
+    with: {id: "${ inputs.n }"}
+  - id: pick
+    switch:
+      - if: steps.read.big
+        steps:
+          - id: note
+            set: {size: big, id: "${ uuid() }"}
+          - id: ask
+            confirm: {message: "Big ${ vars.size }?"}
+          - id: after_ask
+            set: {size: "${ vars.size + '!' }", at: "${ now() }"}
+      - else:
+        steps:
+          - id: small
+            set: {size: small}
+  - id: last
+    set: {summary: "${ vars.size } ${ steps.read.name } ${ uuid() }"}
+outputs:
+  vars: "${ vars }"
+  steps: "${ steps }"
+)",
+     R"({"n": 7})",
+     {Answer::kConfirm}},
+    {"confirm_in_a_steps_on_error", R"(workflow: test.handler
+steps:
+  - id: before
+    set: {x: 1}
+  - id: read
+    call: bss.unscripted
+    on_error:
+      - id: remember
+        set: {why: "${ error.code }", x: "${ vars.x + 1 }"}
+      - id: ask
+        confirm: {message: "Failed with ${ error.code }: go on?"}
+      - id: after_ask
+        set: {also: "${ error.message }"}
+  - id: last
+    set: {x: "${ vars.x * 10 }"}
+outputs:
+  vars: "${ vars }"
+)",
+     "{}",
+     {Answer::kConfirm}},
+    {"confirm_in_the_workflows_on_error", R"(workflow: test.workflow_handler
+steps:
+  - id: before
+    set: {x: 1}
+  - id: stop
+    fail: "stopped at ${ vars.x }"
+on_error:
+  - id: ask
+    confirm: {message: "${ error.message }: tell someone?"}
+  - id: told
+    set: {told: "${ error.step }"}
+)",
+     "{}",
+     {Answer::kConfirm}},
+    {"two_prompts_and_a_rejection", R"(workflow: test.two
+steps:
+  - id: first
+    confirm: {message: "One?"}
+  - id: between
+    set: {seen: "${ steps.first.answer }", id: "${ uuid() }"}
+  - id: second
+    confirm:
+      message: "Two after ${ vars.seen }?"
+      on_reject:
+        - id: undo
+          set: {undone: "${ steps.second.answer }"}
+  - id: last
+    set: {all: "${ vars }"}
+outputs:
+  vars: "${ vars }"
+)",
+     "{}",
+     {Answer::kConfirm, Answer::kReject}},
+    {"a_childs_prompt", R"(workflow: test.parent
+steps:
+  - id: before
+    set: {x: 2}
+  - id: child
+    workflow: test.child
+    with: {n: "${ vars.x }"}
+  - id: after
+    set: {got: "${ steps.child.outputs.doubled + vars.x }"}
+outputs:
+  got: "${ vars.got }"
+)",
+     "{}",
+     {Answer::kConfirm},
+     R"(workflow: test.child
+inputs:
+  n: int
+steps:
+  - id: ask
+    confirm: {message: "Double ${ inputs.n }?"}
+outputs:
+  doubled: "${ inputs.n * 2 }"
+)"},
+};
+
+class WarmOrColdTest : public testing::RunnerFixture,
+                       public ::testing::WithParamInterface<Scenario> {
+ protected:
+  // Every event of every run of `scenario` (its child's too), on a fresh
+  // store with a Runner keeping `parked_journals` journals.
+  std::string Transcript(const Scenario& scenario, size_t parked_journals) {
+    store_ = MakeMemoryStore();
+    now_ms_ = 1700000000000;
+    draws_ = 0;
+    fake_->Script("bss.get_account",
+                  {FakeConnector::Ok(J(R"({"big": true, "name": "Contoso"})")),
+                   FakeConnector::Ok(J(R"({"big": true, "name": "Contoso"})"))});
+    if (GetParam().child_yaml != nullptr) AddToLibrary(scenario.child_yaml);
+    RunnerDependencies deps = Dependencies();
+    deps.parked_journals = parked_journals;
+    auto ids = std::make_shared<int>(0);
+    deps.new_run_id = [ids] { return "run-" + std::to_string(++*ids); };
+    runner_.reset();
+    runner_ = std::make_unique<Runner>(std::move(deps));
+    RunSummary run = Start(scenario.yaml, nlohmann::json::parse(scenario.inputs));
+    for (engine::Answer answer : scenario.answers) {
+      EXPECT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+      now_ms_ += 1000;
+      run = this->Answer(run.run_id, answer);
+    }
+    EXPECT_TRUE(IsFinal(run.status)) << RunStatusName(run.status);
+    std::string out;
+    Result<std::vector<RunRecord>> runs = store_->ListRuns(RunFilter());
+    EXPECT_TRUE(runs.ok());
+    if (!runs.ok()) return out;
+    for (const RunRecord& record : runs.value()) {
+      out += record.id + " " + RunStatusName(record.status) + "\n";
+      for (const Event& e : Journal(record.id)) {
+        out += "  " + std::to_string(e.sequence) + " " + e.type + " " +
+               e.step + " " + e.data.dump() + " " + std::to_string(e.time_ms) +
+               "\n";
+      }
+    }
+    return out;
+  }
+};
+
+TEST_P(WarmOrColdTest, TheAnswersDriveEndsAsAReplayWould) {
+  const std::string warm = Transcript(GetParam(), 64);
+  const std::string cold = Transcript(GetParam(), 0);
+  EXPECT_EQ(warm, cold);
+  EXPECT_NE(warm.find("run_finished"), std::string::npos) << warm;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Scenarios, WarmOrColdTest, ::testing::ValuesIn(kScenarios),
+    [](const ::testing::TestParamInfo<Scenario>& param_info) {
+      return std::string(param_info.param.name);
+    });
+
 }  // namespace
 }  // namespace bssflow::engine
