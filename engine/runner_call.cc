@@ -496,11 +496,11 @@ void RunDriver::SealCopies(Event& event) const {
     }
   }
   if (paths.empty()) return;
-  Result<dsl::Value> data = dsl::ValueFromJson(event.data);
-  if (!data.ok()) return;
-  event.data =
-      ToJson(SealFields(data.value(), paths, *deps_.secrets,
-                        record_.id + "/" + event.step + "/" + event.type));
+  // Sealed in place: a conversion of the payload to a value and back cost
+  // as much as the sealing, and could not be made of data nested past the
+  // values' depth limit (which was then journaled in clear).
+  SealJsonFields(event.data, paths, *deps_.secrets,
+                 record_.id + "/" + event.step + "/" + event.type);
 }
 
 Result<nlohmann::json> RunDriver::OpenCopies(const Event& event) const {

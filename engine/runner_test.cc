@@ -1106,6 +1106,50 @@ outputs:
   }
 }
 
+// A copy of a secret nested deeper than values may be read back (two
+// expressions of 60 levels each) is sealed too: the payload was converted
+// to a value to be sealed, which failed past the depth limit, and the
+// copy was journaled in clear.
+TEST_F(RunnerTest, ASecretCopiedDeepIntoArgumentsIsSealed) {
+  auto key =
+      SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  ASSERT_TRUE(key.ok());
+  SecretBox box(key.value());
+  MakeRunner(&box);
+  fake_->Script(
+      "partner_center.create_customer",
+      {FakeConnector::Ok(
+          J(R"({"tenant_id": "t-1", "credentials": {"password": "p@ss"}})"))});
+  fake_->Script("bss.store", {FakeConnector::Ok(J("{}"))});
+  const std::string open(60, '['), close(60, ']');
+  const std::string yaml = R"(workflow: test.deep_copy
+steps:
+  - id: create
+    call: partner_center.create_customer
+    with: {domain: c.com}
+  - id: keep
+    set:
+      deep: "${ )" + open + "steps.create.credentials.password" + close +
+                           R"( }"
+  - id: store
+    call: bss.store
+    with:
+      deeper: "${ )" + open + "vars.deep" + close + R"( }"
+)";
+  RunSummary run = Start(yaml);
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  ASSERT_EQ(fake_->CallCount("bss.store"), 1);
+  std::optional<Event> sent;
+  for (const Event& event : Journal(run.run_id)) {
+    EXPECT_EQ(event.data.dump().find("p@ss"), std::string::npos)
+        << event.type << " " << event.step;
+    if (event.type == event_type::kCallSent && event.step == "store")
+      sent = event;
+  }
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_TRUE(sent->data["arguments"]["deeper"].contains("$secret"));
+}
+
 // The Runner may go before the io_context its runs are suspended on (a
 // shutdown in the "wrong" order); destroying the context then must not
 // reach into the destroyed Runner (AddressSanitizer catches it).

@@ -475,6 +475,12 @@ class Place {
                                               : dsl::DebugString(key);
     return mark;
   }
+  size_t Enter(const std::string& key) {
+    size_t mark = text_.size();
+    if (!text_.empty()) text_ += '.';
+    text_ += key;
+    return mark;
+  }
   size_t Enter(size_t index) {
     size_t mark = text_.size();
     text_ += '[' + std::to_string(index) + ']';
@@ -680,6 +686,64 @@ Value SealFields(const Value& result,
         OPENSSL_cleanse(text.data(), text.size());
         return Value::Map(std::move(sealed));
       });
+}
+
+namespace {
+
+bool IsSealedJson(const nlohmann::json& json) {
+  return json.is_object() && json.size() == 1 &&
+         json.contains(std::string(kSealedMarker));
+}
+
+// `json` replaced by {"$secret": its JSON text sealed for `place`}, unless
+// sealed already. The text is what ValueToJson of the value would dump.
+void SealJsonNode(nlohmann::json& json, const SecretBox& box,
+                  std::string_view prefix, const Place& place) {
+  if (IsSealedJson(json)) return;
+  std::string text =
+      json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json sealed = nlohmann::json::object();
+  sealed[std::string(kSealedMarker)] =
+      box.Seal(text, AssociatedData(prefix, place));
+  OPENSSL_cleanse(text.data(), text.size());
+  json = std::move(sealed);
+}
+
+// ReplaceAt's walk, on JSON: lists apply the path to each element, sealed
+// values are opaque, and a walk that reaches the depth limit seals what is
+// there as a whole.
+void SealJsonAt(nlohmann::json& json, std::span<const std::string> path,
+                Place& place, int depth, const SecretBox& box,
+                std::string_view prefix) {
+  if (path.empty()) return SealJsonNode(json, box, prefix, place);
+  if (!json.is_structured() || IsSealedJson(json)) return;
+  if (depth >= dsl::kMaxDataDepth) return SealJsonNode(json, box, prefix, place);
+  if (json.is_array()) {
+    for (size_t i = 0; i < json.size(); ++i) {
+      size_t mark = place.Enter(i);
+      SealJsonAt(json[i], path, place, depth + 1, box, prefix);
+      place.Leave(mark);
+    }
+    return;
+  }
+  auto member = json.find(path.front());
+  if (member == json.end()) return;
+  size_t mark = place.Enter(path.front());
+  SealJsonAt(*member, path.subspan(1), place, depth + 1, box, prefix);
+  place.Leave(mark);
+}
+
+}  // namespace
+
+void SealJsonFields(nlohmann::json& data,
+                    const std::vector<std::string>& secret_paths,
+                    const SecretBox& box, std::string_view associated_prefix) {
+  for (const std::string& path : secret_paths) {
+    if (path.empty()) continue;
+    Place place;
+    std::vector<std::string> segments = SplitPath(path);
+    SealJsonAt(data, segments, place, 0, box, associated_prefix);
+  }
 }
 
 Result<Value> OpenFields(const Value& sealed, const SecretBox& box,

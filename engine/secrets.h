@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -148,6 +149,15 @@ std::optional<std::string> SealedShapeAt(const dsl::Value& value);
 dsl::Value SealFields(const dsl::Value& result,
                       const std::vector<std::string>& secret_paths,
                       const SecretBox& box, std::string_view associated_prefix);
+
+/// SealFields on JSON, in place: the value at each of `secret_paths` of
+/// `data` replaced by a sealed copy of its JSON text. What it writes opens
+/// (OpenFields) to what SealFields's would; unlike a conversion of `data`
+/// to a value and back, it reaches every path whatever lies elsewhere in
+/// `data`, however deep (the sealed text is what nests, not the walk).
+void SealJsonFields(nlohmann::json& data,
+                    const std::vector<std::string>& secret_paths,
+                    const SecretBox& box, std::string_view associated_prefix);
 
 /// The inverse of SealFields: opens every {"$secret": ...} anywhere in
 /// `sealed`. An error, prefixed with the place ("credentials.password:

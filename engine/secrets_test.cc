@@ -560,6 +560,58 @@ TEST(SecretFieldsTest, ListsApplyThePathToEachElement) {
             R"({"name":"c","password":"***"}]})");
 }
 
+// SealJsonFields writes what SealFields does, on JSON in place: the same
+// shape (sealed values masked), the same places, and it opens back to the
+// data it sealed.
+TEST(SecretFieldsTest, SealingJsonInPlaceMatchesSealFields) {
+  SecretBox box = Box(kKeyA);
+  const std::string lists =
+      R"({"users":[{"name":"a","password":"pw-a"},{"name":"b"},)"
+      R"({"name":"c","password":"pw-c"}],"n":1,"u":18446744073709551615})";
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases =
+      {{kCreated, kSecretPaths},
+       {lists, {"users.password"}},
+       {lists, {"users"}},
+       {lists, {"missing", "", "n.x", "users..password"}},
+       {R"({"s":{"$secret":")" + box.Seal("\"x\"", "run-1/s/s") +
+            R"("},"t":[1.5,"x",null]})",
+        {"s", "t"}}};  // "s" is sealed already: left as it is
+  for (const auto& [text, paths] : cases) {
+    nlohmann::json data = nlohmann::json::parse(text);
+    SealJsonFields(data, paths, box, "run-1/s");
+    Value sealed = dsl::ValueFromJson(data).value();
+    EXPECT_EQ(Dump(MaskFields(sealed, {})),
+              Dump(MaskFields(SealFields(Json(text), paths, box, "run-1/s"),
+                              {})))
+        << text;
+    EXPECT_EQ(Dump(OpenFields(sealed, box, "run-1/s").value()),
+              Dump(OpenFields(Json(text), box, "run-1/s").value()))
+        << text;
+  }
+  nlohmann::json data = nlohmann::json::parse(lists);
+  SealJsonFields(data, {"users.password"}, box, "run-1/s");
+  EXPECT_EQ(box.Open(data["users"][2]["password"]["$secret"].get<std::string>(),
+                     "run-1/s/users[2].password")
+                .value(),
+            "\"pw-c\"");
+}
+
+// The walk is as deep as the path, whatever the data: a value nested far
+// past what converts to a value is sealed whole.
+TEST(SecretFieldsTest, SealingJsonInPlaceReachesDeepData) {
+  SecretBox box = Box(kKeyA);
+  nlohmann::json deep = "pw";
+  for (int i = 0; i < 150; ++i) deep = nlohmann::json::array({deep});
+  nlohmann::json data = {{"arguments", {{"x", deep}, {"y", "plain"}}}};
+  SealJsonFields(data, {"arguments.x"}, box, "p");
+  EXPECT_EQ(data.dump().find("pw"), std::string::npos);
+  EXPECT_EQ(data["arguments"]["y"], "plain");
+  EXPECT_EQ(box.Open(data["arguments"]["x"]["$secret"].get<std::string>(),
+                     "p/arguments.x")
+                .value(),
+            deep.dump());
+}
+
 TEST(SecretFieldsTest, ASealedValueOpensOnlyInItsPlace) {
   SecretBox box = Box(kKeyA);
   Value sealed = SealFields(Json(kCreated), kSecretPaths, box, "run-1/create");
