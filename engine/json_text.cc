@@ -120,6 +120,192 @@ std::string JsonText(const nlohmann::json& json) {
   return out;
 }
 
+namespace {
+
+// A recursive-descent reader of the JSON it handles itself; every Read*
+// returns false on anything else, and ParseJsonText leaves the text to
+// nlohmann::json::parse.
+class FastJsonReader {
+ public:
+  explicit FastJsonReader(std::string_view text) : text_(text) {}
+
+  bool ReadDocument(nlohmann::json& out) {
+    SkipSpace();
+    if (!ReadValue(out, 0)) return false;
+    SkipSpace();
+    return at_ == text_.size();
+  }
+
+ private:
+  static constexpr int kMaxDepth = 256;
+
+  void SkipSpace() {
+    while (at_ < text_.size() &&
+           (text_[at_] == ' ' || text_[at_] == '\n' || text_[at_] == '\r' ||
+            text_[at_] == '\t')) {
+      ++at_;
+    }
+  }
+
+  bool Take(char c) {
+    if (at_ >= text_.size() || text_[at_] != c) return false;
+    ++at_;
+    return true;
+  }
+
+  bool TakeWord(std::string_view word) {
+    if (text_.substr(at_, word.size()) != word) return false;
+    at_ += word.size();
+    return true;
+  }
+
+  bool ReadValue(nlohmann::json& out, int depth) {
+    if (at_ >= text_.size()) return false;
+    switch (text_[at_]) {
+      case '{':
+        return ReadObject(out, depth + 1);
+      case '[':
+        return ReadArray(out, depth + 1);
+      case '"': {
+        std::string text;
+        if (!ReadString(text)) return false;
+        out = std::move(text);
+        return true;
+      }
+      case 't':
+        out = true;
+        return TakeWord("true");
+      case 'f':
+        out = false;
+        return TakeWord("false");
+      case 'n':
+        out = nullptr;
+        return TakeWord("null");
+      default:
+        return ReadInteger(out);
+    }
+  }
+
+  bool ReadObject(nlohmann::json& out, int depth) {
+    if (depth > kMaxDepth) return false;
+    ++at_;  // '{'
+    out = nlohmann::json::object();
+    auto& members = out.get_ref<nlohmann::json::object_t&>();
+    SkipSpace();
+    if (Take('}')) return true;
+    for (;;) {
+      SkipSpace();
+      std::string key;
+      if (!ReadString(key)) return false;
+      SkipSpace();
+      if (!Take(':')) return false;
+      SkipSpace();
+      nlohmann::json value;
+      if (!ReadValue(value, depth)) return false;
+      // Journals write members in key order: the hint makes each insert
+      // constant time. A key seen before is left to parse().
+      size_t before = members.size();
+      members.emplace_hint(members.end(), std::move(key), std::move(value));
+      if (members.size() == before) return false;
+      SkipSpace();
+      if (Take('}')) return true;
+      if (!Take(',')) return false;
+    }
+  }
+
+  bool ReadArray(nlohmann::json& out, int depth) {
+    if (depth > kMaxDepth) return false;
+    ++at_;  // '['
+    out = nlohmann::json::array();
+    auto& items = out.get_ref<nlohmann::json::array_t&>();
+    SkipSpace();
+    if (Take(']')) return true;
+    for (;;) {
+      SkipSpace();
+      if (!ReadValue(items.emplace_back(), depth)) return false;
+      SkipSpace();
+      if (Take(']')) return true;
+      if (!Take(',')) return false;
+    }
+  }
+
+  // A string without \u escapes or control characters, valid UTF-8.
+  bool ReadString(std::string& out) {
+    if (!Take('"')) return false;
+    bool ascii = true;
+    for (;;) {
+      size_t plain = at_;
+      while (at_ < text_.size()) {
+        auto c = static_cast<unsigned char>(text_[at_]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ascii &= c < 0x80;
+        ++at_;
+      }
+      out.append(text_.data() + plain, at_ - plain);
+      if (at_ >= text_.size()) return false;
+      char c = text_[at_++];
+      if (c == '"') break;
+      if (c != '\\' || at_ >= text_.size()) return false;  // a control byte
+      switch (text_[at_++]) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        default: return false;  // \u, or not an escape
+      }
+    }
+    return ascii || dsl::IsValidUtf8(out);
+  }
+
+  // An integer, as parse() types it: unsigned unless negative. A fraction,
+  // an exponent, a leading zero or a value out of range is left to parse().
+  bool ReadInteger(nlohmann::json& out) {
+    size_t start = at_;
+    bool negative = Take('-');
+    size_t digits = at_;
+    while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
+    if (at_ == digits) return false;
+    if (text_[digits] == '0' && at_ - digits > 1) return false;
+    if (at_ < text_.size() &&
+        (text_[at_] == '.' || text_[at_] == 'e' || text_[at_] == 'E')) {
+      return false;
+    }
+    const char* first = text_.data() + start;
+    const char* last = text_.data() + at_;
+    if (negative) {
+      int64_t value = 0;
+      auto [end, error] = std::from_chars(first, last, value);
+      if (error != std::errc() || end != last) return false;
+      out = static_cast<nlohmann::json::number_integer_t>(value);
+    } else {
+      uint64_t value = 0;
+      auto [end, error] = std::from_chars(first, last, value);
+      if (error != std::errc() || end != last) return false;
+      out = static_cast<nlohmann::json::number_unsigned_t>(value);
+    }
+    return true;
+  }
+
+  std::string_view text_;
+  size_t at_ = 0;
+};
+
+}  // namespace
+
+bool ParseJsonTextFast(std::string_view text, nlohmann::json& out) {
+  return FastJsonReader(text).ReadDocument(out);
+}
+
+nlohmann::json ParseJsonText(std::string_view text) {
+  nlohmann::json out;
+  if (ParseJsonTextFast(text, out)) return out;
+  return nlohmann::json::parse(text);
+}
+
 std::string JsonErrorText(const nlohmann::json::exception& error) {
   std::string text = error.what();
   size_t end = text.find("] ");

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace bssflow::engine {
 
@@ -22,6 +23,19 @@ void AppendJsonText(const nlohmann::json& json, std::string& out);
 
 /// `json` as AppendJsonText writes it.
 std::string JsonText(const nlohmann::json& json);
+
+/// Parses the JSON text `text` as nlohmann::json::parse does, faster, for
+/// what journals hold (AppendJsonText's texts, read back by the stores).
+/// The result equals parse()'s, number types included (non-negative
+/// integers unsigned, negative ones signed). Text outside what it parses
+/// itself (numbers with a fraction or an exponent, \u escapes, nesting past
+/// 256 levels, duplicate keys, anything that is not valid JSON) is left to
+/// parse(): so invalid text throws parse()'s own exception.
+nlohmann::json ParseJsonText(std::string_view text);
+
+/// ParseJsonText without the fallback: true with `out` set when `text`
+/// is in what it parses itself, false otherwise (`out` is then unspecified).
+bool ParseJsonTextFast(std::string_view text, nlohmann::json& out);
 
 /// What `error` says, without nlohmann's "[json.exception.KIND.ID] "
 /// prefix: "type must be boolean, but is string".

@@ -123,5 +123,86 @@ TEST(JsonTextTest, AppendsToWhatIsThere) {
   EXPECT_EQ(out, "prefix:[1,\"two\"]");
 }
 
+// ---- ParseJsonText: what json::parse gives, number types included
+
+// The value's kinds all the way down, as text: parse() and ParseJsonText
+// must agree on them too (== takes 1 and 1u as equal).
+std::string Kinds(const json& value) {
+  std::string out(value.type_name());
+  if (value.is_number_unsigned()) out = "unsigned";
+  if (value.is_number_integer() && !value.is_number_unsigned()) out = "signed";
+  if (value.is_structured()) {
+    out += "(";
+    for (const json& item : value) out += Kinds(item) + ",";
+    out += ")";
+  }
+  return out;
+}
+
+// `text` parses the same both ways, or both throw the same error.
+void ExpectParsesAsParseDoes(const std::string& text) {
+  std::string parse_error, fast_error;
+  json expected, got;
+  try {
+    expected = json::parse(text);
+  } catch (const json::exception& e) {
+    parse_error = e.what();
+  }
+  try {
+    got = ParseJsonText(text);
+  } catch (const json::exception& e) {
+    fast_error = e.what();
+  }
+  EXPECT_EQ(fast_error, parse_error) << text;
+  EXPECT_EQ(got, expected) << text;
+  EXPECT_EQ(got.dump(), expected.dump()) << text;
+  EXPECT_EQ(Kinds(got), Kinds(expected)) << text;
+}
+
+TEST(ParseJsonTextTest, ParsesWhatJournalsHoldItself) {
+  for (const char* text :
+       {"{}", "[]", "null", "true", "false", "0", "-0", "7", "-7",
+        "18446744073709551615", "-9223372036854775808", "\"\"",
+        "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"", "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
+        R"({"a":[1,{"b":null}],"c":"d","e":{}})", " { \"a\" : [ 1 , 2 ] } \n",
+        R"({"b":1,"a":2})"}) {
+    json fast;
+    EXPECT_TRUE(ParseJsonTextFast(text, fast)) << text;
+    ExpectParsesAsParseDoes(text);
+  }
+}
+
+TEST(ParseJsonTextTest, LeavesTheRestToParse) {
+  for (const char* text :
+       {"1.5", "1e3", "-2E-3", "18446744073709551616", "-9223372036854775809",
+        "\"\\u00e9\"", "\"\\ud83d\\ude00\"", R"({"a":1,"a":2})", "01", "-",
+        "", " ", "{", "[1,]", "{\"a\"}", "{\"a\":}", "[1 2]", "tru", "nul",
+        "\"open", "\"bad \\x escape\"", "\"tab\there\"", "\"\xff\"",
+        "\"\xc3\"", "{} {}", "[1]x", "+1", "{1:2}", "[\"a\",]"}) {
+    json fast;
+    EXPECT_FALSE(ParseJsonTextFast(text, fast)) << text;
+    ExpectParsesAsParseDoes(text);
+  }
+  std::string deep(300, '[');
+  deep += std::string(300, ']');
+  json fast;
+  EXPECT_FALSE(ParseJsonTextFast(deep, fast));
+  ExpectParsesAsParseDoes(deep);
+}
+
+// What AppendJsonText writes of random trees reads back as parse() reads
+// it; so do those texts cut short or with a byte changed.
+TEST(ParseJsonTextTest, MatchesParseOnRandomTexts) {
+  std::mt19937_64 random(20261125);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = JsonText(RandomJson(random, 0));
+    ExpectParsesAsParseDoes(text);
+    if (text.empty()) continue;
+    ExpectParsesAsParseDoes(text.substr(0, random() % text.size()));
+    text[random() % text.size()] = "{}[]\",:0-e. \\\x01\xff"[random() % 16];
+    ExpectParsesAsParseDoes(text);
+  }
+}
+
 }  // namespace
 }  // namespace bssflow::engine

@@ -55,9 +55,8 @@ Event Load(const StoredEvent& stored, int64_t sequence) {
   // The text was made by AppendJsonText: it parses.
   return Event{sequence, text.substr(0, stored.type_size),
                text.substr(stored.type_size, stored.step_size),
-               nlohmann::json::parse(
-                   text.begin() + stored.type_size + stored.step_size,
-                   text.end()),
+               ParseJsonText(std::string_view(text).substr(
+                   stored.type_size + stored.step_size)),
                stored.time_ms};
 }
 

@@ -164,7 +164,7 @@ Result<nlohmann::json> ParseObjectColumn(const std::string& text,
                                          bool null_too = false) {
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(text);
+    json = ParseJsonText(text);
   } catch (const nlohmann::json::exception& e) {
     return Status::Error("not JSON: " + JsonErrorText(e));
   }
