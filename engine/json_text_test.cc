@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+#include "engine/testing/json_kinds.h"
+
 namespace bssflow::engine {
 namespace {
 
@@ -125,20 +127,6 @@ TEST(JsonTextTest, AppendsToWhatIsThere) {
 
 // ---- ParseJsonText: what json::parse gives, number types included
 
-// The value's kinds all the way down, as text: parse() and ParseJsonText
-// must agree on them too (== takes 1 and 1u as equal).
-std::string Kinds(const json& value) {
-  std::string out(value.type_name());
-  if (value.is_number_unsigned()) out = "unsigned";
-  if (value.is_number_integer() && !value.is_number_unsigned()) out = "signed";
-  if (value.is_structured()) {
-    out += "(";
-    for (const json& item : value) out += Kinds(item) + ",";
-    out += ")";
-  }
-  return out;
-}
-
 // `text` parses the same both ways, or both throw the same error.
 void ExpectParsesAsParseDoes(const std::string& text) {
   std::string parse_error, fast_error;
@@ -156,7 +144,7 @@ void ExpectParsesAsParseDoes(const std::string& text) {
   EXPECT_EQ(fast_error, parse_error) << text;
   EXPECT_EQ(got, expected) << text;
   EXPECT_EQ(got.dump(), expected.dump()) << text;
-  EXPECT_EQ(Kinds(got), Kinds(expected)) << text;
+  EXPECT_EQ(testing::JsonKinds(got), testing::JsonKinds(expected)) << text;
 }
 
 TEST(ParseJsonTextTest, ParsesWhatJournalsHoldItself) {

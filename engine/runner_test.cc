@@ -24,7 +24,28 @@ namespace {
 
 using testing::FakeConnector;
 
-class RunnerTest : public testing::RunnerFixture {};
+class RunnerTest : public testing::RunnerFixture {
+ protected:
+  // A new Runner that seals secrets with a fixed key.
+  void SealSecrets() {
+    box_.emplace(
+        SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+            .value());
+    MakeRunner(&*box_);
+  }
+
+  // SealSecrets, and partner_center.create_customer scripted to create
+  // tenant t-1 with the password "p@ss" (a secret field).
+  void SealSecretsAndScriptCreate() {
+    SealSecrets();
+    fake_->Script(
+        "partner_center.create_customer",
+        {testing::FakeConnector::Ok(testing::J(
+            R"({"tenant_id": "t-1", "credentials": {"password": "p@ss"}})"))});
+  }
+
+  std::optional<SecretBox> box_;
+};
 using testing::J;
 using testing::Json;
 
@@ -775,11 +796,7 @@ steps:
 // fails instead (not retried), so the workflow can handle it and the run
 // ends, with the shape and where it is named.
 TEST_F(RunnerTest, AResultShapedLikeASealedSecretFailsTheCall) {
-  auto key =
-      SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-  ASSERT_TRUE(key.ok());
-  SecretBox box(key.value());
-  MakeRunner(&box);
+  SealSecrets();
   fake_->Script("bss.get_account",
                 {FakeConnector::Ok(J(R"({"note": {"$secret": "v1:?"}})"))});
   RunSummary run = Start(kRetry);
@@ -832,15 +849,7 @@ steps:
 }
 
 TEST_F(RunnerTest, SecretFieldsAreSealedInTheJournal) {
-  auto key =
-      SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-  ASSERT_TRUE(key.ok());
-  SecretBox box(key.value());
-  MakeRunner(&box);
-  fake_->Script(
-      "partner_center.create_customer",
-      {FakeConnector::Ok(
-          J(R"({"tenant_id": "t-1", "credentials": {"password": "p@ss"}})"))});
+  SealSecretsAndScriptCreate();
   fake_->Script("bss.store", {FakeConnector::Ok(J("{}"))});
   RunSummary run = Start(R"(workflow: test.secret
 steps:
@@ -862,7 +871,7 @@ steps:
   EXPECT_EQ(Journal(run.run_id)[3].data.dump().find("p@ss"), std::string::npos);
 
   // After a restart the replayed result is opened again.
-  MakeRunner(&box);
+  MakeRunner(&*box_);
   RunSummary answered = Answer(run.run_id, Answer::kConfirm);
   EXPECT_EQ(answered.status, RunStatus::kSucceeded);
   ASSERT_EQ(fake_->CallCount("bss.store"), 1);
@@ -1044,15 +1053,7 @@ TEST_F(RunnerTest, AStaleDriveIsRefusedCleanly) {
 // a notification, a prompt, an error, the outputs) stays sealed in the
 // journal, and a replay still sees it in clear.
 TEST_F(RunnerTest, SecretsCopiedIntoOtherEventsAreSealedToo) {
-  auto key =
-      SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-  ASSERT_TRUE(key.ok());
-  SecretBox box(key.value());
-  MakeRunner(&box);
-  fake_->Script(
-      "partner_center.create_customer",
-      {FakeConnector::Ok(
-          J(R"({"tenant_id": "t-1", "credentials": {"password": "p@ss"}})"))});
+  SealSecretsAndScriptCreate();
   fake_->Script("bss.store", {FakeConnector::Ok(J("{}"))});
   fake_->Script("notify.send", {FakeConnector::Ok(J("{}"))});
   const char* yaml = R"(workflow: test.secret_copies
@@ -1086,7 +1087,7 @@ outputs:
 )";
   RunSummary run = Start(yaml);
   EXPECT_EQ(run.status, RunStatus::kAwaitingConfirmation);
-  MakeRunner(&box);  // a restart: the variables come back from the journal
+  MakeRunner(&*box_);  // a restart: the variables come back from the journal
   RunSummary answered = Answer(run.run_id, Answer::kConfirm);
   EXPECT_EQ(answered.status, RunStatus::kSucceeded);
   ASSERT_EQ(fake_->CallCount("bss.store"), 1);
@@ -1111,15 +1112,7 @@ outputs:
 // to a value to be sealed, which failed past the depth limit, and the
 // copy was journaled in clear.
 TEST_F(RunnerTest, ASecretCopiedDeepIntoArgumentsIsSealed) {
-  auto key =
-      SecretKey::FromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-  ASSERT_TRUE(key.ok());
-  SecretBox box(key.value());
-  MakeRunner(&box);
-  fake_->Script(
-      "partner_center.create_customer",
-      {FakeConnector::Ok(
-          J(R"({"tenant_id": "t-1", "credentials": {"password": "p@ss"}})"))});
+  SealSecretsAndScriptCreate();
   fake_->Script("bss.store", {FakeConnector::Ok(J("{}"))});
   const std::string open(60, '['), close(60, ']');
   const std::string yaml = R"(workflow: test.deep_copy

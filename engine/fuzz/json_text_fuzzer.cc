@@ -9,41 +9,25 @@
 #include <string_view>
 
 #include "engine/json_text.h"
-
-namespace {
-
-using nlohmann::json;
-
-// The kinds of `value` all the way down (== takes 1 and 1u as equal).
-std::string Kinds(const json& value) {
-  std::string out(value.type_name());
-  if (value.is_number_unsigned()) out = "unsigned";
-  if (value.is_structured()) {
-    out += "(";
-    for (const json& item : value) out += Kinds(item) + ",";
-    out += ")";
-  }
-  return out;
-}
-
-}  // namespace
+#include "engine/testing/json_kinds.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   std::string parse_error, fast_error;
-  json expected, got;
+  nlohmann::json expected, got;
   try {
-    expected = json::parse(text);
-  } catch (const json::exception& e) {
+    expected = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
     parse_error = e.what();
   }
   try {
     got = bssflow::engine::ParseJsonText(text);
-  } catch (const json::exception& e) {
+  } catch (const nlohmann::json::exception& e) {
     fast_error = e.what();
   }
+  using bssflow::engine::testing::JsonKinds;
   if (fast_error != parse_error || got != expected ||
-      Kinds(got) != Kinds(expected)) {
+      JsonKinds(got) != JsonKinds(expected)) {
     std::abort();
   }
   return 0;
