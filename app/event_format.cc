@@ -126,6 +126,8 @@ std::string DescribeBody(const engine::Event& event) {
   return type + " " + Compact(d);
 }
 
+std::string DescribeEventOrThrow(const engine::Event& sealed);
+
 }  // namespace
 
 nlohmann::json MaskSealed(const nlohmann::json& json) {
@@ -144,6 +146,19 @@ nlohmann::json MaskSealed(const nlohmann::json& json) {
 }
 
 std::string DescribeEvent(const engine::Event& sealed) {
+  try {
+    return DescribeEventOrThrow(sealed);
+  } catch (const nlohmann::json::exception&) {
+    // A payload the engine did not write (a member of another type, in a
+    // database edited by hand): shown as it is, masked.
+    return (sealed.step.empty() ? "" : sealed.step + ": ") + sealed.type +
+           " " + Compact(sealed.data) + " (not as the engine writes it)";
+  }
+}
+
+namespace {
+
+std::string DescribeEventOrThrow(const engine::Event& sealed) {
   // Sealed secrets read as ***, wherever they are (even in an error
   // message), and never as the object that holds them.
   engine::Event event = sealed;
@@ -158,6 +173,8 @@ std::string DescribeEvent(const engine::Event& sealed) {
   if (event.type == et::kRunFinished) return DescribeFinish(event.data);
   return event.step + ": " + DescribeBody(event);
 }
+
+}  // namespace
 
 std::string FormatClock(int64_t time_ms) {
   std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);

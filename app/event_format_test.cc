@@ -42,6 +42,16 @@ TEST(EventFormatTest, MalformedPayloadsDoNotThrow) {
   EXPECT_EQ(DescribeEvent(Make("confirmation_answered", "ask",
                                R"({"answer": 7, "by": null})")),
             "ask: answered 7 by null");
+  // Members of another type than the engine writes (a database edited by
+  // hand) are shown as they are, secrets masked.
+  EXPECT_EQ(DescribeEvent(Make("step_succeeded", "in_progress",
+                               R"({"skipped": "yes"})")),
+            R"(in_progress: step_succeeded {"skipped":"yes"} (not as the )"
+            R"(engine writes it))");
+  EXPECT_EQ(DescribeEvent(Make("call_sent", "a",
+                               R"({"attempt": "2", "token": {"$secret": "v1:x"}})")),
+            R"(a: call_sent {"attempt":"2","token":"***"} (not as the engine )"
+            R"(writes it))");
 }
 
 TEST(EventFormatTest, TimesAreUtc) {

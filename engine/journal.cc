@@ -61,4 +61,17 @@ std::string NotAwaitingConfirmation(const std::string& run_id,
          StatusPhrase(status) + ")";
 }
 
+bool IsEventType(std::string_view type) {
+  namespace et = event_type;
+  for (const char* known :
+       {et::kRunStarted, et::kStepStarted, et::kCallSent, et::kCallSucceeded,
+        et::kCallFailed, et::kVariablesSet, et::kCheckFailed,
+        et::kConfirmationRequested, et::kConfirmationAnswered,
+        et::kNotificationSent, et::kStepSucceeded, et::kStepFailed,
+        et::kRunFinished}) {
+    if (type == known) return true;
+  }
+  return false;
+}
+
 }  // namespace bssflow::engine

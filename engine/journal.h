@@ -48,6 +48,10 @@ inline constexpr const char* kStepFailed = "step_failed";
 inline constexpr const char* kRunFinished = "run_finished";
 }  // namespace event_type
 
+/// Whether `type` is one of event_type's names. An event of another type
+/// is not one this engine wrote: driven on, its step would run again.
+bool IsEventType(std::string_view type);
+
 /// One effect of a run. Immutable once appended.
 struct Event {
   /// 1, 2, 3, ... within the run, without gaps.

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dsl/json_value.h"
 #include "engine/json_text.h"
 #include "engine/sqlite_checkpointer.h"
 #include "engine/store.h"
@@ -162,6 +163,14 @@ constexpr const char* kRunColumns =
 // "[json.exception...]" prefix, or "not a JSON object".
 Result<nlohmann::json> ParseObjectColumn(const std::string& text,
                                          bool null_too = false) {
+  // Far deeper than the engine writes (values nest up to 100 levels, an
+  // expression 64 more), far shallower than what overflows the stack when
+  // the document is copied or printed (some 50,000 levels).
+  constexpr int kMaxDepth = 1000;
+  if (dsl::NestsDeeperThan(text, kMaxDepth)) {
+    return Status::Error("nested deeper than " + std::to_string(kMaxDepth) +
+                         " levels");
+  }
   nlohmann::json json;
   try {
     json = ParseJsonText(text);
@@ -209,6 +218,12 @@ Result<RunRecord> ReadRun(const Statement& row) {
 // the event: read as nothing, it would replay as a step that never ran, or
 // stop the engine.
 Result<Event> ReadEvent(const std::string& run_id, const Statement& row) {
+  if (!IsEventType(row.Text(1))) {
+    return Status::Error("run " + run_id +
+                         " is damaged in the database: its event " +
+                         std::to_string(row.Int(0)) + " has the type '" +
+                         row.Text(1) + "', which is not one bssflow writes");
+  }
   Result<nlohmann::json> data = ParseObjectColumn(row.Text(3));
   if (!data.ok()) {
     return Status::Error("run " + run_id +

@@ -93,11 +93,12 @@ TEST_P(StoreTest, CreateAppendRead) {
 
 TEST_P(StoreTest, AppendRefusesAStaleSequence) {
   ASSERT_TRUE(store_->CreateRun(Run("r1")).ok());
-  ASSERT_TRUE(
-      store_->Append("r1", 0, {MakeEvent("a")}, RunStatus::kRunning, "", 1)
-          .ok());
-  Status stale =
-      store_->Append("r1", 0, {MakeEvent("b")}, RunStatus::kFailed, "", 2);
+  ASSERT_TRUE(store_
+                  ->Append("r1", 0, {MakeEvent(event_type::kRunStarted)},
+                           RunStatus::kRunning, "", 1)
+                  .ok());
+  Status stale = store_->Append("r1", 0, {MakeEvent(event_type::kStepStarted)},
+                                RunStatus::kFailed, "", 2);
   EXPECT_EQ(stale.message(),
             "journal sequence conflict: run r1 is at 1, not 0");
   EXPECT_EQ(store_->ReadJournal("r1").value().size(),
@@ -337,8 +338,8 @@ TEST_P(StoreTest, ConcurrentAppendersNeverInterleaveAJournal) {
         // Read, then append after what was read: losers get a conflict.
         int64_t last = store_->GetRun("r1").value().last_sequence;
         if (store_
-                ->Append("r1", last, {MakeEvent("e")}, RunStatus::kRunning, "",
-                         1)
+                ->Append("r1", last, {MakeEvent(event_type::kStepStarted)},
+                         RunStatus::kRunning, "", 1)
                 .ok()) {
           ++appended;
         }
@@ -656,6 +657,18 @@ TEST(SqliteStoreTest, ADamagedRowIsAnErrorNamingTheRun) {
   EXPECT_EQ(store->ReadJournal("r1").status().message(),
             "run r1 is damaged in the database: the data of its event 2 "
             "(step_started) is not a JSON object");
+  // Parsed, it would overflow the stack where it is copied or printed.
+  std::string deep = "{\"a\":" + std::string(50000, '[') +
+                     std::string(50000, ']') + "}";
+  exec(("UPDATE journal SET data = '" + deep + "' WHERE sequence = 2").c_str());
+  EXPECT_EQ(store->ReadJournal("r1").status().message(),
+            "run r1 is damaged in the database: the data of its event 2 "
+            "(step_started) is nested deeper than 1000 levels");
+  // Driven on, its step would run again.
+  exec("UPDATE journal SET data = '{}', type = 'bogus' WHERE sequence = 2");
+  EXPECT_EQ(store->ReadJournal("r1").status().message(),
+            "run r1 is damaged in the database: its event 2 has the type "
+            "'bogus', which is not one bssflow writes");
   exec("UPDATE runs SET inputs = 'not json'");
   EXPECT_EQ(store->GetRun("r1").status().message(),
             "run r1 is damaged in the database: its inputs are not JSON: "
