@@ -324,6 +324,18 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
   if (run.status != RunStatus::kAwaitingConfirmation) {
     co_return Status::Error(NotAwaitingConfirmation(run_id, run.status));
   }
+  // The journal the drive that parked the run left, if it is still the
+  // run's; else the store's, read before the answer is written, so that a
+  // journal the store cannot read (damaged) refuses the answer rather than
+  // leaving it written to a run that cannot go on.
+  std::optional<KnownJournal> journal =
+      parked_journals_.Take(run_id, run.last_sequence);
+  if (!journal.has_value()) {
+    Result<std::vector<Event>> read = deps_.store->ReadJournal(run_id);
+    if (!read.ok()) co_return read.status();
+    if (static_cast<int64_t>(read.value().size()) == run.last_sequence)
+      journal = KnownJournal{std::move(read.value()), std::nullopt};
+  }
   Event event;
   event.sequence = run.last_sequence + 1;
   event.type = event_type::kConfirmationAnswered;
@@ -335,11 +347,8 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
                                                 event, RunStatus::kRunning);
   if (!appended.ok()) co_return appended;
   if (deps_.on_event) deps_.on_event(run, event);
-  // The journal the drive that parked the run left, if it is still the
-  // run's, with the answer: the drive need not read it again.
-  std::optional<KnownJournal> journal =
-      parked_journals_.Take(run_id, run.last_sequence);
-  // The record as the answer left it: the drive need not read it either.
+  // The record as the answer left it, and the journal with the answer: the
+  // drive need not read them again.
   run.status = RunStatus::kRunning;
   run.last_sequence = event.sequence;
   run.updated_ms = event.time_ms;

@@ -1264,6 +1264,42 @@ steps:
   EXPECT_EQ(runner_->active_runs(), 0u);
 }
 
+// Damage the store itself reports refuses the answer before it is written:
+// the run still waits for its answer, to be given once the row is mended.
+TEST_F(SqliteRunnerTest, AnAnswerToARunTheStoreCannotReadIsNotWritten) {
+  RunSummary run = Start(R"(workflow: test.damaged
+steps:
+  - id: first
+    set: {x: 1}
+  - id: ask
+    confirm: {message: "Go?"}
+)");
+  ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
+  Reopen();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE journal SET data = 'oops' WHERE sequence = 4",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  Result<RunSummary> answered =
+      Await(runner_->AnswerConfirmation(run.run_id, Answer::kConfirm, "bob"));
+  ASSERT_FALSE(answered.ok());
+  EXPECT_EQ(answered.status().message(),
+            "run " + run.run_id +
+                " is damaged in the database: the data of its event 4 "
+                "(step_succeeded) is not JSON: parse error at line 1, column "
+                "1: syntax error while parsing value - invalid literal; last "
+                "read: 'o'");
+  RunRecord record = store_->GetRun(run.run_id).value();
+  EXPECT_EQ(record.status, RunStatus::kAwaitingConfirmation);
+  EXPECT_EQ(record.last_sequence, 6);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE journal SET data = '{}' WHERE sequence = 4",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status, RunStatus::kSucceeded);
+}
+
 TEST_F(SqliteRunnerTest, CrashDuringACallThenResumeFromTheReopenedFile) {
   fake_->Script("bss.get_account",
                 {FakeConnector::Ok(J(R"({"domain": "c.com"})"))});

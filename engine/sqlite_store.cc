@@ -182,6 +182,11 @@ Result<nlohmann::json> ParseObjectColumn(const std::string& text,
   return json;
 }
 
+// "run R is damaged in the database: <what>" (kDamagedInStore).
+Status Damaged(const std::string& run_id, const std::string& what) {
+  return Status::Error("run " + run_id + std::string(kDamagedInStore) + what);
+}
+
 // A row of `runs`. A status the engine does not know or inputs that are
 // not a JSON object are errors naming the run: read as pending or as nothing, the
 // run would be driven from what it never was.
@@ -192,16 +197,13 @@ Result<RunRecord> ReadRun(const Statement& row) {
   run.definition_hash = row.Text(2);
   std::optional<RunStatus> status = ParseRunStatus(row.Text(3));
   if (!status.has_value()) {
-    return Status::Error("run " + run.id + " is damaged in the database: '" +
-                         row.Text(3) + "' is not a run status");
+    return Damaged(run.id, "'" + row.Text(3) + "' is not a run status");
   }
   run.status = *status;
   Result<nlohmann::json> inputs =
       ParseObjectColumn(row.Text(4), /*null_too=*/true);
   if (!inputs.ok()) {
-    return Status::Error("run " + run.id +
-                         " is damaged in the database: its inputs are " +
-                         inputs.status().message());
+    return Damaged(run.id, "its inputs are " + inputs.status().message());
   }
   run.inputs = std::move(inputs.value());
   run.idempotency_key = row.Text(5);
@@ -219,17 +221,15 @@ Result<RunRecord> ReadRun(const Statement& row) {
 // stop the engine.
 Result<Event> ReadEvent(const std::string& run_id, const Statement& row) {
   if (!IsEventType(row.Text(1))) {
-    return Status::Error("run " + run_id +
-                         " is damaged in the database: its event " +
-                         std::to_string(row.Int(0)) + " has the type '" +
-                         row.Text(1) + "', which is not one bssflow writes");
+    return Damaged(run_id, "its event " + std::to_string(row.Int(0)) +
+                               " has the type '" + row.Text(1) +
+                               "', which is not one bssflow writes");
   }
   Result<nlohmann::json> data = ParseObjectColumn(row.Text(3));
   if (!data.ok()) {
-    return Status::Error("run " + run_id +
-                         " is damaged in the database: the data of its event " +
-                         std::to_string(row.Int(0)) + " (" + row.Text(1) +
-                         ") is " + data.status().message());
+    return Damaged(run_id, "the data of its event " +
+                               std::to_string(row.Int(0)) + " (" +
+                               row.Text(1) + ") is " + data.status().message());
   }
   return Event{row.Int(0), row.Text(1), row.Text(2), std::move(data.value()),
                row.Int(4)};

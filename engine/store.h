@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -80,6 +81,13 @@ struct BatchedOutcome {
 
 /// Why an Append was refused: someone else appended first.
 inline constexpr const char* kSequenceConflict = "journal sequence conflict";
+
+/// In the message of a read that failed because a stored run is damaged
+/// (a row edited or broken outside the engine), after the run's id: "run R
+/// is damaged in the database: ...". Not transient: the same read fails
+/// until the row is mended.
+inline constexpr std::string_view kDamagedInStore =
+    " is damaged in the database: ";
 
 class JournalStore {
  public:

@@ -87,6 +87,14 @@ ServerResponse Problem(const Api::Call& call, unsigned status,
 }
 
 ServerResponse FromStoreFailure(const Api::Call& call, const Status& status) {
+  // A damaged run fails the same way on every try: not a 503 a client
+  // would retry for ever.
+  if (status.message().find(engine::kDamagedInStore) != std::string::npos) {
+    return Problem(call, 500, "run-damaged", "Run damaged in the store",
+                   status.message() +
+                       "; an operator must mend or remove it "
+                       "(docs/operations.md)");
+  }
   return Problem(call, 503, "store-unavailable", "Store unavailable",
                  status.message() + "; try again later");
 }

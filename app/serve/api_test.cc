@@ -3,6 +3,7 @@
 #include "app/serve/api.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -300,6 +301,41 @@ TEST_F(ApiTest, ConfirmationsAndCancels) {
   EXPECT_EQ(finished.result_int(), 409u);
   EXPECT_EQ(Body(finished)["detail"],
             "run " + rejected + " cannot be cancelled: it has succeeded");
+}
+
+// A run damaged in the store (a row edited outside the engine) is a 500
+// that names it, not a 503 a client would retry for ever.
+TEST_F(ApiTest, ARunDamagedInTheStoreIsA500NamingIt) {
+  const std::string id = StartConfirm();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/state/journal.db").c_str(), &db),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE journal SET data = 'oops' WHERE sequence = 2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  // A restart: the server no longer holds the journal it parked the run
+  // with, and reads it from the store.
+  api_.reset();
+  registry_.reset();
+  engine_.reset();
+  Open();
+  auto damaged = Send(http::verb::get, "/v1/runs/" + id + "/journal");
+  EXPECT_EQ(damaged.result_int(), 500u);
+  EXPECT_EQ(Body(damaged)["type"], "https://bssflow.dev/problems/run-damaged");
+  EXPECT_EQ(Body(damaged)["detail"],
+            "run " + id +
+                " is damaged in the database: the data of its event 2 "
+                "(step_started) is not JSON: parse error at line 1, column 1: "
+                "syntax error while parsing value - invalid literal; last "
+                "read: 'o'; an operator must mend or remove it "
+                "(docs/operations.md)");
+  // The answer is refused before anything is written.
+  auto answer = Send(http::verb::post, "/v1/runs/" + id + "/confirmation",
+                     R"({"decision": "confirm"})");
+  EXPECT_EQ(answer.result_int(), 500u);
+  EXPECT_EQ(Body(Send(http::verb::get, "/v1/runs/" + id))["status"],
+            "awaiting_confirmation");
 }
 
 TEST_F(ApiTest, ListsRunsWithFiltersAndPages) {

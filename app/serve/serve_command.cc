@@ -330,8 +330,20 @@ int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
                      {"message", resumed.status().message()}});
           co_return;
         }
+        // A run that could not be driven (a damaged journal, a definition
+        // that no longer loads) stays unfinished: each is named, with why.
+        size_t failed = 0;
+        for (const engine::Runner::Resumed& run : resumed.value()) {
+          if (run.status.ok()) continue;
+          ++failed;
+          log.Write({{"level", "error"},
+                     {"event", "run_not_resumed"},
+                     {"run_id", run.run_id},
+                     {"message", run.status.message()}});
+        }
         log.Write({{"event", "runs_resumed"},
-                   {"count", resumed.value().size()}});
+                   {"count", resumed.value().size()},
+                   {"failed", failed}});
       },
       boost::asio::detached);
   api.set_ready(true);
