@@ -569,7 +569,19 @@ class SqliteStore final : public JournalStore {
       if (!run.ok()) return run.status();
       runs.push_back(std::move(run.value()));
     }
-    if (rc != SQLITE_DONE) return Failure(reading.db(), "listing runs");
+    if (rc != SQLITE_DONE) {
+      // The account filter reads every run's inputs: one that is not JSON
+      // fails the query before its row could be named.
+      if (!filter.account.empty() &&
+          std::string_view(sqlite3_errmsg(reading.db())) == "malformed JSON") {
+        return Status::Error(
+            "SQLite store " + path_ +
+            ": listing runs failed: the inputs of a run are damaged in the "
+            "database (not JSON); list without the account filter to see "
+            "which run");
+      }
+      return Failure(reading.db(), "listing runs");
+    }
     return runs;
   }
 

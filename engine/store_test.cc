@@ -674,6 +674,13 @@ TEST(SqliteStoreTest, ADamagedRowIsAnErrorNamingTheRun) {
             "run r1 is damaged in the database: its inputs are not JSON: "
             "parse error at line 1, column 2: syntax error while parsing "
             "value - invalid literal; last read: 'no'");
+  RunFilter by_account;
+  by_account.account = "7";
+  EXPECT_EQ(store->ListRuns(by_account).status().message(),
+            "SQLite store " + path +
+                ": listing runs failed: the inputs of a run are damaged in "
+                "the database (not JSON); list without the account filter to "
+                "see which run");
   exec("UPDATE runs SET inputs = '{}', status = 'runing'");
   const std::string bad_status =
       "run r1 is damaged in the database: 'runing' is not a run status";
