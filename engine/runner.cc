@@ -472,7 +472,8 @@ boost::asio::awaitable<Result<RunSummary>> Runner::DriveRun(
   }
   // The parking drive's state holds for the journal it came with only.
   std::optional<ReplayedState> state;
-  if (known_journal.has_value() && !waited) state = std::move(known_journal->state);
+  if (known_journal.has_value() && !waited)
+    state = std::move(known_journal->state);
   Result<std::vector<Event>> journal =
       known_journal.has_value() && !waited
           ? Result<std::vector<Event>>(std::move(known_journal->events))

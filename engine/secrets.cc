@@ -717,7 +717,8 @@ void SealJsonAt(nlohmann::json& json, std::span<const std::string> path,
                 std::string_view prefix) {
   if (path.empty()) return SealJsonNode(json, box, prefix, place);
   if (!json.is_structured() || IsSealedJson(json)) return;
-  if (depth >= dsl::kMaxDataDepth) return SealJsonNode(json, box, prefix, place);
+  if (depth >= dsl::kMaxDataDepth)
+    return SealJsonNode(json, box, prefix, place);
   if (json.is_array()) {
     for (size_t i = 0; i < json.size(); ++i) {
       size_t mark = place.Enter(i);

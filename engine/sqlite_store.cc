@@ -163,9 +163,10 @@ constexpr const char* kRunColumns =
 // "[json.exception...]" prefix, or "not a JSON object".
 Result<nlohmann::json> ParseObjectColumn(const std::string& text,
                                          bool null_too = false) {
-  // Far deeper than the engine writes (values nest up to 100 levels, an
-  // expression 64 more), far shallower than what overflows the stack when
-  // the document is copied or printed (some 50,000 levels).
+  // Far deeper than real journals nest (values read back nest at most 100
+  // levels; call arguments an expression's 64 more), far shallower than
+  // what overflows the stack when the document is copied or printed (some
+  // 50,000 levels).
   constexpr int kMaxDepth = 1000;
   if (dsl::NestsDeeperThan(text, kMaxDepth)) {
     return Status::Error("nested deeper than " + std::to_string(kMaxDepth) +
@@ -188,8 +189,8 @@ Status Damaged(const std::string& run_id, const std::string& what) {
 }
 
 // A row of `runs`. A status the engine does not know or inputs that are
-// not a JSON object are errors naming the run: read as pending or as nothing, the
-// run would be driven from what it never was.
+// not a JSON object are errors naming the run: read as pending or as
+// nothing, the run would be driven from what it never was.
 Result<RunRecord> ReadRun(const Statement& row) {
   RunRecord run;
   run.id = row.Text(0);
@@ -216,9 +217,10 @@ Result<RunRecord> ReadRun(const Statement& row) {
 }
 
 // A row of `journal` (sequence, type, step, data, time_ms) of run `run_id`.
-// Data that is not a JSON object (every payload is one) is an error naming
-// the event: read as nothing, it would replay as a step that never ran, or
-// stop the engine.
+// A type bssflow does not write, or data that is not a JSON object (every
+// payload is one) or nests past ParseObjectColumn's limit, is an error
+// naming the event: read as it is, it would replay as a step that never
+// ran (its call made again), stop the engine, or overflow its stack.
 Result<Event> ReadEvent(const std::string& run_id, const Statement& row) {
   if (!IsEventType(row.Text(1))) {
     return Damaged(run_id, "its event " + std::to_string(row.Int(0)) +
