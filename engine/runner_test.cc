@@ -1233,27 +1233,34 @@ TEST_F(SqliteRunnerTest, ConfirmParksAndTheAnswerDrivesTheRunOn) {
   EXPECT_EQ(store_->GetRun(run.run_id).value().status, RunStatus::kSucceeded);
 }
 
-// A journaled payload edited into a shape the engine never writes: the
-// answer's drive stops with an error naming the run, and the engine goes
-// on (it threw out of the drive before).
-TEST_F(SqliteRunnerTest, AJournalDamagedInTheDatabaseIsAnError) {
-  RunSummary run = Start(R"(workflow: test.damaged
+// The workflow the damaged-journal tests park, then damage.
+constexpr const char* kSetThenAsk = R"(workflow: test.damaged
 steps:
   - id: first
     set: {x: 1}
   - id: ask
     confirm: {message: "Go?"}
-)");
+)";
+
+// Runs `sql` on the store's file through a connection of its own, as an
+// operator's edit would.
+void EditDatabase(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+// A journaled payload edited into a shape the engine never writes: the
+// answer's drive stops with an error naming the run, and the engine goes
+// on (it threw out of the drive before).
+TEST_F(SqliteRunnerTest, AJournalDamagedInTheDatabaseIsAnError) {
+  RunSummary run = Start(kSetThenAsk);
   ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
   Reopen();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE journal SET data = '{\"skipped\": \"yes\"}' "
-                         "WHERE sequence = 4",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  EditDatabase(path_,
+               "UPDATE journal SET data = '{\"skipped\": \"yes\"}' "
+               "WHERE sequence = 4");
   Result<RunSummary> answered =
       Await(runner_->AnswerConfirmation(run.run_id, Answer::kConfirm, "bob"));
   ASSERT_FALSE(answered.ok());
@@ -1267,20 +1274,10 @@ steps:
 // Damage the store itself reports refuses the answer before it is written:
 // the run still waits for its answer, to be given once the row is mended.
 TEST_F(SqliteRunnerTest, AnAnswerToARunTheStoreCannotReadIsNotWritten) {
-  RunSummary run = Start(R"(workflow: test.damaged
-steps:
-  - id: first
-    set: {x: 1}
-  - id: ask
-    confirm: {message: "Go?"}
-)");
+  RunSummary run = Start(kSetThenAsk);
   ASSERT_EQ(run.status, RunStatus::kAwaitingConfirmation);
   Reopen();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE journal SET data = 'oops' WHERE sequence = 4",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  EditDatabase(path_, "UPDATE journal SET data = 'oops' WHERE sequence = 4");
   Result<RunSummary> answered =
       Await(runner_->AnswerConfirmation(run.run_id, Answer::kConfirm, "bob"));
   ASSERT_FALSE(answered.ok());
@@ -1293,10 +1290,7 @@ steps:
   RunRecord record = store_->GetRun(run.run_id).value();
   EXPECT_EQ(record.status, RunStatus::kAwaitingConfirmation);
   EXPECT_EQ(record.last_sequence, 6);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE journal SET data = '{}' WHERE sequence = 4",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  EditDatabase(path_, "UPDATE journal SET data = '{}' WHERE sequence = 4");
   EXPECT_EQ(Answer(run.run_id, Answer::kConfirm).status, RunStatus::kSucceeded);
 }
 
