@@ -56,11 +56,6 @@ void CollectStrings(const nlohmann::json& json, std::vector<std::string>& out) {
   }
 }
 
-bool IsSealed(const nlohmann::json& json) {
-  return json.is_object() && json.size() == 1 &&
-         json.contains(std::string(kSealedMarker));
-}
-
 // Whether `text` holds one of `secrets`.
 bool HoldsSecret(const std::string& text,
                  const std::vector<std::string>& secrets) {
@@ -75,7 +70,7 @@ bool HoldsSecret(const nlohmann::json& json,
                  const std::vector<std::string>& secrets) {
   if (json.is_string())
     return HoldsSecret(json.get_ref<const std::string&>(), secrets);
-  if (IsSealed(json)) return false;
+  if (IsSealedJson(json)) return false;
   if (json.is_object()) {
     for (const auto& [key, value] : json.items()) {
       if (HoldsSecret(key, secrets) || HoldsSecret(value, secrets))
@@ -453,7 +448,7 @@ Result<dsl::Value> RunDriver::OpenResult(
 
 void RunDriver::NoteSecrets(const nlohmann::json& sealed,
                             const nlohmann::json& clear) {
-  if (IsSealed(sealed)) {
+  if (IsSealedJson(sealed)) {
     opened_secret_ = true;
     CollectStrings(clear, secrets_);
     std::sort(secrets_.begin(), secrets_.end());
@@ -515,7 +510,7 @@ namespace {
 bool MayNeedOpening(const nlohmann::json& json, int depth = 0) {
   if (!json.is_object() && !json.is_array()) return false;
   if (depth >= dsl::kMaxDataDepth - 1) return true;
-  if (IsSealed(json)) return true;
+  if (IsSealedJson(json)) return true;
   for (const auto& item : json) {
     if (MayNeedOpening(item, depth + 1)) return true;
   }

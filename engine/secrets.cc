@@ -688,12 +688,12 @@ Value SealFields(const Value& result,
       });
 }
 
-namespace {
-
 bool IsSealedJson(const nlohmann::json& json) {
   return json.is_object() && json.size() == 1 &&
          json.contains(std::string(kSealedMarker));
 }
+
+namespace {
 
 // `json` replaced by {"$secret": its JSON text sealed for `place`}, unless
 // sealed already. The text is what ValueToJson of the value would dump.

@@ -150,6 +150,10 @@ dsl::Value SealFields(const dsl::Value& result,
                       const std::vector<std::string>& secret_paths,
                       const SecretBox& box, std::string_view associated_prefix);
 
+/// Whether `json` is a sealed value as the journal keeps it: an object
+/// whose only member is "$secret".
+bool IsSealedJson(const nlohmann::json& json);
+
 /// SealFields on JSON, in place: the value at each of `secret_paths` of
 /// `data` replaced by a sealed copy of its JSON text. What it writes opens
 /// (OpenFields) to what SealFields's would; unlike a conversion of `data`
