@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "engine/secrets.h"
+
 namespace bssflow::app {
 
 namespace {
@@ -132,7 +134,7 @@ std::string DescribeEventOrThrow(const engine::Event& sealed);
 
 nlohmann::json MaskSealed(const nlohmann::json& json) {
   if (json.is_object()) {
-    if (json.size() == 1 && json.contains("$secret")) return "***";
+    if (engine::IsSealedJson(json)) return "***";
     nlohmann::json masked = nlohmann::json::object();
     for (const auto& [key, value] : json.items()) masked[key] = MaskSealed(value);
     return masked;
