@@ -269,26 +269,20 @@ boost::asio::awaitable<Flow> RunDriver::RunCall(const Step& step,
         co_await CallOnce(step, action, arguments, ctx);
     if (!outcome.has_value()) co_return Flow::Of(Flow::Kind::kCancelled);
     if (outcome->result.has_value()) {
-      nlohmann::json sealed = SealResult(action, step.id, *outcome->result);
-      // What the run sees is what a resume will read back from the journal:
-      // the connector's own value when the journal's JSON holds the same,
-      // else (secret fields, kinds JSON does not keep) read back from it.
-      Result<dsl::Value> seen = std::move(*outcome->result);
-      if (HasSecretFields(action) || !SurvivesJson(seen.value())) {
-        seen = OpenResult(step.id, sealed);
-        if (!seen.ok()) co_return Flow::Broken(seen.status());
-        NoteSecrets(sealed, ToJson(seen.value()));
-      }
-      std::vector<Event> events = EventList(
-          MakeEvent(event_type::kCallSucceeded, step.id,
-                    {{"attempt", attempt}, {"result", std::move(sealed)}}));
+      dsl::Value seen = std::move(*outcome->result);
+      Result<nlohmann::json> sealed = JournalResult(action, step.id, seen);
+      if (!sealed.ok()) co_return Flow::Broken(sealed.status());
+      std::vector<Event> events =
+          EventList(MakeEvent(event_type::kCallSucceeded, step.id,
+                              {{"attempt", attempt},
+                               {"result", std::move(sealed).value()}}));
       if (!extra.is_null())
         events.push_back(MakeEvent(event_type::kNotificationSent, step.id,
                                    std::move(extra)));
       events.push_back(MakeEvent(event_type::kStepSucceeded, step.id));
       Status s = Append(std::move(events), RunStatus::kRunning, step.id);
       if (!s.ok()) co_return Flow::Broken(s);
-      SetStepResult(step.id, std::move(seen.value()));
+      SetStepResult(step.id, std::move(seen));
       co_return Flow::Next();
     }
     ActionError error = outcome->error.value_or(ActionError{
@@ -431,6 +425,31 @@ nlohmann::json RunDriver::SealResult(const std::string& action,
   dsl::Value sealed = SealFields(result, spec->secret_fields, *deps_.secrets,
                                  record_.id + "/" + step);
   return dsl::ValueToSortedJson(sealed);
+}
+
+Result<nlohmann::json> RunDriver::JournalResult(const std::string& action,
+                                                const std::string& step,
+                                                dsl::Value& result) {
+  bool survives = SurvivesJson(result);
+  if (HasSecretFields(action) && survives) {
+    // Its sealed fields would open to their own JSON, so the run keeps the
+    // connector's value; only the journal's copy is sealed (in place: a
+    // conversion of the sealed value would cost as much as the sealing).
+    nlohmann::json clear = ToJson(result);
+    nlohmann::json sealed = clear;
+    SealJsonFields(sealed, deps_.actions->Find(action)->secret_fields,
+                   *deps_.secrets, record_.id + "/" + step);
+    NoteSecrets(sealed, clear);
+    return sealed;
+  }
+  nlohmann::json sealed = SealResult(action, step, result);
+  if (HasSecretFields(action) || !survives) {
+    Result<dsl::Value> seen = OpenResult(step, sealed);
+    if (!seen.ok()) return seen.status();
+    NoteSecrets(sealed, ToJson(seen.value()));
+    result = std::move(seen).value();
+  }
+  return sealed;
 }
 
 Result<dsl::Value> RunDriver::OpenResult(

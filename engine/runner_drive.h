@@ -215,10 +215,18 @@ class RunDriver {
   int64_t StepTime(const std::string& step_id) const;
   std::chrono::milliseconds Backoff(const RetryPolicy& policy, int attempt,
                                     const ActionError& error) const;
-  /// The journal form of a call result: secret fields sealed.
   /// Whether the action's results have fields to seal (and a key to seal
   /// them with).
   bool HasSecretFields(const std::string& action) const;
+  /// The journal form of a call's `result` (SealResult), with the secrets
+  /// it holds noted (NoteSecrets); `result` becomes what the run sees,
+  /// which is what a resume will read back from the journal (OpenResult):
+  /// the connector's own value when the journal's JSON gives it back the
+  /// same, else the value read back. An error if it does not read back.
+  Result<nlohmann::json> JournalResult(const std::string& action,
+                                       const std::string& step,
+                                       dsl::Value& result);
+  /// The journal form of a call result: secret fields sealed.
   nlohmann::json SealResult(const std::string& action, const std::string& step,
                             const dsl::Value& result) const;
   /// The value a step sees of a journaled result: secrets opened.
