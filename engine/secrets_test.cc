@@ -600,11 +600,12 @@ TEST(SecretFieldsTest, SealingJsonInPlaceMatchesSealFields) {
 // past what converts to a value is sealed whole.
 TEST(SecretFieldsTest, SealingJsonInPlaceReachesDeepData) {
   SecretBox box = Box(kKeyA);
-  nlohmann::json deep = "pw";
+  // Not a base64 text, so that the sealed text cannot hold it by chance.
+  nlohmann::json deep = "pass-word!";
   for (int i = 0; i < 150; ++i) deep = nlohmann::json::array({deep});
   nlohmann::json data = {{"arguments", {{"x", deep}, {"y", "plain"}}}};
   SealJsonFields(data, {"arguments.x"}, box, "p");
-  EXPECT_EQ(data.dump().find("pw"), std::string::npos);
+  EXPECT_EQ(data.dump().find("pass-word!"), std::string::npos);
   EXPECT_EQ(data["arguments"]["y"], "plain");
   EXPECT_EQ(box.Open(data["arguments"]["x"]["$secret"].get<std::string>(),
                      "p/arguments.x")
