@@ -6,11 +6,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <sstream>
 #include <utility>
 
+#include "base/read_file.h"
 #include "base/duration.h"
 #include "engine/yaml_file.h"
 #include "app/connector_config_reader.h"
@@ -49,19 +48,7 @@ std::optional<std::string> ProcessEnv(const std::string& name) {
 }
 
 Result<std::string> ReadFromDisk(const std::string& path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error))
-    return Status::Error(std::strerror(EISDIR));
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::Error(errno != 0 ? std::strerror(errno)
-                                    : "it cannot be opened");
-  }
-  std::string text((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::Error("reading it failed");
-  return text;
+  return ReadFile(path);
 }
 
 // Secret files usually end with the newline of the editor or of `echo`;
@@ -572,17 +559,15 @@ ConnectorsConfigResult ParseConnectorsConfig(std::string file_name,
 
 ConnectorsConfigResult LoadConnectorsConfigFile(const std::string& path,
                                                 const SecretSources& secrets) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) {
     ConnectorsConfigResult result;
     result.source.name = path;
     result.diagnostics.push_back(
-        {0, std::string("cannot read the file: ") + std::strerror(errno)});
+        dsl::Diagnostic::AboutWholeFile(text.status().message()));
     return result;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseConnectorsConfig(path, text.str(), secrets);
+  return ParseConnectorsConfig(path, std::move(text).value(), secrets);
 }
 
 }  // namespace bssflow::app

@@ -542,7 +542,16 @@ TEST_F(ConnectorConfigTest, ReportsAnUnreadableFile) {
   ConnectorsConfigResult result = LoadConnectorsConfigFile(path);
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
-            path + ":1:1: cannot read the file: No such file or directory\n");
+            path + ": cannot read the file: No such file or directory\n");
+}
+
+TEST_F(ConnectorConfigTest, ReportsADirectoryGivenForTheFile) {
+  std::string path = ::testing::TempDir() + "connectors-dir.yaml";
+  std::filesystem::create_directories(path);
+  ConnectorsConfigResult result = LoadConnectorsConfigFile(path);
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
+            path + ": cannot read the file: Is a directory\n");
 }
 
 TEST_F(ConnectorConfigTest, LoadsAFileWithSecretsFromTheRealEnvironment) {

@@ -217,8 +217,8 @@ TEST(EvalCommandTest, MissingRulesFile) {
   EXPECT_EQ(o.out, "");
   EXPECT_EQ(
       o.err,
-      "bssflow eval: cannot read postal code rules "
-      "'/nonexistent/postal_codes.yaml'; "
+      "bssflow eval: postal code rules '/nonexistent/postal_codes.yaml': "
+      "cannot read the file: No such file or directory; "
       "set BSSFLOW_DATA_DIR to the directory that holds postal_codes.yaml\n");
 }
 

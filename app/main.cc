@@ -2,13 +2,12 @@
 // its own file.
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 
 #include <unistd.h>
 
+#include "base/read_file.h"
 #include "app/configured_connectors.h"
 #include "app/demo_command.h"
 #include "app/eval_command.h"
@@ -25,18 +24,12 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
-// Reads FILE, or standard input for "-"; false when it cannot be read.
-bool ReadInput(const std::string& path, std::string& text) {
+// FILE, or standard input for "-".
+bssflow::Result<std::string> ReadInput(const std::string& path) {
   if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), {});
-    return true;
+    return std::string(std::istreambuf_iterator<char>(std::cin), {});
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
-  return true;
+  return bssflow::ReadFile(path);
 }
 
 }  // namespace
@@ -362,10 +355,14 @@ int main(int argc, char** argv) {
           std::filesystem::path(run.workflow_file).parent_path().string();
       if (engine.workflows_dir.empty()) engine.workflows_dir = ".";
     }
-    if (!input_file.empty() && !ReadInput(input_file, run.input_json)) {
-      std::cerr << "bssflow run: cannot read input file '" << input_file
-                << "'\n";
-      return bssflow::app::kRunUsage;
+    if (!input_file.empty()) {
+      bssflow::Result<std::string> input = ReadInput(input_file);
+      if (!input.ok()) {
+        std::cerr << "bssflow run: input file '" << input_file
+                  << "': " << input.status().message() << "\n";
+        return bssflow::app::kRunUsage;
+      }
+      run.input_json = std::move(input).value();
     }
     run.interactive = input_file != "-" && ::isatty(STDIN_FILENO) != 0;
     auto connected =
@@ -422,11 +419,13 @@ int main(int argc, char** argv) {
     return bssflow::app::RunGraph(graph, std::cout, std::cerr);
   if (eval_cmd->parsed()) {
     if (!data_path.empty()) {
-      if (!ReadInput(data_path, eval.data_json)) {
-        std::cerr << "bssflow eval: cannot read data file '" << data_path
-                  << "'\n";
+      bssflow::Result<std::string> data = ReadInput(data_path);
+      if (!data.ok()) {
+        std::cerr << "bssflow eval: data file '" << data_path
+                  << "': " << data.status().message() << "\n";
         return bssflow::app::kExitUsage;
       }
+      eval.data_json = std::move(data).value();
       eval.data_name = data_path == "-" ? "<stdin>" : data_path;
     }
     if (eval.postal_code_rules.empty()) {

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "base/read_file.h"
 #include "app/offline_run.h"
 #include "app/recording.h"
 #include "dsl/json_value.h"
@@ -587,10 +588,9 @@ Result<Recording> ParseRecording(const json& document) {
 }
 
 Result<Recording> ReadRecordingFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(path + ": cannot open the recording");
-  const std::string text((std::istreambuf_iterator<char>(in)),
-                         std::istreambuf_iterator<char>());
+  Result<std::string> read = ReadFile(path);
+  if (!read.ok()) return Status::Error(path + ": " + read.status().message());
+  const std::string& text = read.value();
   // Results and inputs nest up to dsl::kMaxDataDepth levels, a few levels
   // down the document.
   constexpr int kMaxRecordingDepth = dsl::kMaxDataDepth + 8;

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <ostream>
-#include <sstream>
 
+#include "base/read_file.h"
 #include "app/configured_connectors.h"
 #include "app/eval_command.h"
 #include "app/replay.h"
@@ -18,11 +17,9 @@ namespace bssflow::app {
 namespace {
 
 Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(path + ": cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) return Status::Error(path + ": " + text.status().message());
+  return text;
 }
 
 std::vector<std::string> YamlFiles(const std::string& dir) {

@@ -4,12 +4,11 @@
 #include <filesystem>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <utility>
 
+#include "base/read_file.h"
 #include "app/connector_config_reader.h"
 
 namespace bssflow::app {
@@ -395,17 +394,15 @@ ScenarioFileResult ParseScenario(const std::string& file,
 }
 
 ScenarioFileResult ReadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) {
     ScenarioFileResult result;
     result.source.name = path;
     result.diagnostics.push_back(
-        {0, std::string("cannot read the file: ") + std::strerror(errno)});
+        dsl::Diagnostic::AboutWholeFile(text.status().message()));
     return result;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseScenario(path, text.str());
+  return ParseScenario(path, std::move(text).value());
 }
 
 namespace {

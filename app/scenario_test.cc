@@ -106,7 +106,8 @@ TEST(ParseScenarioTest, AMissingRecordingIsAProblemAtItsField) {
   ScenarioFileResult read = Parse(
       "scenario: s\nworkflow: w.yaml\nrecording: nowhere.json\n");
   EXPECT_EQ(Problems(read),
-            Lines{"3:12: dir/nowhere.json: cannot open the recording"});
+            Lines{"3:12: dir/nowhere.json: cannot read the file: No such file "
+                  "or directory"});
 }
 
 // A recording as RunOffline makes them: what CheckExpectations reads.

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/read_file.h"
 #include "app/eval_command.h"
 #include "app/replay_command.h"
 #include "app/scenario.h"
@@ -66,13 +67,11 @@ class WorkflowCache {
     auto it = entries_.find(path);
     if (it != entries_.end()) return it->second;
     Entry entry;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      entry.problems = path + ": cannot read the workflow file";
+    Result<std::string> text = ReadFile(path);
+    if (!text.ok()) {
+      entry.problems = path + ": " + text.status().message();
     } else {
-      std::stringstream text;
-      text << in.rdbuf();
-      entry.text = text.str();
+      entry.text = std::move(text).value();
       engine::LoadResult loaded = engine::LoadWorkflow(path, entry.text, context_);
       if (loaded.ok()) {
         entry.workflow = loaded.workflow;

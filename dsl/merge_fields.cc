@@ -3,9 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
+#include "base/read_file.h"
 #include "dsl/parser.h"
 #include "dsl/source.h"
 
@@ -146,15 +145,14 @@ Result<std::shared_ptr<const MergeFieldMap>> MergeFieldMap::Parse(
 
 Result<std::shared_ptr<const MergeFieldMap>> MergeFieldMap::LoadFile(
     const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return Status::Error("cannot read merge fields '" + path +
-                         "'; set BSSFLOW_DATA_DIR to the directory that holds "
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) {
+    return Status::Error("merge fields '" + path + "': " +
+                         text.status().message() +
+                         "; set BSSFLOW_DATA_DIR to the directory that holds "
                          "merge_fields.yaml");
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  return Parse(text.value(), path);
 }
 
 const MergeField* MergeFieldMap::Find(std::string_view name) const {

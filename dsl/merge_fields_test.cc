@@ -266,8 +266,8 @@ TEST(MergeFieldParseTest, UnreadableFileSaysHowToFixIt) {
   auto result = MergeFieldMap::LoadFile("/nonexistent/merge_fields.yaml");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().message(),
-            "cannot read merge fields '/nonexistent/merge_fields.yaml'; set "
-            "BSSFLOW_DATA_DIR to the directory that holds merge_fields.yaml");
+            "merge fields '/nonexistent/merge_fields.yaml': cannot read the "
+            "file: No such file or directory; set BSSFLOW_DATA_DIR to the directory that holds merge_fields.yaml");
 }
 
 TEST(MergeFieldNameTest, WordsJoinedByDots) {

@@ -4,8 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+
+#include "base/read_file.h"
 
 namespace bssflow::dsl {
 
@@ -150,15 +150,14 @@ Result<std::shared_ptr<const PostalCodeRules>> PostalCodeRules::Parse(
 
 Result<std::shared_ptr<const PostalCodeRules>> PostalCodeRules::LoadFile(
     const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return Status::Error("cannot read postal code rules '" + path +
-                         "'; set BSSFLOW_DATA_DIR to the directory that holds "
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) {
+    return Status::Error("postal code rules '" + path + "': " +
+                         text.status().message() +
+                         "; set BSSFLOW_DATA_DIR to the directory that holds "
                          "postal_codes.yaml");
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  return Parse(text.value(), path);
 }
 
 const PostalCodeRules::Country* PostalCodeRules::Find(

@@ -309,8 +309,8 @@ TEST(PostalCodeParseTest, UnreadableFileSaysHowToFixIt) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(
       result.status().message(),
-      "cannot read postal code rules '/nonexistent/postal_codes.yaml'; set "
-      "BSSFLOW_DATA_DIR to the directory that holds postal_codes.yaml");
+      "postal code rules '/nonexistent/postal_codes.yaml': cannot read the "
+      "file: No such file or directory; set BSSFLOW_DATA_DIR to the directory that holds postal_codes.yaml");
 }
 
 }  // namespace

@@ -41,11 +41,13 @@ Location Locate(const Source& source, int32_t offset) {
 }
 
 std::string Render(const Source& source, const Diagnostic& diagnostic) {
+  if (diagnostic.whole_file)
+    return source.name + ": " + diagnostic.message + "\n";
   Location where = Locate(source, diagnostic.offset);
   std::string out = source.name + ":" + std::to_string(where.line) + ":" +
                     std::to_string(where.column) + ": " + diagnostic.message +
                     "\n";
-  // No text (a file that could not be read, or is empty): no line to show.
+  // An empty file: no line to show.
   if (source.text.empty()) return out;
   std::string_view text = source.text;
   size_t at = std::min(static_cast<size_t>(std::max(diagnostic.offset, 0)),

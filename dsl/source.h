@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bssflow::dsl {
@@ -40,9 +41,16 @@ struct Diagnostic {
   /// Byte offset in Source::text.
   int32_t offset = 0;
   std::string message;
+  /// About the file as a whole (it cannot be read): no line or column.
+  bool whole_file = false;
+
+  static Diagnostic AboutWholeFile(std::string message) {
+    return Diagnostic{0, std::move(message), true};
+  }
 };
 
-/// "file:line:col: message", the source line and a caret under the column.
+/// "file:line:col: message", the source line and a caret under the column;
+/// "file: message" for a diagnostic about the whole file.
 std::string Render(const Source& source, const Diagnostic& diagnostic);
 
 /// Render() of each diagnostic, one after the other.

@@ -6,11 +6,10 @@
 #include <cstdio>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 
+#include "base/read_file.h"
 #include "base/duration.h"
 #include "dsl/json_value.h"
 #include "dsl/template.h"
@@ -949,17 +948,15 @@ LoadResult LoadWorkflow(std::string file_name, std::string text,
 
 LoadResult LoadWorkflowFile(const std::string& path,
                             const LoaderContext& context) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) {
     LoadResult result;
     result.source.name = path;
     result.diagnostics.push_back(
-        {0, std::string("cannot read the file: ") + std::strerror(errno)});
+        dsl::Diagnostic::AboutWholeFile(text.status().message()));
     return result;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return LoadWorkflow(path, text.str(), context);
+  return LoadWorkflow(path, std::move(text).value(), context);
 }
 
 Result<ActionCatalog> WorkflowCatalog(

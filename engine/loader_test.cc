@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "dsl/testing/shipped_data.h"
@@ -512,8 +513,16 @@ TEST_F(LoaderTest, ProblemsInsideStructuredValuesArePositioned) {
 TEST_F(LoaderTest, UnreadableFile) {
   LoadResult result = LoadWorkflowFile("/nonexistent/w.yaml", context_);
   EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
-            "/nonexistent/w.yaml:1:1: cannot read the file: No such file or "
+            "/nonexistent/w.yaml: cannot read the file: No such file or "
             "directory\n");
+}
+
+TEST_F(LoaderTest, ADirectoryIsNotAnEmptyWorkflow) {
+  std::string dir = ::testing::TempDir() + "loader_test_dir.yaml";
+  std::filesystem::create_directories(dir);
+  LoadResult result = LoadWorkflowFile(dir, context_);
+  EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
+            dir + ": cannot read the file: Is a directory\n");
 }
 
 }  // namespace

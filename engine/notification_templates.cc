@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
+#include "base/read_file.h"
 #include "base/status.h"
 
 namespace bssflow::engine {
@@ -126,11 +125,10 @@ class TemplateReader {
 };
 
 Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  Result<std::string> text = ReadFile(path.string());
+  if (!text.ok())
+    return Status::Error(path.string() + ": " + text.status().message());
+  return text;
 }
 
 }  // namespace

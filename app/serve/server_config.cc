@@ -3,9 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "base/read_file.h"
 #include "app/connector_config_reader.h"
 
 namespace bssflow::serve {
@@ -237,16 +236,15 @@ ServeConfigResult ParseServeConfig(std::string file_name, std::string text,
 
 ServeConfigResult LoadServeConfigFile(const std::string& path,
                                       const app::SecretSources& secrets) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) {
     ServeConfigResult result;
     result.source.name = path;
-    result.diagnostics.push_back({0, "cannot read the file"});
+    result.diagnostics.push_back(
+        dsl::Diagnostic::AboutWholeFile(text.status().message()));
     return result;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseServeConfig(path, text.str(), secrets);
+  return ParseServeConfig(path, std::move(text).value(), secrets);
 }
 
 }  // namespace bssflow::serve
