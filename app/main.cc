@@ -365,6 +365,8 @@ int main(int argc, char** argv) {
       run.input_json = std::move(input).value();
     }
     run.interactive = input_file != "-" && ::isatty(STDIN_FILENO) != 0;
+    run.answer_flags = bssflow::app::AnswerFlags(state_dir, connectors_file,
+                                                 engine.workflows_dir);
     auto connected =
         bssflow::app::WithConnectorsFrom(engine, connectors_file, std::cerr);
     if (!connected.has_value()) return bssflow::app::kRunUsage;
@@ -376,6 +378,8 @@ int main(int argc, char** argv) {
         bssflow::app::WithConnectorsFrom(engine, connectors_file, std::cerr);
     if (!connected.has_value()) return bssflow::app::kRunUsage;
     answer.engine = std::move(*connected);
+    answer.answer_flags =
+        bssflow::app::AnswerFlags(state_dir, connectors_file, workflows_dir);
     return bssflow::app::AnswerRun(answer, std::cout, std::cerr);
   }
   if (resume_cmd->parsed()) {

@@ -1,6 +1,10 @@
 #include "app/run_command.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
 #include <istream>
 #include <map>
 #include <ostream>
@@ -69,28 +73,33 @@ std::optional<Answer> ParseDecision(const std::string& text) {
   return std::nullopt;
 }
 
+// The steps of `steps` that ask for a confirmation, nested ones included,
+// each with whether it is a `workflow` step (which asks every prompt of its
+// child as its own, so it may ask more than once).
 void CollectConfirmSteps(const engine::StepList& steps,
-                         std::vector<std::string>& ids) {
+                         std::map<std::string, bool>& asks_more_than_once) {
   for (const engine::Step& step : steps) {
-    // A workflow step asks its child's prompts as its own.
     if (step.kind == engine::StepKind::kConfirm ||
         step.kind == engine::StepKind::kWorkflow) {
-      ids.push_back(step.id);
+      asks_more_than_once[step.id] = step.kind == engine::StepKind::kWorkflow;
     }
     for (const engine::Branch& branch : step.branches)
-      CollectConfirmSteps(branch.steps, ids);
-    CollectConfirmSteps(step.reject_steps, ids);
-    CollectConfirmSteps(step.on_error, ids);
+      CollectConfirmSteps(branch.steps, asks_more_than_once);
+    CollectConfirmSteps(step.reject_steps, asks_more_than_once);
+    CollectConfirmSteps(step.on_error, asks_more_than_once);
   }
 }
 
-// --answer STEP=DECISION flags, checked against the workflow's confirm steps.
-Result<std::map<std::string, Answer>> ParseAnswers(
+// --answer STEP=DECISION flags, checked against the workflow's confirm
+// steps: for each step, its answers in the order given. Each answers one
+// prompt; only a `workflow` step takes several (its child's prompts, one
+// after the other).
+Result<std::map<std::string, std::deque<Answer>>> ParseAnswers(
     const std::vector<std::string>& flags, const engine::Workflow& workflow) {
-  std::vector<std::string> confirm_steps;
-  CollectConfirmSteps(workflow.steps, confirm_steps);
-  CollectConfirmSteps(workflow.on_error, confirm_steps);
-  std::map<std::string, Answer> answers;
+  std::map<std::string, bool> asks_more_than_once;
+  CollectConfirmSteps(workflow.steps, asks_more_than_once);
+  CollectConfirmSteps(workflow.on_error, asks_more_than_once);
+  std::map<std::string, std::deque<Answer>> answers;
   for (const std::string& flag : flags) {
     size_t equals = flag.find('=');
     std::optional<Answer> answer =
@@ -101,12 +110,11 @@ Result<std::map<std::string, Answer>> ParseAnswers(
                            flag + "'");
     }
     std::string step = flag.substr(0, equals);
-    if (answers.count(step) != 0) {
-      return Status::Error("--answer " + flag + ": step '" + step +
-                           "' is answered twice");
-    }
-    if (std::find(confirm_steps.begin(), confirm_steps.end(), step) ==
-        confirm_steps.end()) {
+    auto asking = asks_more_than_once.find(step);
+    if (asking == asks_more_than_once.end()) {
+      std::vector<std::string> confirm_steps;
+      for (const auto& [id, more] : asks_more_than_once)
+        confirm_steps.push_back(id);
       std::string message = "--answer " + flag + ": workflow " + workflow.name +
                             " has no step '" + step +
                             "' that asks for a confirmation";
@@ -114,7 +122,11 @@ Result<std::map<std::string, Answer>> ParseAnswers(
       if (!guess.empty()) message += "; did you mean '" + guess + "'?";
       return Status::Error(message);
     }
-    answers[step] = *answer;
+    if (answers.count(step) != 0 && !asking->second) {
+      return Status::Error("--answer " + flag + ": step '" + step +
+                           "' is answered twice");
+    }
+    answers[step].push_back(*answer);
   }
   return answers;
 }
@@ -151,13 +163,33 @@ std::optional<Answer> Ask(std::istream& in, std::ostream& out) {
   }
 }
 
-void PrintOutcome(const engine::RunSummary& run, std::ostream& out) {
+void PrintOutcome(const engine::RunSummary& run,
+                  const std::string& answer_flags, std::ostream& out) {
   out << "run " << run.run_id << " " << engine::RunStatusName(run.status)
       << "\n";
   if (run.status == RunStatus::kAwaitingConfirmation) {
     out << "answer it with: bssflow answer " << run.run_id
-        << " confirm|reject\n";
+        << " confirm|reject" << answer_flags << "\n";
   }
+}
+
+// `text` as one word of a POSIX shell: as it is when it has only characters
+// no shell treats specially, else in single quotes.
+std::string ShellWord(const std::string& text) {
+  bool plain = !text.empty() &&
+               std::all_of(text.begin(), text.end(), [](unsigned char c) {
+                 return std::isalnum(c) || std::strchr("/._-+=:,@%", c);
+               });
+  if (plain) return text;
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";  // ends the quotes, an escaped quote, quotes again
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
 }
 
 int ReportBroken(const char* command, const Status& status, std::ostream& err) {
@@ -168,6 +200,18 @@ int ReportBroken(const char* command, const Status& status, std::ostream& err) {
 }
 
 }  // namespace
+
+std::string AnswerFlags(const std::string& state_dir,
+                        const std::string& connectors_file,
+                        const std::string& workflows_dir) {
+  std::string flags;
+  if (!state_dir.empty()) flags += " --state-dir " + ShellWord(state_dir);
+  if (!connectors_file.empty())
+    flags += " --connectors " + ShellWord(connectors_file);
+  if (!workflows_dir.empty())
+    flags += " --workflows " + ShellWord(workflows_dir);
+  return flags;
+}
 
 int RunWorkflow(const RunOptions& options, std::istream& in, std::ostream& out,
                 std::ostream& err) {
@@ -212,10 +256,13 @@ int RunWorkflow(const RunOptions& options, std::istream& in, std::ostream& out,
   while (run.ok() && run.value().status == RunStatus::kAwaitingConfirmation) {
     Result<engine::RunRecord> record = local.store().GetRun(run.value().run_id);
     if (!record.ok()) return ReportBroken("run", record.status(), err);
-    auto given = answers.value().find(record.value().current_step);
+    // Each --answer answers one prompt; a `workflow` step's next prompt
+    // takes the step's next answer, or is asked.
+    std::deque<Answer>& given = answers.value()[record.value().current_step];
     std::optional<Answer> answer;
-    if (given != answers.value().end()) {
-      answer = given->second;
+    if (!given.empty()) {
+      answer = given.front();
+      given.pop_front();
     } else if (options.interactive) {
       answer = Ask(in, out);
     }
@@ -224,7 +271,7 @@ int RunWorkflow(const RunOptions& options, std::istream& in, std::ostream& out,
         run.value().run_id, *answer, WhoAnswers(options.by)));
   }
   if (!run.ok()) return ReportBroken("run", run.status(), err);
-  PrintOutcome(run.value(), out);
+  PrintOutcome(run.value(), options.answer_flags, out);
   if (!options.record_file.empty()) {
     Result<nlohmann::json> recording =
         RecordRun(local.store(), run.value().run_id);
@@ -258,7 +305,7 @@ int AnswerRun(const AnswerOptions& options, std::ostream& out,
     err << "bssflow answer: " << run.status().message() << "\n";
     return kRunUsage;
   }
-  PrintOutcome(run.value(), out);
+  PrintOutcome(run.value(), options.answer_flags, out);
   return ExitCodeOf(run.value().status);
 }
 

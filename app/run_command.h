@@ -40,7 +40,17 @@ struct RunOptions {
   /// run finished or parked.
   std::string record_file;
   EngineOptions engine;
+  /// The options a later `bssflow answer` of this run needs to find it and
+  /// go on as it went (AnswerFlags), printed with the command to answer a
+  /// parked run.
+  std::string answer_flags;
 };
+
+/// " --state-dir DIR --connectors FILE --workflows DIR", each only when not
+/// empty, quoted for a POSIX shell when needed.
+std::string AnswerFlags(const std::string& state_dir,
+                        const std::string& connectors_file,
+                        const std::string& workflows_dir);
 
 /// Runs the workflow once: validates it (diagnostics and exit 1 when
 /// invalid), starts a run, prints each event as it is journaled, answers
@@ -54,6 +64,8 @@ struct AnswerOptions {
   std::string decision;  // "confirm" or "reject"
   std::string by;
   EngineOptions engine;
+  /// As RunOptions::answer_flags, for a run that parks again.
+  std::string answer_flags;
 };
 
 /// Answers the pending confirmation of a run and drives it on, printing its

@@ -120,15 +120,17 @@ TEST_F(RunCommandTest, RunsToTheEndWithAnAnswerFromTheFlags) {
 TEST_F(RunCommandTest, UnansweredPromptParksTheRunUntilAnswered) {
   std::istringstream in;
   std::ostringstream out, err;
-  ASSERT_EQ(RunWorkflow(Options(R"({"name": "Bob"})"), in, out, err),
-            kRunAwaitingConfirmation);
+  RunOptions options = Options(R"({"name": "Bob"})");
+  options.answer_flags = " --state-dir " + state_dir_;
+  ASSERT_EQ(RunWorkflow(options, in, out, err), kRunAwaitingConfirmation);
   std::string run_id = RunIdIn(out.str());
   EXPECT_EQ(Normalize(out.str()).substr(Normalize(out.str()).find("ask: asks")),
             "ask: asks for confirmation: Greet Bob?\n"
             "run RUN awaiting_confirmation\n"
-            "answer it with: bssflow answer RUN confirm|reject\n");
+            "answer it with: bssflow answer RUN confirm|reject --state-dir " +
+                state_dir_ + "\n");
 
-  AnswerOptions answer{run_id, "confirm", "alice", engine_};
+  AnswerOptions answer{run_id, "confirm", "alice", engine_, ""};
   std::ostringstream answered, answer_err;
   EXPECT_EQ(AnswerRun(answer, answered, answer_err), kRunFailed);
   EXPECT_EQ(answer_err.str(), "");
@@ -302,6 +304,59 @@ TEST_F(RunCommandTest, RunsKeepsALongWorkflowNameApartFromTheStatus) {
                 "  fabrikam.provision-tenant-with-a-long-name succeeded"),
             std::string::npos)
       << listed.str();
+}
+
+// The options the hint to answer a parked run repeats, as a shell reads them.
+TEST(AnswerFlagsTest, GivenOptionsOnlyQuotedWhenNeeded) {
+  EXPECT_EQ(AnswerFlags("", "", ""), "");
+  EXPECT_EQ(AnswerFlags("/var/lib/bssflow", "", "workflows/microsoft"),
+            " --state-dir /var/lib/bssflow --workflows workflows/microsoft");
+  EXPECT_EQ(AnswerFlags("", "my connectors.yaml", "it's"),
+            " --connectors 'my connectors.yaml' --workflows 'it'\\''s'");
+}
+
+// A `workflow` step asks every prompt of its child as its own: each --answer
+// for it answers one, in order, and a prompt left without one parks.
+TEST_F(RunCommandTest, EachAnswerOfAWorkflowStepAnswersOnePromptOfTheChild) {
+  std::string dir = state_dir_ + "-library";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/child.yaml")
+      << "workflow: demo.child\n"
+         "steps:\n"
+         "  - id: q1\n"
+         "    confirm: {message: \"Link?\"}\n"
+         "  - id: q2\n"
+         "    confirm: {message: \"Delete the old tenant?\", on_reject: end}\n";
+  RunOptions options = Options("{}");
+  options.workflow_file = WriteFile("parent.yaml",
+                                    "workflow: demo.parent\n"
+                                    "steps:\n"
+                                    "  - id: kid\n"
+                                    "    workflow: demo.child\n");
+  options.engine.workflows_dir = dir;
+  options.answers = {"kid=confirm", "kid=reject"};
+  std::istringstream in;
+  std::ostringstream out, err;
+  EXPECT_EQ(RunWorkflow(options, in, out, err), kRunSucceeded) << err.str();
+  std::string text = Normalize(out.str());
+  EXPECT_NE(text.find("kid: asks for confirmation: Link?\n"
+                      "kid: answered confirm by tester\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("kid: asks for confirmation: Delete the old tenant?\n"
+                      "kid: answered reject by tester\n"),
+            std::string::npos)
+      << text;
+
+  options.answers = {"kid=confirm"};
+  std::ostringstream parked, parked_err;
+  EXPECT_EQ(RunWorkflow(options, in, parked, parked_err),
+            kRunAwaitingConfirmation);
+  text = Normalize(parked.str());
+  EXPECT_NE(text.find("kid: asks for confirmation: Delete the old tenant?\n"
+                      "run RUN awaiting_confirmation\n"),
+            std::string::npos)
+      << text;
 }
 
 // Two files of the workflows directory with one workflow name: the run is

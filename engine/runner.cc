@@ -311,8 +311,31 @@ Runner::ResumeUnfinished() {
   co_return std::move(*results);
 }
 
+std::optional<StartedBy> ParentOf(const RunRecord& run) {
+  const std::string& key = run.idempotency_key;
+  if (key.rfind(kChildRunKeyPrefix, 0) != 0) return std::nullopt;
+  size_t slash = key.find('/', kChildRunKeyPrefix.size());
+  if (slash == std::string::npos) return std::nullopt;
+  return StartedBy{
+      key.substr(kChildRunKeyPrefix.size(), slash - kChildRunKeyPrefix.size()),
+      key.substr(slash + 1)};
+}
+
+std::string AnsweredThroughParent(const RunRecord& run,
+                                  const StartedBy& parent) {
+  return "run " + run.id + " asks its prompts through step '" + parent.step +
+         "' of run " + parent.run_id + ": answer run " + parent.run_id;
+}
+
 boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
     std::string run_id, Answer answer, std::string by, Drive drive) {
+  return AnswerParkedRun(std::move(run_id), answer, std::move(by), drive,
+                         AnswerFrom::kCaller);
+}
+
+boost::asio::awaitable<Result<RunSummary>> Runner::AnswerParkedRun(
+    std::string run_id, Answer answer, std::string by, Drive drive,
+    AnswerFrom from) {
   // The drive that parked the run may still be writing (and reporting to
   // on_event) its prompt: the answer comes after it, in the journal and in
   // what on_event sees.
@@ -324,6 +347,12 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerConfirmation(
   if (run.status != RunStatus::kAwaitingConfirmation) {
     co_return Status::Error(NotAwaitingConfirmation(run_id, run.status));
   }
+  // Answered on its own, a child would go on while its parent still waits
+  // on the prompt, and the parent's own answer would be journaled there
+  // but never reach the child.
+  std::optional<StartedBy> parent = ParentOf(run);
+  if (parent.has_value() && from == AnswerFrom::kCaller)
+    co_return Status::Error(AnsweredThroughParent(run, *parent));
   // The journal the drive that parked the run left, if it is still the
   // run's; else the store's, read before the answer is written, so that a
   // journal the store cannot read (damaged) refuses the answer rather than

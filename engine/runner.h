@@ -111,6 +111,20 @@ inline constexpr std::chrono::seconds kMaxRetryAfter{3600};
 /// prefix (then "<parent run id>/<step id>"); callers of Start cannot use it.
 inline constexpr std::string_view kChildRunKeyPrefix = "child-of:";
 
+/// The run and step of the `workflow` step that started `run` (read from
+/// its idempotency key); nullopt for a run started otherwise.
+struct StartedBy {
+  std::string run_id;
+  std::string step;
+};
+std::optional<StartedBy> ParentOf(const RunRecord& run);
+
+/// Why a run a `workflow` step started is not answered on its own: its
+/// prompts are asked, and answered, through the parent that waits on them.
+/// "run C asks its prompts through step 'kid' of run P: answer run P".
+std::string AnsweredThroughParent(const RunRecord& run,
+                                  const StartedBy& parent);
+
 /// What a Runner needs. References and pointers must outlive the Runner.
 struct RunnerDependencies {
   /// Where runs, journals and definitions are kept. Required.
@@ -217,7 +231,8 @@ class Runner {
 
   /// Journals the answer to the run's pending confirmation (`by`: who
   /// answered) and drives the run on. An error when the run is not awaiting
-  /// a confirmation.
+  /// a confirmation, or was started by a `workflow` step (its parent asks
+  /// its prompts, and is answered instead: AnsweredThroughParent).
   boost::asio::awaitable<Result<RunSummary>> AnswerConfirmation(
       std::string run_id, Answer answer, std::string by,
       Drive drive = Drive::kUntilSettled);
@@ -244,6 +259,13 @@ class Runner {
 
  private:
   friend class RunDriver;  // starts the runs of `workflow` steps
+
+  enum class AnswerFrom { kCaller, kParentRun };
+  /// AnswerConfirmation; with kParentRun, a parent forwarding the answer
+  /// it was given to the child that asked the prompt.
+  boost::asio::awaitable<Result<RunSummary>> AnswerParkedRun(
+      std::string run_id, Answer answer, std::string by, Drive drive,
+      AnswerFrom from);
 
   /// Start without the check of the key's prefix.
   boost::asio::awaitable<Result<RunSummary>> StartRun(

@@ -38,16 +38,13 @@ const Event* LastOfType(const std::vector<Event>& journal, const char* type) {
 
 Result<std::vector<std::string>> RunDriver::CallChain() const {
   std::vector<std::string> chain = {record_.workflow};
-  std::string key = record_.idempotency_key;
-  const std::string_view prefix = kChildRunKeyPrefix;
-  while (key.rfind(prefix, 0) == 0 &&
+  std::optional<StartedBy> parent = ParentOf(record_);
+  while (parent.has_value() &&
          chain.size() <= static_cast<size_t>(kMaxWorkflowDepth)) {
-    const std::string parent =
-        key.substr(prefix.size(), key.find('/', prefix.size()) - prefix.size());
-    Result<RunRecord> run = deps_.store->GetRun(parent);
+    Result<RunRecord> run = deps_.store->GetRun(parent->run_id);
     if (!run.ok()) return run.status();
     chain.push_back(run.value().workflow);
-    key = run.value().idempotency_key;
+    parent = ParentOf(run.value());
   }
   return chain;
 }
@@ -178,7 +175,9 @@ boost::asio::awaitable<std::optional<Flow>> RunDriver::RelayConfirmation(
     Status committed = co_await Commit();
     if (!committed.ok()) co_return Flow::Broken(committed);
     if (Cancelled()) co_return Flow::Of(Flow::Kind::kCancelled);
-    child = co_await runner_.AnswerConfirmation(child_id, answer, by);
+    child = co_await runner_.AnswerParkedRun(child_id, answer, by,
+                                             Drive::kUntilSettled,
+                                             Runner::AnswerFrom::kParentRun);
     co_return std::nullopt;
   }
   if (asked_this) co_return Flow::Of(Flow::Kind::kParked);

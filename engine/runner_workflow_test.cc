@@ -89,6 +89,28 @@ TEST_F(WorkflowStepTest, ChildPromptIsTheParentsAndTheAnswerReachesTheChild) {
   EXPECT_EQ(fake_->CallCount("partner_center.find_customer"), 1);
 }
 
+TEST_F(WorkflowStepTest, TheChildIsAnsweredThroughItsParentOnly) {
+  fake_->Script("partner_center.find_customer",
+                {FakeConnector::Ok(J(R"({"id": "t-1", "name": "Contoso"})"))});
+  AddToLibrary(kLink);
+  RunSummary parent = Start(kProvision);
+  ASSERT_EQ(parent.status, RunStatus::kAwaitingConfirmation);
+  std::string child = ChildOf(parent.run_id, "link");
+  Result<RunSummary> refused = Await(
+      runner_->AnswerConfirmation(child, engine::Answer::kReject, "bob"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(),
+            "run " + child + " asks its prompts through step 'link' of run " +
+                parent.run_id + ": answer run " + parent.run_id);
+  // Nothing was journaled: the parent's answer still reaches the child.
+  EXPECT_EQ(store_->GetRun(child).value().status,
+            RunStatus::kAwaitingConfirmation);
+  RunSummary done = Answer(parent.run_id, engine::Answer::kConfirm);
+  EXPECT_EQ(done.status, RunStatus::kSucceeded);
+  EXPECT_EQ(Last(parent.run_id).data.dump(),
+            R"({"outputs":{"tenant":"t-1"},"status":"succeeded"})");
+}
+
 TEST_F(WorkflowStepTest, RejectedChildEndsAsAResultTheParentCanRead) {
   fake_->Script("partner_center.find_customer",
                 {FakeConnector::Ok(J(R"({"id": "t-1", "name": "Contoso"})"))});

@@ -945,6 +945,11 @@ Api::Reply Api::AnswerRun(Call& call) {
                       "Not awaiting a confirmation",
                       engine::NotAwaitingConfirmation(id, run.value().status));
   }
+  if (auto parent = engine::ParentOf(run.value())) {
+    co_return Problem(call, 409, "answered-through-parent",
+                      "Answered through its parent run",
+                      engine::AnsweredThroughParent(run.value(), *parent));
+  }
   const engine::Answer answer = decision == "confirm" ? engine::Answer::kConfirm
                                                       : engine::Answer::kReject;
   app::LocalEngine* engine = deps_.engine;

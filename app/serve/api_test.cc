@@ -303,6 +303,44 @@ TEST_F(ApiTest, ConfirmationsAndCancels) {
             "run " + rejected + " cannot be cancelled: it has succeeded");
 }
 
+// A run a `workflow` step started asks its prompts through its parent, which
+// is answered instead: answered on its own, the child would go on while the
+// parent still waited on the prompt.
+TEST_F(ApiTest, AChildRunIsAnsweredThroughItsParent) {
+  std::ofstream(dir_ + "/workflows/parent.yaml")
+      << "workflow: test.parent\n"
+         "steps:\n"
+         "  - id: link\n"
+         "    workflow: test.confirm\n"
+         "    with: {account_id: 9}\n";
+  auto started =
+      Send(http::verb::post, "/v1/workflows/test.parent/runs", R"({})");
+  ASSERT_EQ(started.result_int(), 202u) << started.body();
+  const std::string parent = Body(started)["id"];
+  nlohmann::json children =
+      Body(Send(http::verb::get, "/v1/runs?workflow=test.confirm"));
+  ASSERT_EQ(children["runs"].size(), 1u) << children.dump();
+  const std::string child = children["runs"][0]["id"];
+  EXPECT_EQ(children["runs"][0]["status"], "awaiting_confirmation");
+
+  auto refused = Send(http::verb::post, "/v1/runs/" + child + "/confirmation",
+                      R"({"decision": "reject"})");
+  EXPECT_EQ(refused.result_int(), 409u);
+  EXPECT_EQ(Body(refused)["type"],
+            "https://bssflow.dev/problems/answered-through-parent");
+  EXPECT_EQ(Body(refused)["detail"],
+            "run " + child + " asks its prompts through step 'link' of run " +
+                parent + ": answer run " + parent);
+
+  auto answered = Send(http::verb::post, "/v1/runs/" + parent + "/confirmation",
+                       R"({"decision": "confirm"})");
+  ASSERT_EQ(answered.result_int(), 200u) << answered.body();
+  EXPECT_EQ(Body(Send(http::verb::get, "/v1/runs/" + parent))["status"],
+            "succeeded");
+  EXPECT_EQ(Body(Send(http::verb::get, "/v1/runs/" + child))["outputs"].dump(),
+            R"({"linked":true})");
+}
+
 // A run damaged in the store (a row edited outside the engine) is a 500
 // that names it, not a 503 a client would retry for ever.
 TEST_F(ApiTest, ARunDamagedInTheStoreIsA500NamingIt) {
