@@ -315,6 +315,27 @@ TEST(AnswerFlagsTest, GivenOptionsOnlyQuotedWhenNeeded) {
             " --connectors 'my connectors.yaml' --workflows 'it'\\''s'");
 }
 
+// The hint that --limit shows more comes only when there are more.
+TEST_F(RunCommandTest, RunsSaysThereAreMoreOnlyWhenThereAre) {
+  std::istringstream in;
+  for (int i = 0; i < 2; ++i) {
+    std::ostringstream out, err;
+    ASSERT_EQ(RunWorkflow(Options(R"({"name": "Bob"})"), in, out, err),
+              kRunAwaitingConfirmation);
+  }
+  ListOptions list;
+  list.engine = engine_;
+  list.limit = 1;
+  std::ostringstream out, err;
+  ASSERT_EQ(ListRuns(list, out, err), 0);
+  EXPECT_EQ(out.str().substr(out.str().rfind('(')),
+            "(the first 1 runs; --limit shows more)\n");
+  list.limit = 2;
+  std::ostringstream all;
+  ASSERT_EQ(ListRuns(list, all, err), 0);
+  EXPECT_EQ(all.str().find("--limit"), std::string::npos) << all.str();
+}
+
 // A `workflow` step asks every prompt of its child as its own: each --answer
 // for it answers one, in order, and a prompt left without one parks.
 TEST_F(RunCommandTest, EachAnswerOfAWorkflowStepAnswersOnePromptOfTheChild) {

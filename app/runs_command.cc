@@ -28,6 +28,8 @@ std::string Pad(std::string text, size_t width) {
 }
 
 constexpr size_t kWorkflowColumn = 30;
+// More than any terminal shows; keeps limit + 1 within an int.
+constexpr int kMaxListedRuns = 1000000;
 
 void PrintRunLine(const engine::RunRecord& run, std::ostream& out) {
   out << Pad(run.id, 38) << Pad(run.workflow, kWorkflowColumn)
@@ -52,7 +54,9 @@ int ListRuns(const ListOptions& options, std::ostream& out,
     filter.statuses.push_back(*status);
   }
   filter.workflow = options.workflow;
-  filter.limit = std::max(1, options.limit);
+  // One run more than is shown tells whether there are more.
+  const int limit = std::clamp(options.limit, 1, kMaxListedRuns);
+  filter.limit = limit + 1;
   auto engine = LocalEngine::Open(options.engine);
   if (!engine.ok()) {
     err << "bssflow runs: " << engine.status().message() << "\n";
@@ -65,10 +69,10 @@ int ListRuns(const ListOptions& options, std::ostream& out,
   }
   out << Pad("RUN", 38) << Pad("WORKFLOW", kWorkflowColumn) << Pad("STATUS", 23)
       << Pad("STEP", 24) << "CREATED\n";
+  const bool more = runs.value().size() > static_cast<size_t>(limit);
+  if (more) runs.value().pop_back();
   for (const engine::RunRecord& run : runs.value()) PrintRunLine(run, out);
-  if (runs.value().size() == static_cast<size_t>(filter.limit)) {
-    out << "(the first " << filter.limit << " runs; --limit shows more)\n";
-  }
+  if (more) out << "(the first " << limit << " runs; --limit shows more)\n";
   return 0;
 }
 
