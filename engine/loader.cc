@@ -375,6 +375,12 @@ std::optional<TemplateValue> Loader::CompileTemplate(const YAML::Node& node,
     return TemplateValue{"", PositionOf(node), compiled.template_};
   }
   if (!ExpectText(node, what)) return std::nullopt;
+  // `fail: ""` says no more than `fail:` does.
+  if (!allow_null && node.Scalar().find_first_not_of(" \t\r\n") ==
+                         std::string::npos) {
+    Report(node, what + " must not be empty");
+    return std::nullopt;
+  }
   dsl::Source source;
   source.name = file_.source().name;
   source.text = node.Scalar();

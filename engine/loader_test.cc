@@ -510,6 +510,19 @@ TEST_F(LoaderTest, ProblemsInsideStructuredValuesArePositioned) {
             "                             ^\n");
 }
 
+TEST_F(LoaderTest, AnEmptyTextIsAsMissingAsNone) {
+  EXPECT_EQ(Problems("workflow: w\nsteps:\n"
+                     "  - id: a\n    fail: \"\"\n"
+                     "  - id: b\n    confirm: {message: '  '}\n"),
+            "provision.yaml:4:11: 'fail' (the failure message) must not be "
+            "empty\n"
+            "        fail: \"\"\n"
+            "              ^\n"
+            "provision.yaml:6:24: 'message' must not be empty\n"
+            "        confirm: {message: '  '}\n"
+            "                           ^\n");
+}
+
 TEST_F(LoaderTest, UnreadableFile) {
   LoadResult result = LoadWorkflowFile("/nonexistent/w.yaml", context_);
   EXPECT_EQ(dsl::RenderAll(result.source, result.diagnostics),
