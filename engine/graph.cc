@@ -6,18 +6,49 @@ namespace bssflow::engine {
 
 namespace {
 
+// At most 60 characters (code points) of `text`, else its first 57 and
+// "...": a cut never splits a UTF-8 sequence or an entity Escape writes.
+std::string Shorten(const std::string& text) {
+  constexpr size_t kMaxLength = 60;
+  constexpr size_t kKept = 57;
+  size_t length = 0;
+  size_t cut = text.size();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (length == kKept) cut = i;
+    ++length;
+  }
+  return length > kMaxLength ? text.substr(0, cut) + "..." : text;
+}
+
+// A label as Mermaid reads it in quotes: characters it would take as
+// markup or as entities written as entities, line breaks as spaces.
 std::string Escape(const std::string& text) {
   std::string out;
-  for (char c : text) {
-    if (c == '"') {
-      out += "#quot;";
-    } else if (c == '\n') {
-      out += ' ';
-    } else {
-      out.push_back(c);
+  for (char c : Shorten(text)) {
+    switch (c) {
+      case '"':
+        out += "#quot;";
+        break;
+      case '<':
+        out += "#lt;";
+        break;
+      case '>':
+        out += "#gt;";
+        break;
+      case '#':
+        out += "#35;";
+        break;
+      case '\n':
+      case '\r':
+      case '\t':
+        out += ' ';
+        break;
+      default:
+        out.push_back(c);
     }
   }
-  return out.size() > 60 ? out.substr(0, 57) + "..." : out;
+  return out;
 }
 
 std::string NodeId(const Step& step) { return "s_" + step.id; }

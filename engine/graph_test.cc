@@ -58,5 +58,36 @@ TEST(GraphTest, StepsBranchesPromptsAndErrorPaths) {
             "  start --> s_account\n");
 }
 
+// Labels are cut by characters, not bytes, and what Mermaid would read as
+// markup or entities is written as entities.
+TEST(GraphTest, LabelsStayValidTextForMermaid) {
+  LoaderContext context;
+  context.functions = dsl::testing::ShippedRegistry();
+  LoadResult result = LoadWorkflow(
+      "w.yaml",
+      "workflow: w\n"
+      "inputs: {city: string}\n"
+      "steps:\n"
+      "  - id: route\n"
+      "    switch:\n"
+      "      - if: inputs.city == \"M\u00fcnchen-M\u00fcnchen-M\u00fcnchen-"
+      "M\u00fcnchen-M\u00fcnchen-M\u00fcnchen-M\u00fcnchen\"\n"
+      "        steps: [{id: a, set: {x: 1}}]\n"
+      "      - if: inputs.city < \"<b>#35;</b>\"\n"
+      "        steps: [{id: b, set: {x: 2}}]\n",
+      context);
+  ASSERT_TRUE(result.ok()) << dsl::RenderAll(result.source, result.diagnostics);
+  std::string graph = MermaidGraph(*result.workflow);
+  EXPECT_NE(graph.find("  s_route -- \"inputs.city == #quot;M\u00fcnchen-"
+                       "M\u00fcnchen-M\u00fcnchen-M\u00fcnchen-M\u00fcnchen-"
+                       "M...\" --> s_a\n"),
+            std::string::npos)
+      << graph;
+  EXPECT_NE(graph.find("  s_route -- \"inputs.city #lt; #quot;#lt;b#gt;#35;35;"
+                       "#lt;/b#gt;#quot;\" --> s_b\n"),
+            std::string::npos)
+      << graph;
+}
+
 }  // namespace
 }  // namespace bssflow::engine
