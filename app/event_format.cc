@@ -33,10 +33,27 @@ std::string Field(const nlohmann::json& object, const char* key,
   return it == object.end() ? fallback : Text(*it);
 }
 
+// `text` with each line break replaced by `separator` (a line break and
+// its indent keep continuation lines under their event; "; " joins the
+// messages of a failed check on the event's own line).
+std::string ReplaceLineBreaks(std::string text, const std::string& separator) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\r') continue;
+    if (c == '\n') {
+      out += separator;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 std::string DescribeError(const nlohmann::json& error) {
   std::string kind = Field(error, "kind", "error");
   std::string code = Field(error, "code", "");
-  std::string text = kind + ": " + Field(error, "message", "");
+  std::string text =
+      kind + ": " + ReplaceLineBreaks(Field(error, "message", ""), "; ");
   // A check's code only repeats its kind; a service's code is worth showing.
   if (!code.empty() && code != kind && kind != "check_failed") {
     text += " (code " + code + ")";
@@ -66,7 +83,8 @@ std::string DescribeVariables(const nlohmann::json& values) {
 
 std::string DescribeChecks(const nlohmann::json& messages) {
   std::string text = "check failed:";
-  for (const nlohmann::json& message : messages) text += "\n    - " + Text(message);
+  for (const nlohmann::json& message : messages)
+    text += "\n    - " + ReplaceLineBreaks(Text(message), "\n      ");
   return text;
 }
 
@@ -112,7 +130,9 @@ std::string DescribeBody(const engine::Event& event) {
     return DescribeChecks(d.value("messages", nlohmann::json::array()));
   }
   if (type == et::kConfirmationRequested) {
-    return "asks for confirmation: " + Text(d.value("message", nlohmann::json()));
+    return "asks for confirmation: " +
+           ReplaceLineBreaks(Text(d.value("message", nlohmann::json())),
+                             "\n    ");
   }
   if (type == et::kConfirmationAnswered) {
     std::string by = Field(d, "by", "");

@@ -35,6 +35,26 @@ TEST(EventFormatTest, CheckFailuresListEveryMessage) {
             "prerequisites: check failed:\n    - no phone\n    - no email");
 }
 
+// One event, one line: line breaks of messages never start a line that
+// reads as an event of its own.
+TEST(EventFormatTest, LineBreaksInMessagesStayUnderTheirEvent) {
+  EXPECT_EQ(DescribeEvent(Make("step_failed", "chk",
+                               R"({"error": {"kind": "check_failed",
+                                   "code": "check_failed",
+                                   "message": "too small\nodd"}})")),
+            "chk: failed: check_failed: too small; odd");
+  EXPECT_EQ(DescribeEvent(Make("run_finished", "",
+                               R"({"status": "failed", "error":
+                                   {"kind": "fail", "message": "a\r\nb"}})")),
+            "run finished: failed (fail: a; b)");
+  EXPECT_EQ(DescribeEvent(Make("confirmation_requested", "ask",
+                               R"({"message": "Link?\nThe tenant stays."})")),
+            "ask: asks for confirmation: Link?\n    The tenant stays.");
+  EXPECT_EQ(DescribeEvent(Make("check_failed", "chk",
+                               R"({"messages": ["two\nlines"]})")),
+            "chk: check failed:\n    - two\n      lines");
+}
+
 TEST(EventFormatTest, MalformedPayloadsDoNotThrow) {
   EXPECT_EQ(DescribeEvent(Make("call_failed", "a",
                                R"({"attempt": 2, "error": "gone"})")),
