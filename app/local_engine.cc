@@ -100,8 +100,9 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
   };
   deps.executor = engine->strand_;
   LocalEngine* self = engine.get();
-  deps.workflows = [self](const std::string& hash, const std::string& text) {
-    return self->LoadStored(hash, text);
+  deps.workflows = [self](const std::string& hash, const std::string& name,
+                          const std::string& text) {
+    return self->LoadStored(hash, name, text);
   };
   if (engine->options_.find_workflow) {
     deps.find_workflow = engine->options_.find_workflow;
@@ -124,9 +125,9 @@ LocalEngine::~LocalEngine() {
 }
 
 std::shared_ptr<const engine::Workflow> LocalEngine::LoadStored(
-    const std::string& hash, const std::string& text) {
+    const std::string& hash, const std::string& name, const std::string& text) {
   engine::LoadResult loaded =
-      engine::LoadWorkflow("definition " + hash.substr(0, 12), text, context_);
+      engine::LoadWorkflow(name + "@" + hash.substr(0, 12), text, context_);
   return loaded.workflow;
 }
 

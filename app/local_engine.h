@@ -122,7 +122,12 @@ class LocalEngine {
     io_.restart();
     io_.run();
   }
+  /// A stored definition, loaded as the file "NAME@HASH" (the workflow's
+  /// name and the first 12 digits of its hash), so that positions in it
+  /// name the workflow and the version that ran, not a file that may have
+  /// changed since.
   std::shared_ptr<const engine::Workflow> LoadStored(const std::string& hash,
+                                                     const std::string& name,
                                                      const std::string& text);
   /// The workflow called `name` in options_.workflows_dir (read once).
   engine::NamedWorkflow FindWorkflow(const std::string& name);

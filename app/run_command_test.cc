@@ -315,6 +315,32 @@ TEST(AnswerFlagsTest, GivenOptionsOnlyQuotedWhenNeeded) {
             " --connectors 'my connectors.yaml' --workflows 'it'\\''s'");
 }
 
+// A run driven on by `bssflow answer` runs its stored definition: positions
+// in it name the workflow and that version, not a file.
+TEST_F(RunCommandTest, ErrorsAfterAnAnswerNameTheWorkflowAndItsVersion) {
+  RunOptions options = Options(R"({"m": {}})");
+  options.workflow_file = WriteFile("late.yaml",
+                                    "workflow: demo.late\n"
+                                    "inputs: {m: map}\n"
+                                    "steps:\n"
+                                    "  - id: ask\n"
+                                    "    confirm: {message: \"Go?\"}\n"
+                                    "  - id: b\n"
+                                    "    set: {x: \"${ inputs.m.nope }\"}\n");
+  std::istringstream in;
+  std::ostringstream out, err;
+  ASSERT_EQ(RunWorkflow(options, in, out, err), kRunAwaitingConfirmation);
+  AnswerOptions answer{RunIdIn(out.str()), "confirm", "alice", engine_, ""};
+  std::ostringstream answered, answer_err;
+  EXPECT_EQ(AnswerRun(answer, answered, answer_err), kRunFailed);
+  std::string text = Normalize(answered.str());
+  EXPECT_NE(text.find("b: failed: expression: demo.late@"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find(":7:27: no such key: \"nope\" (code no_such_key)\n"),
+            std::string::npos)
+      << text;
+}
+
 // The hint that --limit shows more comes only when there are more.
 TEST_F(RunCommandTest, RunsSaysThereAreMoreOnlyWhenThereAre) {
   std::istringstream in;

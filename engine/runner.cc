@@ -224,7 +224,8 @@ Result<std::shared_ptr<const Workflow>> Runner::WorkflowOf(
   Result<std::string> text = deps_.store->GetDefinition(record.definition_hash);
   if (!text.ok()) return text.status();
   std::shared_ptr<const Workflow> workflow =
-      deps_.workflows ? deps_.workflows(record.definition_hash, text.value())
+      deps_.workflows ? deps_.workflows(record.definition_hash,
+                                        record.workflow, text.value())
                       : nullptr;
   if (workflow == nullptr) {
     return Status::Error("run " + record.id + ": the definition " +

@@ -151,10 +151,12 @@ struct RunnerDependencies {
   bool skip_waits = false;
   /// The executor runs and timers live on (see the threading note above).
   boost::asio::any_io_executor executor;
-  /// The loaded workflow of a stored definition, by content hash and text
-  /// (e.g. a cache in front of LoadWorkflow); null when it does not load.
-  /// Used by Resume and Answer for runs not started by this Runner.
+  /// The loaded workflow of a stored definition, by content hash, the
+  /// workflow's name (as its runs record it) and text (e.g. a cache in front
+  /// of LoadWorkflow); null when it does not load. Used by Resume and Answer
+  /// for runs not started by this Runner.
   std::function<std::shared_ptr<const Workflow>(const std::string& hash,
+                                                const std::string& name,
                                                 const std::string& text)>
       workflows;
   /// The current version of a workflow by name, for `workflow` steps; may be

@@ -1026,7 +1026,8 @@ TEST_F(RunnerTest, AStaleDriveIsRefusedCleanly) {
   deps.clock = [] { return int64_t{1700000000000}; };
   deps.random = [this] { return ++draws_ * 0x9E3779B97F4A7C15ull; };
   deps.executor = io_->get_executor();
-  deps.workflows = [this](const std::string&, const std::string& text) {
+  deps.workflows = [this](const std::string&, const std::string&,
+                          const std::string& text) {
     return LoadWorkflow("wf.yaml", text, context_).workflow;
   };
   Runner other(std::move(deps));

@@ -291,7 +291,8 @@ class Engine {
              static_cast<uint64_t>(
                  std::chrono::steady_clock::now().time_since_epoch().count());
     deps.executor = io_.get_executor();
-    deps.workflows = [](const std::string&, const std::string&) {
+    deps.workflows = [](const std::string&, const std::string&,
+                        const std::string&) {
       return TheFixture().workflow;
     };
     if (g_parked_journals >= 0)

@@ -70,7 +70,8 @@ class RunnerFixture : public ::testing::Test {
     deps.clock = [this] { return now_ms_; };
     deps.random = [this] { return ++draws_ * 0x9E3779B97F4A7C15ull; };
     deps.executor = io_->get_executor();
-    deps.workflows = [this](const std::string&, const std::string& text) {
+    deps.workflows = [this](const std::string&, const std::string&,
+                            const std::string& text) {
       return LoadWorkflow("wf.yaml", text, context_).workflow;
     };
     deps.on_event = on_event_;
