@@ -367,6 +367,39 @@ TEST_F(LoaderTest, ExpressionInABlockScalar) {
             "            ^\n");
 }
 
+// Folded paragraphs, Windows line breaks and escapes: the caret is still
+// under the mistake.
+TEST_F(LoaderTest, ExpressionsInFoldedCrlfAndEscapedScalars) {
+  EXPECT_EQ(Problems("workflow: w\n"
+                     "steps:\n"
+                     "  - id: a\n"
+                     "    confirm:\n"
+                     "      message: >-\n"
+                     "        Hello\n"
+                     "\n"
+                     "        {#Acounts.Name#}\n"),
+            "provision.yaml:8:9: merge field {#Acounts.Name#} cannot be used "
+            "here: no merge field mapping is loaded\n"
+            "            {#Acounts.Name#}\n"
+            "            ^\n");
+  EXPECT_EQ(Problems("workflow: w\r\n"
+                     "steps:\r\n"
+                     "  - id: a\r\n"
+                     "    fail: |\r\n"
+                     "      one\r\n"
+                     "      two ${ inputs.zz }\r\n"),
+            "provision.yaml:6:21: no input 'zz'\n"
+            "          two ${ inputs.zz }\n"
+            "                        ^\n");
+  EXPECT_EQ(Problems("workflow: w\n"
+                     "steps:\n"
+                     "  - id: a\n"
+                     "    fail: \"a\\tb ${ inputs.qq }\"\n"),
+            "provision.yaml:4:27: no input 'qq'\n"
+            "        fail: \"a\\tb ${ inputs.qq }\"\n"
+            "                              ^\n");
+}
+
 TEST_F(LoaderTest, SwitchConfirmAndNotifyShapes) {
   std::string yaml =
       "workflow: w\n"

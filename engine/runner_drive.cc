@@ -3,9 +3,12 @@
 // workflow.
 #include "engine/runner_drive.h"
 
+#include <algorithm>
+#include <string_view>
 #include <utility>
 
 #include "dsl/json_value.h"
+#include "engine/yaml_file.h"
 
 namespace bssflow::engine {
 
@@ -45,10 +48,8 @@ dsl::Value StepError::ToValue() const {
 Position PositionInScalar(const std::string& file_text,
                           const Position& position,
                           const std::string& expression, int32_t offset) {
-  if (expression.find('\n') != std::string::npos || offset < 0 ||
-      static_cast<size_t>(offset) > expression.size()) {
+  if (offset < 0 || static_cast<size_t>(offset) > expression.size())
     return position;
-  }
   size_t at = 0;
   for (int line = 1; line < position.line && at != std::string::npos; ++line) {
     at = file_text.find('\n', at);
@@ -64,16 +65,23 @@ Position PositionInScalar(const std::string& file_text,
     }
   }
   if (at >= file_text.size()) return position;
-  bool quoted = file_text[at] == '"' || file_text[at] == '\'';
-  size_t content = quoted ? at + 1 : at;
-  if (file_text.compare(content, expression.size(), expression) != 0)
-    return position;  // escapes or folding: the scalar's start is all we know
-  Position inside = position;
-  inside.column +=
-      (quoted ? 1 : 0) +
-      static_cast<int>(dsl::CodePointCount(
-          std::string_view(expression).substr(0, static_cast<size_t>(offset))));
-  return inside;
+  size_t inside = static_cast<size_t>(
+      OffsetInScalarText(file_text, at, expression, offset));
+  if (inside == at) return position;  // not found back: the scalar's start
+  Position found = position;
+  std::string_view between = std::string_view(file_text).substr(at, inside - at);
+  size_t breaks = static_cast<size_t>(
+      std::count(between.begin(), between.end(), '\n'));
+  if (breaks == 0) {
+    found.column += static_cast<int>(dsl::CodePointCount(between));
+    return found;
+  }
+  size_t line_start = file_text.rfind('\n', inside - 1) + 1;
+  found.line += static_cast<int>(breaks);
+  found.column = 1 + static_cast<int>(dsl::CodePointCount(
+                         std::string_view(file_text).substr(
+                             line_start, inside - line_start)));
+  return found;
 }
 
 RunDriver::RunDriver(Runner& runner, const RunnerDependencies& deps,

@@ -351,9 +351,9 @@ Status AppendToStore(JournalStore& store, const std::string& run_id,
                      const std::vector<Event>& events, RunStatus status,
                      const std::string& current_step, int64_t time_ms);
 
-/// Where character `offset` of an expression written at `position` is in
-/// the file whose text is `file_text` (for one-line plain and quoted
-/// scalars; otherwise the start of the scalar).
+/// Where byte `offset` of an expression written at `position` (the start
+/// of its scalar) is in the file whose text is `file_text`
+/// (OffsetInScalarText); the scalar's start when it cannot tell.
 Position PositionInScalar(const std::string& file_text,
                           const Position& position,
                           const std::string& expression, int32_t offset);

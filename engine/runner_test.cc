@@ -515,6 +515,27 @@ steps:
             R"("wf.yaml:7:39: no such key: \"phone\"","step":"names"})");
 }
 
+// In a folded message over several lines, the error is placed on its own
+// line, not at the scalar's `>-`.
+TEST_F(RunnerTest, RuntimeErrorInAMultiLineScalarIsPlacedOnItsLine) {
+  fake_->Script("bss.get_account",
+                {FakeConnector::Ok(J(R"({"name": "Contoso"})"))});
+  RunSummary run = Start(R"(workflow: test.expr
+steps:
+  - id: account
+    call: bss.get_account
+  - id: names
+    set:
+      phone: >-
+        Account ${ steps.account.name },
+
+        phone ${ steps.account.phone }
+)");
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_EQ(Last(run.run_id).data["error"]["message"],
+            "wf.yaml:10:32: no such key: \"phone\"");
+}
+
 TEST_F(RunnerTest, SkippedStepAndWorkflowStepOfAnUnknownWorkflow) {
   auto workflow = Load(R"(workflow: test.skip
 steps:

@@ -15,6 +15,19 @@
 
 namespace bssflow::engine {
 
+/// Byte offset in `text` of byte `index` of `value`, the value of the
+/// scalar whose node starts at byte `start` of `text` (at its quote, or at
+/// the | or > of a block scalar). The value is rebuilt from the source as
+/// YAML reads it (plain, single- and double-quoted scalars with their
+/// escapes and folded lines, literal and folded blocks, "\n" or "\r\n"
+/// line breaks), and used only if it comes out as `value`; otherwise, and
+/// for explicit indentation indicators, `start`. A byte a fold made (the
+/// space or line break that replaces a line break) is placed at that line
+/// break, and an escape's bytes at its backslash. `index` ==
+/// value.size() is the offset just past the value's last byte.
+int32_t OffsetInScalarText(std::string_view text, size_t start,
+                           std::string_view value, int32_t index);
+
 class YamlFile {
  public:
   /// Parses `text`. A syntax error becomes the only diagnostic and root()
@@ -37,9 +50,8 @@ class YamlFile {
   /// Byte offset of a node (its first character).
   int32_t OffsetOf(const YAML::Node& node) const;
 
-  /// Byte offset in the file of character `index` of the scalar's value:
-  /// exact for plain and quoted one-line scalars and for block scalars
-  /// (| and >); for scalars with escapes, the start of the scalar.
+  /// Byte offset in the file of byte `index` of the scalar's value
+  /// (OffsetInScalarText).
   int32_t OffsetInScalar(const YAML::Node& scalar, int32_t index) const;
 
  private:
