@@ -257,13 +257,10 @@ std::shared_ptr<const dsl::Env> Loader::EnvForStep(size_t step_index,
   inputs.noun = "input";
   for (const Input& input : workflow_.inputs) {
     inputs.names.push_back(input.name);
-    // A typed input's value has its type when the run starts: statically
-    // typed, so that `inputs.n + true` is refused here. Not double or uint,
-    // which accept ints (Runner::CheckInputs) that stay ints.
-    if (input.kind.has_value() && *input.kind != dsl::ValueKind::kDouble &&
-        *input.kind != dsl::ValueKind::kUint) {
-      inputs.kinds[input.name] = *input.kind;
-    }
+    // A typed input's value has its type when the run starts (ints given
+    // for double and uint inputs are converted: TypedInputs): statically
+    // typed, so that `inputs.n + true` is refused here.
+    if (input.kind.has_value()) inputs.kinds[input.name] = *input.kind;
   }
   env->DeclareFields("inputs", inputs);
   dsl::KnownFields steps;

@@ -45,6 +45,30 @@ dsl::Value StepError::ToValue() const {
   return dsl::Value::Map(std::move(map));
 }
 
+dsl::Value TypedInputs(const Workflow& workflow, dsl::Value inputs) {
+  if (inputs.kind() != dsl::ValueKind::kMap) return inputs;
+  std::vector<std::pair<dsl::Value, dsl::Value>> entries =
+      inputs.map_value().entries();
+  for (auto& [name, value] : entries) {
+    for (const Input& input : workflow.inputs) {
+      if (!input.kind.has_value() || input.name != name.string_value())
+        continue;
+      if (*input.kind == dsl::ValueKind::kDouble &&
+          value.kind() == dsl::ValueKind::kInt) {
+        value = dsl::Value::Double(static_cast<double>(value.int_value()));
+      } else if (*input.kind == dsl::ValueKind::kDouble &&
+                 value.kind() == dsl::ValueKind::kUint) {
+        value = dsl::Value::Double(static_cast<double>(value.uint_value()));
+      } else if (*input.kind == dsl::ValueKind::kUint &&
+                 value.kind() == dsl::ValueKind::kInt &&
+                 value.int_value() >= 0) {
+        value = dsl::Value::Uint(static_cast<uint64_t>(value.int_value()));
+      }
+    }
+  }
+  return dsl::Value::Map(dsl::ValueMap::OfDistinctKeys(std::move(entries)));
+}
+
 Position PositionInScalar(const std::string& file_text,
                           const Position& position,
                           const std::string& expression, int32_t offset) {
@@ -147,7 +171,7 @@ boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
   if (replayed_through_ == 0) {
     Result<dsl::Value> inputs = FromJson(record_.inputs);
     if (!inputs.ok()) co_return inputs.status();
-    inputs_ = std::move(inputs.value());
+    inputs_ = TypedInputs(*workflow_, std::move(inputs.value()));
   }
   activation_.Bind(workflow_->env->Find("inputs"), inputs_);
   // Bound from steps_ and vars_ (empty, or a parked drive's) when an

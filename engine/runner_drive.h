@@ -351,6 +351,12 @@ Status AppendToStore(JournalStore& store, const std::string& run_id,
                      const std::vector<Event>& events, RunStatus status,
                      const std::string& current_step, int64_t time_ms);
 
+/// The run's inputs as its expressions read them: an input declared
+/// `double` given as a whole number is that number as a double, and one
+/// declared `uint` given as a non-negative int is that uint (JSON does not
+/// tell them apart; Runner::CheckInputs has let them in).
+dsl::Value TypedInputs(const Workflow& workflow, dsl::Value inputs);
+
 /// Where byte `offset` of an expression written at `position` (the start
 /// of its scalar) is in the file whose text is `file_text`
 /// (OffsetInScalarText); the scalar's start when it cannot tell.

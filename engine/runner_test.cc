@@ -126,6 +126,28 @@ TEST_F(RunnerTest, InputsAreChecked) {
   EXPECT_EQ(fake_->calls().size(), 0u);
 }
 
+// JSON writes 2 for 2.0 and 3 for 3u: an input declared double or uint
+// reads as one whatever the caller wrote.
+TEST_F(RunnerTest, WholeNumbersForDoubleAndUintInputsTakeTheirKinds) {
+  RunSummary run = Start(R"(workflow: test.kinds
+inputs: {d: double, u: uint}
+steps:
+  - id: a
+    set:
+      scaled: "${ inputs.d * 1.5 }"
+      next: "${ inputs.u + 1u }"
+      kinds: "${ [type(inputs.d), type(inputs.u)] }"
+outputs:
+  scaled: "${ vars.scaled }"
+  next: "${ vars.next }"
+  kinds: "${ vars.kinds }"
+)",
+                         {{"d", 2}, {"u", 3}});
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  EXPECT_EQ(Last(run.run_id).data["outputs"].dump(),
+            R"({"kinds":["double","uint"],"next":4,"scaled":3.0})");
+}
+
 constexpr const char* kRetry = R"(workflow: test.retry
 steps:
   - id: account
