@@ -178,6 +178,10 @@ boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
   // expression is first evaluated.
   steps_.changed = vars_.changed = true;
   Flow flow = co_await RunSteps(workflow_->steps);
+  // Outputs that do not render fail the run as a step would: the
+  // workflow's on_error runs for them too.
+  nlohmann::json outputs;
+  if (flow.kind == Flow::Kind::kNext) flow = RenderOutputs(outputs);
   if (flow.kind == Flow::Kind::kFailed && !workflow_->on_error.empty()) {
     BindError(flow.error.ToValue());
     Flow handled = co_await RunSteps(workflow_->on_error);
@@ -189,7 +193,7 @@ boost::asio::awaitable<Result<RunStatus>> RunDriver::Drive() {
       flow = handled;
     }
   }
-  Result<RunStatus> finished = Finish(std::move(flow));
+  Result<RunStatus> finished = Finish(std::move(flow), std::move(outputs));
   // From here on the drive only writes: a Cancel() or an answer arriving
   // meanwhile waits for it to be gone (Runner::DriveRun, Cancel).
   active_.finishing = true;
@@ -213,7 +217,7 @@ std::optional<KnownJournal> RunDriver::TakeWrittenJournal() {
   return known;
 }
 
-Result<RunStatus> RunDriver::Finish(Flow flow) {
+Result<RunStatus> RunDriver::Finish(Flow flow, nlohmann::json outputs) {
   nlohmann::json data;
   RunStatus status = RunStatus::kSucceeded;
   switch (flow.kind) {
@@ -221,14 +225,9 @@ Result<RunStatus> RunDriver::Finish(Flow flow) {
       return RunStatus::kAwaitingConfirmation;
     case Flow::Kind::kBroken:
       return flow.status;
-    case Flow::Kind::kNext: {
-      StepError error;
-      Result<nlohmann::json> outputs = RenderOutputs(error);
-      if (!outputs.ok()) return outputs.status();
-      if (!error.kind.empty()) return Finish(Flow::Failed(std::move(error)));
-      data = {{"status", "succeeded"}, {"outputs", outputs.value()}};
+    case Flow::Kind::kNext:
+      data = {{"status", "succeeded"}, {"outputs", std::move(outputs)}};
       break;
-    }
     case Flow::Kind::kEnded:
       data = {{"status", "succeeded"},
               {"outcome", "rejected"},
@@ -250,19 +249,17 @@ Result<RunStatus> RunDriver::Finish(Flow flow) {
   return status;
 }
 
-Result<nlohmann::json> RunDriver::RenderOutputs(StepError& error) {
-  nlohmann::json outputs = nlohmann::json::object();
+Flow RunDriver::RenderOutputs(nlohmann::json& outputs) {
+  outputs = nlohmann::json::object();
   Step outputs_step;
   outputs_step.id = "outputs";
   for (const auto& [name, value] : workflow_->outputs) {
     dsl::Value rendered;
-    if (auto e = Evaluate(outputs_step, value, rendered)) {
-      error = std::move(*e);
-      return outputs;
-    }
+    if (auto error = Evaluate(outputs_step, value, rendered))
+      return Flow::Failed(std::move(*error));
     outputs[name] = ToJson(rendered);
   }
-  return outputs;
+  return Flow::Next();
 }
 
 boost::asio::awaitable<Flow> RunDriver::RunSteps(const StepList& steps) {

@@ -196,8 +196,12 @@ class RunDriver {
   /// Journals the end of a composite step (switch, confirm) once.
   Flow FinishComposite(const Step& step, const StepHistory& h, Flow flow,
                        const nlohmann::json& result);
-  Result<RunStatus> Finish(Flow flow);
-  Result<nlohmann::json> RenderOutputs(StepError& error);
+  /// Journals run_finished for `flow`; `outputs` are those of a run that
+  /// succeeded.
+  Result<RunStatus> Finish(Flow flow, nlohmann::json outputs);
+  /// The workflow's outputs, rendered into `outputs`; Failed (step
+  /// "outputs") when one does not render.
+  Flow RenderOutputs(nlohmann::json& outputs);
 
   // ---- runner_call.cc: call and notify steps
   std::optional<StepError> RenderNotification(const Step& step,

@@ -520,6 +520,30 @@ on_error:
             R"("step":"stop"},"status":"failed"})");
 }
 
+// Outputs that do not render fail the run as a failed step does, and the
+// workflow's on_error (which reports failures to the BSS) runs for them.
+TEST_F(RunnerTest, WorkflowOnErrorRunsWhenTheOutputsFail) {
+  fake_->Script("bss.report", {FakeConnector::Ok(J("{}"))});
+  RunSummary run = Start(R"(workflow: test.outputs_fail
+inputs: {m: map}
+steps:
+  - id: a
+    set: {x: 1}
+outputs:
+  gone: "${ inputs.m.missing }"
+on_error:
+  - id: report
+    call: bss.report
+    with: {message: "${ error.step }: ${ error.message }"}
+)",
+                         {{"m", nlohmann::json::object()}});
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  ASSERT_EQ(fake_->CallCount("bss.report"), 1);
+  EXPECT_EQ(Json(fake_->calls()[0].arguments),
+            R"({"message":"outputs: wf.yaml:7:22: no such key: \"missing\""})");
+  EXPECT_EQ(Last(run.run_id).data["error"]["step"], "outputs");
+}
+
 TEST_F(RunnerTest, RuntimeExpressionErrorNamesThePosition) {
   fake_->Script("bss.get_account",
                 {FakeConnector::Ok(J(R"({"name": "Contoso"})"))});
