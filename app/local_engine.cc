@@ -145,6 +145,11 @@ Result<engine::ActionCatalog> LocalEngine::LibraryCatalog() {
   return engine::WorkflowCatalog(workflows);
 }
 
+const std::vector<std::string>& LocalEngine::LibraryFilesNotLoaded() {
+  FindWorkflow("");  // reads the directory
+  return library_not_loaded_;
+}
+
 engine::NamedWorkflow LocalEngine::FindWorkflow(const std::string& name) {
   if (!library_.has_value()) {
     library_.emplace();
@@ -164,7 +169,10 @@ engine::NamedWorkflow LocalEngine::FindWorkflow(const std::string& name) {
     for (const std::filesystem::path& file : files) {
       engine::LoadResult loaded =
           engine::LoadWorkflowFile(file.string(), context_);
-      if (!loaded.ok()) continue;  // `bssflow validate` reports it
+      if (!loaded.ok()) {  // `bssflow validate` reports why
+        library_not_loaded_.push_back(file.string());
+        continue;
+      }
       auto [at, added] = library_->emplace(
           loaded.workflow->name,
           engine::NamedWorkflow{loaded.workflow, loaded.source.text});

@@ -94,6 +94,10 @@ class LocalEngine {
   /// workflow name.
   Result<engine::ActionCatalog> LibraryCatalog();
 
+  /// The files of options_.workflows_dir that do not load (left out of the
+  /// catalog: `workflow` steps cannot call what they define), in name order.
+  const std::vector<std::string>& LibraryFilesNotLoaded();
+
   /// Runs `task` on the engine's io_context until it completes (and every
   /// run it started has finished or parked); its result.
   template <typename T>
@@ -141,6 +145,7 @@ class LocalEngine {
   /// Workflow names two files of the directory share (the first file
   /// wins in FindWorkflow; LibraryCatalog reports them).
   std::vector<std::string> library_duplicates_;
+  std::vector<std::string> library_not_loaded_;
   /// Last, so that it goes first: runs still suspended in it end while the
   /// Runner and the store they refer to are alive.
   boost::asio::io_context io_;

@@ -192,6 +192,22 @@ std::string ShellWord(const std::string& text) {
   return quoted + "'";
 }
 
+// A workflow step that names an unknown workflow may name one whose file
+// does not load: says which files were left out, rather than let the name
+// look misspelt.
+void NoteFilesNotLoaded(const std::vector<dsl::Diagnostic>& diagnostics,
+                        const std::vector<std::string>& not_loaded,
+                        std::ostream& err) {
+  bool unknown_workflow = std::any_of(
+      diagnostics.begin(), diagnostics.end(), [](const dsl::Diagnostic& d) {
+        return d.message.rfind("unknown workflow '", 0) == 0;
+      });
+  if (!unknown_workflow || not_loaded.empty()) return;
+  err << "note: these workflow files do not load, so no step can call the "
+         "workflows they define (bssflow validate shows why):\n";
+  for (const std::string& file : not_loaded) err << "    " << file << "\n";
+}
+
 int ReportBroken(const char* command, const Status& status, std::ostream& err) {
   err << "bssflow " << command << ": " << status.message()
       << "\nThe run is kept as its journal left it; `bssflow resume` "
@@ -241,6 +257,7 @@ int RunWorkflow(const RunOptions& options, std::istream& in, std::ostream& out,
       engine::LoadWorkflowFile(options.workflow_file, context);
   if (!loaded.ok()) {
     err << dsl::RenderAll(loaded.source, loaded.diagnostics);
+    NoteFilesNotLoaded(loaded.diagnostics, local.LibraryFilesNotLoaded(), err);
     return kRunFailed;
   }
   auto answers = ParseAnswers(options.answers, *loaded.workflow);

@@ -341,6 +341,28 @@ TEST_F(RunCommandTest, ErrorsAfterAnAnswerNameTheWorkflowAndItsVersion) {
       << text;
 }
 
+// A called workflow whose file does not load is not merely "unknown": the
+// run says which files were left out.
+TEST_F(RunCommandTest, AnUnknownWorkflowNamesTheFilesThatDoNotLoad) {
+  std::string dir = state_dir_ + "-library";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/child.yaml") << "workflow: demo.child\nsteps: [\n";
+  RunOptions options = Options("{}");
+  options.workflow_file = WriteFile("caller.yaml",
+                                    "workflow: demo.caller\n"
+                                    "steps:\n"
+                                    "  - id: kid\n"
+                                    "    workflow: demo.child\n");
+  options.engine.workflows_dir = dir;
+  std::istringstream in;
+  std::ostringstream out, err;
+  EXPECT_EQ(RunWorkflow(options, in, out, err), kRunFailed);
+  EXPECT_EQ(err.str().substr(err.str().find("note:")),
+            "note: these workflow files do not load, so no step can call the "
+            "workflows they define (bssflow validate shows why):\n"
+            "    " + dir + "/child.yaml\n");
+}
+
 // The hint that --limit shows more comes only when there are more.
 TEST_F(RunCommandTest, RunsSaysThereAreMoreOnlyWhenThereAre) {
   std::istringstream in;
