@@ -308,9 +308,19 @@ void Loader::ShiftDiagnostics(const YAML::Node& scalar,
 
 std::optional<Condition> Loader::CompileCondition(const YAML::Node& node) {
   if (!ExpectText(node, "a condition")) return std::nullopt;
+  // Templates are written with ${ }, and a condition looks like one; it is
+  // an expression as it stands.
+  const std::string& text = node.Scalar();
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text.compare(first, 2, "${") == 0) {
+    Report(node,
+           "a condition is an expression as it stands, written without ${ }, "
+           "e.g. `if: inputs.count > 0`");
+    return std::nullopt;
+  }
   dsl::Source source;
   source.name = file_.source().name;
-  source.text = node.Scalar();
+  source.text = text;
   dsl::CompileOptions options;
   options.limits = context_.limits;
   dsl::CompileResult compiled = dsl::Compile(source, *env_, options);

@@ -543,6 +543,16 @@ TEST_F(LoaderTest, ProblemsInsideStructuredValuesArePositioned) {
             "                             ^\n");
 }
 
+TEST_F(LoaderTest, AConditionWrittenAsATemplateSaysSo) {
+  EXPECT_EQ(Problems("workflow: w\ninputs: {n: int}\nsteps:\n"
+                     "  - id: a\n    if: \"${ inputs.n > 0 }\"\n"
+                     "    fail: x\n"),
+            "provision.yaml:5:9: a condition is an expression as it stands, "
+            "written without ${ }, e.g. `if: inputs.count > 0`\n"
+            "        if: \"${ inputs.n > 0 }\"\n"
+            "            ^\n");
+}
+
 TEST_F(LoaderTest, AnEmptyTextIsAsMissingAsNone) {
   EXPECT_EQ(Problems("workflow: w\nsteps:\n"
                      "  - id: a\n    fail: \"\"\n"
