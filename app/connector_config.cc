@@ -9,10 +9,10 @@
 #include <iterator>
 #include <utility>
 
-#include "base/read_file.h"
-#include "base/duration.h"
-#include "engine/yaml_file.h"
 #include "app/connector_config_reader.h"
+#include "base/duration.h"
+#include "base/read_file.h"
+#include "engine/yaml_file.h"
 #include "net/url.h"
 
 namespace bssflow::app {

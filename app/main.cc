@@ -7,7 +7,6 @@
 
 #include <unistd.h>
 
-#include "base/read_file.h"
 #include "app/configured_connectors.h"
 #include "app/demo_command.h"
 #include "app/eval_command.h"
@@ -17,6 +16,7 @@
 #include "app/test_command.h"
 #include "app/sim_command.h"
 #include "app/validate_command.h"
+#include "base/read_file.h"
 #include "dsl/merge_fields.h"
 #include "dsl/postal_codes.h"
 

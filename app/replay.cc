@@ -5,9 +5,9 @@
 #include <sstream>
 #include <utility>
 
-#include "base/read_file.h"
 #include "app/offline_run.h"
 #include "app/recording.h"
+#include "base/read_file.h"
 #include "dsl/json_value.h"
 
 namespace bssflow::app {

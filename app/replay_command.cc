@@ -5,11 +5,11 @@
 #include <map>
 #include <ostream>
 
-#include "base/read_file.h"
 #include "app/configured_connectors.h"
 #include "app/eval_command.h"
 #include "app/replay.h"
 #include "app/run_command.h"
+#include "base/read_file.h"
 #include "dsl/source.h"
 
 namespace bssflow::app {

@@ -8,8 +8,8 @@
 #include <set>
 #include <utility>
 
-#include "base/read_file.h"
 #include "app/connector_config_reader.h"
+#include "base/read_file.h"
 
 namespace bssflow::app {
 

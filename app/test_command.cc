@@ -13,10 +13,10 @@
 #include <sstream>
 #include <thread>
 
-#include "base/read_file.h"
 #include "app/eval_command.h"
 #include "app/replay_command.h"
 #include "app/scenario.h"
+#include "base/read_file.h"
 
 namespace bssflow::app {
 

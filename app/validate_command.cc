@@ -1,6 +1,10 @@
 #include "app/validate_command.h"
 
+#include <filesystem>
 #include <ostream>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "app/configured_connectors.h"
 #include "app/eval_command.h"
@@ -15,8 +19,18 @@ int RunValidate(const ValidateOptions& options, std::ostream& out,
   if (!context.has_value()) return kExitUsage;
   // The files are checked against each other: a `workflow:` step must name
   // one of them (those that load by themselves) and fit its inputs.
-  std::vector<std::shared_ptr<const engine::Workflow>> loaded;
+  // A file named twice (`validate a.yaml ./a.yaml`, overlapping globs) is
+  // one file, checked once.
+  std::vector<std::string> files;
+  std::set<std::filesystem::path> seen;
   for (const std::string& file : options.files) {
+    std::error_code error;
+    std::filesystem::path same = std::filesystem::weakly_canonical(file, error);
+    if (seen.insert(error ? std::filesystem::path(file) : same).second)
+      files.push_back(file);
+  }
+  std::vector<std::shared_ptr<const engine::Workflow>> loaded;
+  for (const std::string& file : files) {
     engine::LoadResult first = engine::LoadWorkflowFile(file, *context);
     if (first.ok()) loaded.push_back(first.workflow);
   }
@@ -42,7 +56,7 @@ int RunValidate(const ValidateOptions& options, std::ostream& out,
       AllConnectorActions(connectors ? &*connectors : nullptr);
   context->actions = &actions;
   int status = kExitOk;
-  for (const std::string& file : options.files) {
+  for (const std::string& file : files) {
     engine::LoadResult result = engine::LoadWorkflowFile(file, *context);
     if (!result.ok()) {
       err << dsl::RenderAll(result.source, result.diagnostics);

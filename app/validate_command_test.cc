@@ -142,6 +142,24 @@ namespace {
 
 // With a connectors file, `call` steps may name its http endpoints; without
 // one they are unknown actions.
+// A file named twice is one file; two files with one workflow name are
+// both named.
+TEST(ValidateCommandTest, OneFileTwiceIsOneAndTwoFilesOfOneNameAreNamed) {
+  const std::string text = "workflow: demo.same\nsteps:\n  - id: a\n"
+                           "    set: {x: 1}\n";
+  std::string a = WriteFile("same-a.yaml", text);
+  std::string b = WriteFile("same-b.yaml", text);
+  Outcome twice = Validate({a, a});
+  EXPECT_EQ(twice.code, kExitOk) << twice.err;
+  EXPECT_EQ(twice.out, a + ": ok (workflow demo.same, version 1, 1 top-level "
+                           "step)\n");
+  Outcome both = Validate({a, b});
+  EXPECT_EQ(both.code, kExitExpressionError);
+  EXPECT_EQ(both.err, "bssflow validate: two workflow files are named "
+                      "'demo.same': " + a + " and " + b +
+                          "; rename one (the `workflow:` field)\n");
+}
+
 TEST(ValidateCommandTest, HttpEndpointsComeFromTheConnectorsFile) {
   std::string connectors = WriteFile(
       "connectors-http.yaml",

@@ -6,11 +6,12 @@
 #include <cstdio>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <regex>
 #include <set>
 
-#include "base/read_file.h"
 #include "base/duration.h"
+#include "base/read_file.h"
 #include "dsl/json_value.h"
 #include "dsl/template.h"
 #include "engine/yaml_file.h"
@@ -975,7 +976,14 @@ LoadResult LoadWorkflowFile(const std::string& path,
 Result<ActionCatalog> WorkflowCatalog(
     const std::vector<std::shared_ptr<const Workflow>>& workflows) {
   ActionCatalog catalog(/*qualified_names=*/false);
+  std::map<std::string, std::string> files;  // by workflow name
   for (const auto& workflow : workflows) {
+    auto [first, added_name] = files.emplace(workflow->name, workflow->file);
+    if (!added_name) {
+      return Status::Error("two workflow files are named '" + workflow->name +
+                           "': " + first->second + " and " + workflow->file +
+                           "; rename one (the `workflow:` field)");
+    }
     ActionSpec spec;
     spec.name = workflow->name;
     spec.description = workflow->summary;
@@ -983,10 +991,7 @@ Result<ActionCatalog> WorkflowCatalog(
       spec.arguments.push_back({input.name, input.required, input.description});
     }
     Status added = catalog.Add(std::move(spec));
-    if (!added.ok()) {
-      return Status::Error("two workflow files are named '" + workflow->name +
-                           "'");
-    }
+    if (!added.ok()) return added;
   }
   return catalog;
 }

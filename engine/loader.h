@@ -43,7 +43,8 @@ struct LoaderContext {
 
 /// A catalog of `workflows` for LoaderContext::workflows: one entry per
 /// workflow, named by its `workflow:` name, its inputs as arguments. An
-/// error when two have the same name.
+/// error naming both files when two have the same name ("two workflow files
+/// are named 'W': a.yaml and b.yaml; rename one (the `workflow:` field)").
 Result<ActionCatalog> WorkflowCatalog(
     const std::vector<std::shared_ptr<const Workflow>>& workflows);
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "base/read_file.h"
 #include "app/connector_config_reader.h"
+#include "base/read_file.h"
 
 namespace bssflow::serve {
 
