@@ -64,6 +64,14 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(EngineOptions options) {
     return Status::Error(message);
   }
   engine->context_ = *context;
+  std::error_code error;
+  if (!options.create_state_dir &&
+      !std::filesystem::is_directory(options.state_dir, error)) {
+    return Status::Error("no state directory " + options.state_dir +
+                         ": no run was started there (bssflow run and serve "
+                         "make it; --state-dir or $BSSFLOW_STATE_DIR chooses "
+                         "it)");
+  }
   if (Status made = MakeDirectories(options.state_dir); !made.ok()) return made;
   auto store = engine::OpenSqliteStore(options.state_dir + "/journal.db");
   if (!store.ok()) return store.status();

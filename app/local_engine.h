@@ -35,6 +35,11 @@ struct EngineOptions {
   /// Holds journal.db (the SQLite journal) and secret.key; created (mode
   /// 0700) when missing. Empty: DefaultStateDir().
   std::string state_dir;
+  /// Whether a missing state_dir is made. Commands that only read or go on
+  /// with runs (runs, show, export, answer, resume) open an existing one
+  /// only: a mistyped directory is an error, not a new empty journal and a
+  /// new key.
+  bool create_state_dir = true;
   DataFiles data = DefaultDataFiles();
   /// The connectors runs reach, and their manifests. Null: none (a `call`
   /// step then fails with "no connector").

@@ -349,6 +349,9 @@ int main(int argc, char** argv) {
   bssflow::app::EngineOptions engine;
   engine.state_dir = state_dir;
   engine.workflows_dir = workflows_dir;
+  // Only `run` starts runs here: the others read the journal or go on with
+  // runs in it, and a mistyped --state-dir must not become a new one.
+  engine.create_state_dir = run_cmd->parsed();
   if (run_cmd->parsed()) {
     if (engine.workflows_dir.empty()) {
       engine.workflows_dir =

@@ -363,6 +363,21 @@ TEST_F(RunCommandTest, AnUnknownWorkflowNamesTheFilesThatDoNotLoad) {
             "    " + dir + "/child.yaml\n");
 }
 
+// A mistyped --state-dir for a command that reads runs is an error, not a
+// new empty journal (and a new key) under that name.
+TEST_F(RunCommandTest, ReadingCommandsDoNotMakeAStateDirectory) {
+  ListOptions list;
+  list.engine = engine_;
+  list.engine.create_state_dir = false;
+  std::ostringstream out, err;
+  EXPECT_EQ(ListRuns(list, out, err), kRunUsage);
+  EXPECT_EQ(err.str(), "bssflow runs: no state directory " + state_dir_ +
+                           ": no run was started there (bssflow run and "
+                           "serve make it; --state-dir or $BSSFLOW_STATE_DIR "
+                           "chooses it)\n");
+  EXPECT_FALSE(std::filesystem::exists(state_dir_));
+}
+
 // The hint that --limit shows more comes only when there are more.
 TEST_F(RunCommandTest, RunsSaysThereAreMoreOnlyWhenThereAre) {
   std::istringstream in;
