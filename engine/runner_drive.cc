@@ -46,7 +46,12 @@ dsl::Value StepError::ToValue() const {
 }
 
 dsl::Value TypedInputs(const Workflow& workflow, dsl::Value inputs) {
-  if (inputs.kind() != dsl::ValueKind::kMap) return inputs;
+  bool converts = std::any_of(
+      workflow.inputs.begin(), workflow.inputs.end(), [](const Input& input) {
+        return input.kind == dsl::ValueKind::kDouble ||
+               input.kind == dsl::ValueKind::kUint;
+      });
+  if (!converts || inputs.kind() != dsl::ValueKind::kMap) return inputs;
   std::vector<std::pair<dsl::Value, dsl::Value>> entries =
       inputs.map_value().entries();
   for (auto& [name, value] : entries) {
