@@ -528,9 +528,28 @@ std::string Found(std::string_view text, size_t offset) {
   return "'" + std::string(text.substr(offset, end - offset)) + "'";
 }
 
+// A word CEL reserves (grammar::reserved_word) where a name was expected:
+// the message would otherwise read as if the word were not there.
+std::string ReservedWordHint(std::string_view text, size_t offset) {
+  size_t end = offset;
+  while (end < text.size() && IsWordChar(text[end])) ++end;
+  std::string_view word = text.substr(offset, end - offset);
+  for (std::string_view reserved :
+       {"in", "as", "break", "const", "continue", "else", "for", "function",
+        "if", "import", "let", "loop", "package", "namespace", "return", "var",
+        "void", "while"}) {
+    if (word == reserved) {
+      return "; '" + std::string(word) +
+             "' is a reserved word, which cannot name a variable";
+    }
+  }
+  return "";
+}
+
 std::string Hint(std::string_view text, size_t offset) {
-  if (offset + 1 < text.size() && text[offset + 1] == text[offset]) return "";
   if (offset >= text.size()) return "";
+  if (IsWordChar(text[offset])) return ReservedWordHint(text, offset);
+  if (offset + 1 < text.size() && text[offset + 1] == text[offset]) return "";
   switch (text[offset]) {
     case '=':
       return "; did you mean '=='?";

@@ -379,7 +379,9 @@ TEST(ParserNameTest, ReservedWordsCannotNameVariables) {
   for (const char* word :
        {"if", "in", "let", "for", "var", "return", "package"}) {
     ExpectError(word, 1,
-                std::string("expected an expression, found '") + word + "'");
+                std::string("expected an expression, found '") + word +
+                    "'; '" + word +
+                    "' is a reserved word, which cannot name a variable");
   }
 }
 
