@@ -208,6 +208,14 @@ void NoteFilesNotLoaded(const std::vector<dsl::Diagnostic>& diagnostics,
   for (const std::string& file : not_loaded) err << "    " << file << "\n";
 }
 
+// `message` about run `run_id`, naming it once: engine errors name their
+// run when they know it, others ("data nests deeper than 100 levels") do
+// not.
+std::string AboutRun(const std::string& run_id, const std::string& message) {
+  if (message.find(run_id) != std::string::npos) return message;
+  return "run " + run_id + ": " + message;
+}
+
 int ReportBroken(const char* command, const Status& status, std::ostream& err) {
   err << "bssflow " << command << ": " << status.message()
       << "\nThe run is kept as its journal left it; `bssflow resume` "
@@ -319,7 +327,8 @@ int AnswerRun(const AnswerOptions& options, std::ostream& out,
       local.Await(local.runner().AnswerConfirmation(options.run_id, *answer,
                                                     WhoAnswers(options.by)));
   if (!run.ok()) {
-    err << "bssflow answer: " << run.status().message() << "\n";
+    err << "bssflow answer: "
+        << AboutRun(options.run_id, run.status().message()) << "\n";
     return kRunUsage;
   }
   PrintOutcome(run.value(), options.answer_flags, out);
@@ -340,8 +349,8 @@ int ResumeRuns(const EngineOptions& options, std::ostream& out,
   for (const engine::Runner::Resumed& run : resumed.value()) {
     if (!run.status.ok()) {
       ++failures;
-      err << "bssflow resume: run " << run.run_id << ": "
-          << run.status.message() << "\n";
+      err << "bssflow resume: " << AboutRun(run.run_id, run.status.message())
+          << "\n";
       continue;
     }
     out << "run " << run.run_id << " " << engine::RunStatusName(run.run_status)
