@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <optional>
-#include <utility>
 #include <unordered_map>
+#include <utility>
+
+#include "dsl/literals.h"
 
 namespace bssflow::engine {
 
@@ -196,22 +198,10 @@ std::optional<std::pair<std::string, size_t>> Unescape(std::string_view text,
     if (digit < 0) return std::nullopt;
     code = code * 16 + static_cast<uint32_t>(digit);
   }
+  if (code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+    return std::nullopt;  // not a character: YAML's reading is its own
   std::string utf8;
-  if (code < 0x80) {
-    utf8.push_back(static_cast<char>(code));
-  } else if (code < 0x800) {
-    utf8.push_back(static_cast<char>(0xC0 | (code >> 6)));
-    utf8.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-  } else if (code < 0x10000) {
-    utf8.push_back(static_cast<char>(0xE0 | (code >> 12)));
-    utf8.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-    utf8.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-  } else {
-    utf8.push_back(static_cast<char>(0xF0 | (code >> 18)));
-    utf8.push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3F)));
-    utf8.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-    utf8.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-  }
+  dsl::AppendUtf8(utf8, code);
   return std::make_pair(utf8, 2 + digits);
 }
 
