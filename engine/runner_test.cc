@@ -544,39 +544,30 @@ on_error:
   EXPECT_EQ(Last(run.run_id).data["error"]["step"], "outputs");
 }
 
+// The position of a failing expression is in the YAML file, also in a folded
+// message over several lines (on its own line, not at the scalar's `>-`).
 TEST_F(RunnerTest, RuntimeExpressionErrorNamesThePosition) {
   fake_->Script("bss.get_account",
-                {FakeConnector::Ok(J(R"({"name": "Contoso"})"))});
-  RunSummary run = Start(R"(workflow: test.expr
+                {FakeConnector::Ok(J(R"({"name": "Contoso"})")),
+                 FakeConnector::Ok(J(R"({"name": "Contoso"})"))});
+  const std::string account = R"(workflow: test.expr
 steps:
   - id: account
     call: bss.get_account
   - id: names
     set:
-      phone: "Phone: ${ steps.account.phone }"
-)");
+)";
+  RunSummary run =
+      Start(account + "      phone: \"Phone: ${ steps.account.phone }\"\n");
   EXPECT_EQ(run.status, RunStatus::kFailed);
   EXPECT_EQ(Last(run.run_id).data["error"].dump(),
             R"({"code":"no_such_key","kind":"expression","message":)"
             R"("wf.yaml:7:39: no such key: \"phone\"","step":"names"})");
-}
-
-// In a folded message over several lines, the error is placed on its own
-// line, not at the scalar's `>-`.
-TEST_F(RunnerTest, RuntimeErrorInAMultiLineScalarIsPlacedOnItsLine) {
-  fake_->Script("bss.get_account",
-                {FakeConnector::Ok(J(R"({"name": "Contoso"})"))});
-  RunSummary run = Start(R"(workflow: test.expr
-steps:
-  - id: account
-    call: bss.get_account
-  - id: names
-    set:
-      phone: >-
-        Account ${ steps.account.name },
-
-        phone ${ steps.account.phone }
-)");
+  run = Start(account +
+              "      phone: >-\n"
+              "        Account ${ steps.account.name },\n"
+              "\n"
+              "        phone ${ steps.account.phone }\n");
   EXPECT_EQ(run.status, RunStatus::kFailed);
   EXPECT_EQ(Last(run.run_id).data["error"]["message"],
             "wf.yaml:10:32: no such key: \"phone\"");

@@ -13,22 +13,6 @@ namespace {
 using testing::FakeConnector;
 using testing::J;
 
-class WorkflowStepTest : public testing::RunnerFixture {
- protected:
-  // The id of the run the step `step` of `parent` started.
-  std::string ChildOf(const std::string& parent, const std::string& step) {
-    Result<std::vector<RunRecord>> runs = store_->ListRuns(RunFilter());
-    for (const RunRecord& run : runs.value()) {
-      if (run.idempotency_key ==
-          std::string(kChildRunKeyPrefix) + parent + "/" + step) {
-        return run.id;
-      }
-    }
-    ADD_FAILURE() << "no child run of " << parent << "/" << step;
-    return "";
-  }
-};
-
 constexpr const char* kLink = R"(workflow: test.link
 inputs:
   domain: string
@@ -55,11 +39,36 @@ outputs:
   tenant: "${ vars.tenant }"
 )";
 
+class WorkflowStepTest : public testing::RunnerFixture {
+ protected:
+  // The id of the run the step `step` of `parent` started.
+  std::string ChildOf(const std::string& parent, const std::string& step) {
+    Result<std::vector<RunRecord>> runs = store_->ListRuns(RunFilter());
+    for (const RunRecord& run : runs.value()) {
+      if (run.idempotency_key ==
+          std::string(kChildRunKeyPrefix) + parent + "/" + step) {
+        return run.id;
+      }
+    }
+    ADD_FAILURE() << "no child run of " << parent << "/" << step;
+    return "";
+  }
+
+  // kProvision started and parked on the prompt of its child (kLink), which
+  // found the tenant t-1 "Contoso".
+  RunSummary StartParkedOnTheChild() {
+    fake_->Script("partner_center.find_customer",
+                  {FakeConnector::Ok(J(R"({"id": "t-1", "name": "Contoso"})"))});
+    AddToLibrary(kLink);
+    RunSummary parent = Start(kProvision);
+    EXPECT_EQ(parent.status, RunStatus::kAwaitingConfirmation);
+    return parent;
+  }
+};
+
+
 TEST_F(WorkflowStepTest, ChildPromptIsTheParentsAndTheAnswerReachesTheChild) {
-  fake_->Script("partner_center.find_customer",
-                {FakeConnector::Ok(J(R"({"id": "t-1", "name": "Contoso"})"))});
-  AddToLibrary(kLink);
-  RunSummary parent = Start(kProvision);
+  RunSummary parent = StartParkedOnTheChild();
   ASSERT_EQ(parent.status, RunStatus::kAwaitingConfirmation);
   std::string child = ChildOf(parent.run_id, "link");
   EXPECT_EQ(store_->GetRun(child).value().status,
@@ -90,10 +99,7 @@ TEST_F(WorkflowStepTest, ChildPromptIsTheParentsAndTheAnswerReachesTheChild) {
 }
 
 TEST_F(WorkflowStepTest, TheChildIsAnsweredThroughItsParentOnly) {
-  fake_->Script("partner_center.find_customer",
-                {FakeConnector::Ok(J(R"({"id": "t-1", "name": "Contoso"})"))});
-  AddToLibrary(kLink);
-  RunSummary parent = Start(kProvision);
+  RunSummary parent = StartParkedOnTheChild();
   ASSERT_EQ(parent.status, RunStatus::kAwaitingConfirmation);
   std::string child = ChildOf(parent.run_id, "link");
   Result<RunSummary> refused = Await(
