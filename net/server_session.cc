@@ -24,7 +24,9 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <exception>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "net/problem.h"
@@ -210,6 +212,11 @@ class Session : public SessionBase,
       co_return ReadFailure(ec, "header", options.header_timeout, "");
     }
     if (rejecting_) co_return ReadOutcome{parser.release(), std::nullopt};
+    if (std::optional<std::string> wrong = FramingProblem(parser)) {
+      co_return ReadOutcome{
+          std::nullopt, Tagged(ProblemResponse(ProblemOf(400, *wrong)),
+                               SentId(parser.get()))};
+    }
     const auto length = parser.content_length();  // boost::optional
     if (length && *length > options.body_limit) {
       co_return ReadFailure(http::error::body_limit, "body",
@@ -232,6 +239,37 @@ class Session : public SessionBase,
       }
     }
     co_return ReadOutcome{parser.release(), std::nullopt};
+  }
+
+  // Why the header just read does not say where the request ends, or has no
+  // one Host (RFC 9112 sections 3.2 and 6.1); nullopt when it is sound. The
+  // parser itself refuses a Content-Length beside chunked, but takes any
+  // other Transfer-Encoding as no body: the body would then be read as the
+  // next request, which a proxy in front reads otherwise (smuggling).
+  static std::optional<std::string> FramingProblem(
+      const http::request_parser<http::string_body>& parser) {
+    const auto& header = parser.get();
+    const auto codings = header.count(http::field::transfer_encoding);
+    if (codings > 1 ||
+        (codings == 1 &&
+         !beast::iequals(Trimmed(header[http::field::transfer_encoding]),
+                         "chunked"))) {
+      return std::string(
+          "malformed request: the only Transfer-Encoding taken is chunked");
+    }
+    if (header.version() >= 11 && header.count(http::field::host) != 1) {
+      return std::string(
+          "malformed request: an HTTP/1.1 request needs one Host header");
+    }
+    return std::nullopt;
+  }
+
+  static std::string_view Trimmed(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+      text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+      text.remove_suffix(1);
+    return text;
   }
 
   // The request id the client sent in `fields` (a request's header), or

@@ -300,6 +300,32 @@ TEST_F(HttpTest, MalformedRequestIs400) {
       << received;
 }
 
+// A body the parser would skip (a Transfer-Encoding other than chunked) is
+// not read as the next request: one 400, and the connection closes. So is a
+// request without a Host.
+TEST_F(HttpTest, RequestsThatDoNotSayWhereTheyEndAre400) {
+  StartServer(Echo());
+  for (const char* coding : {"gzip", "identity", "gzip, chunked", "xchunked"}) {
+    std::string received =
+        Run(RawExchange(std::string("POST / HTTP/1.1\r\nHost: x\r\n"
+                                    "Transfer-Encoding: ") +
+                        coding +
+                        "\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_TRUE(received.starts_with("HTTP/1.1 400 Bad Request\r\n"))
+        << received;
+    EXPECT_TRUE(received.ends_with(
+        R"("detail":"malformed request: the only Transfer-Encoding taken is )"
+        R"(chunked"})"))
+        << received;
+    EXPECT_EQ(received.find("HTTP/1.1", 1), std::string::npos) << received;
+  }
+  std::string received = Run(RawExchange("GET / HTTP/1.1\r\n\r\n"));
+  EXPECT_TRUE(received.ends_with(
+      R"("detail":"malformed request: an HTTP/1.1 request needs one Host )"
+      R"(header"})"))
+      << received;
+}
+
 TEST_F(HttpTest, DroppedConnectionIsRetriedPerPolicy) {
   int calls = 0;
   StartServer(
