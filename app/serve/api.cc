@@ -856,6 +856,13 @@ Api::Reply Api::ListRuns(Call& call) {
   engine::RunFilter filter;
   filter.limit = kDefaultPageSize;
   for (const auto& [key, value] : call.query) {
+    // An empty value is a caller's variable left unset (`after=$NEXT`):
+    // taken as absent, it would page from the start again, or match all.
+    if (value.empty() && (key == "workflow" || key == "account" ||
+                          key == "after")) {
+      co_return Problem(call, 400, "invalid-query", "Invalid query",
+                        key + " is empty; leave the parameter out instead");
+    }
     if (key == "status") {
       Result<std::vector<RunStatus>> statuses = ParseStatuses(value);
       if (!statuses.ok()) {

@@ -404,6 +404,13 @@ TEST_F(ApiTest, ListsRunsWithFiltersAndPages) {
   bad = Send(http::verb::get, "/v1/runs?after=gone");
   EXPECT_EQ(Body(bad)["detail"],
             "after names no run (gone); pass the `next` of the previous page");
+  for (const char* empty : {"after", "account", "workflow"}) {
+    bad = Send(http::verb::get, std::string("/v1/runs?") + empty + "=");
+    EXPECT_EQ(bad.result_int(), 400u);
+    EXPECT_EQ(Body(bad)["detail"], std::string(empty) +
+                                       " is empty; leave the parameter out "
+                                       "instead");
+  }
   bad = Send(http::verb::get, "/v1/runs?sort=id");
   EXPECT_EQ(Body(bad)["detail"],
             "unknown parameter 'sort'; the parameters are status, workflow, "
