@@ -155,18 +155,24 @@ int RunReplay(const ReplayCommandOptions& options, std::ostream& out,
   std::map<std::string, Result<FoundWorkflow>> found_by_name;
   int diverged = 0;
   int updated = 0;
+  // A recording that cannot be read, or whose workflow cannot be found, is
+  // reported and the others are replayed still: one broken file must not
+  // hide whether the rest replay the same.
+  int unreadable = 0;
   for (const std::string& path : options.recordings) {
     Result<Recording> recording = ReadRecordingFile(path);
     if (!recording.ok()) {
       err << "bssflow replay: " << recording.status().message() << "\n";
-      return kExitUsage;
+      ++unreadable;
+      continue;
     }
     Result<FoundWorkflow> workflow =
         WorkflowFor(recording.value(), path, options, context, found_by_name,
                     err);
     if (!workflow.ok()) {
       err << "bssflow replay: " << workflow.status().message() << "\n";
-      return kExitUsage;
+      ++unreadable;
+      continue;
     }
     ReplayOptions replay{workflow.value().workflow, workflow.value().text,
                          &(*loader)->actions, options.update};
@@ -202,10 +208,12 @@ int RunReplay(const ReplayCommandOptions& options, std::ostream& out,
   }
   const size_t total = options.recordings.size();
   out << total << " recording" << (total == 1 ? "" : "s") << ": "
-      << total - diverged - updated << " same";
+      << total - diverged - updated - unreadable << " same";
   if (updated > 0) out << ", " << updated << " updated";
   if (diverged > 0) out << ", " << diverged << " diverged";
+  if (unreadable > 0) out << ", " << unreadable << " not replayed";
   out << "\n";
+  if (unreadable > 0) return kExitUsage;
   return diverged > 0 ? kExitExpressionError : kExitOk;
 }
 

@@ -149,19 +149,24 @@ expect_output "--recorded replays the definition the recording holds" 0 \
 
 # ---- bad recordings ---------------------------------------------------------
 echo 'nope' >not-json.json
-expect_output "a file that is not JSON" 2 \
-  "bssflow replay: not-json.json: not a recording: the file is not JSON" \
-  -- "$bssflow" replay not-json.json
+expect_output "a file that is not JSON, and the recordings after it" 2 \
+"bssflow replay: not-json.json: not a recording: the file is not JSON
+ok   no-phone.json (microsoft.provision-tenant, 5 calls)
+2 recordings: 1 same, 1 not replayed" \
+  -- "$bssflow" replay not-json.json no-phone.json
 jq 'del(.calls[2].action)' new-tenant.json >no-action.json
 expect_output "a call without its action" 2 \
-  "bssflow replay: no-action.json: /calls/2/action is missing" \
+"bssflow replay: no-action.json: /calls/2/action is missing
+1 recording: 0 same, 1 not replayed" \
   -- "$bssflow" replay no-action.json
 jq '.version = 7' new-tenant.json >version.json
 expect_output "a version this bssflow does not read" 2 \
-  "bssflow replay: version.json: recording version 7 is not supported; this bssflow reads version 1" \
+"bssflow replay: version.json: recording version 7 is not supported; this bssflow reads version 1
+1 recording: 0 same, 1 not replayed" \
   -- "$bssflow" replay version.json
 expect_output "a recording of another workflow" 2 \
-  "bssflow replay: new-tenant.json is a run of microsoft.provision-tenant, not of microsoft.get-services-definitions ($root/workflows/microsoft/get-services-definitions.yaml)" \
+"bssflow replay: new-tenant.json is a run of microsoft.provision-tenant, not of microsoft.get-services-definitions ($root/workflows/microsoft/get-services-definitions.yaml)
+1 recording: 0 same, 1 not replayed" \
   -- "$bssflow" replay --workflow "$root/workflows/microsoft/get-services-definitions.yaml" new-tenant.json
 
 # ---- scenarios --------------------------------------------------------------
