@@ -40,6 +40,9 @@ struct Api::Call {
   const TokenConfig* token = nullptr;
   std::string request_id;
   std::string route = "unmatched";
+  /// A query string that does not parse: (problem type, detail), answered
+  /// once the route is known and the caller authorized.
+  std::optional<std::pair<std::string, std::string>> bad_query;
 };
 
 struct Api::Route {
@@ -475,17 +478,9 @@ boost::asio::awaitable<std::optional<ServerResponse>> Api::Handle(
 
   ServerResponse response;
   try {
-    std::optional<std::pair<std::string, std::string>> bad_query;
     if (question != std::string_view::npos)
-      bad_query = ParseQuery(target.substr(question + 1), call.query);
-    if (bad_query.has_value()) {
-      const bool malformed = bad_query->first == "malformed-query";
-      response = Problem(call, 400, bad_query->first,
-                         malformed ? "Malformed query" : "Invalid query",
-                         bad_query->second);
-    } else {
-      response = co_await Dispatch(call);
-    }
+      call.bad_query = ParseQuery(target.substr(question + 1), call.query);
+    response = co_await Dispatch(call);
   } catch (const std::exception& failure) {
     response = Problem(call, 500, "internal-error", "Internal Server Error",
                        std::string("the request failed: ") + failure.what());
@@ -530,6 +525,12 @@ Api::Reply Api::Dispatch(Call& call) {
     call.params = std::move(params);
     std::optional<ServerResponse> refused = Authorize(call, route);
     if (refused.has_value()) co_return std::move(*refused);
+    if (call.bad_query.has_value()) {
+      const bool malformed = call.bad_query->first == "malformed-query";
+      co_return Problem(call, 400, call.bad_query->first,
+                        malformed ? "Malformed query" : "Invalid query",
+                        call.bad_query->second);
+    }
     ServerResponse response = co_await (this->*route.handler)(call);
     co_return response;
   }

@@ -550,6 +550,14 @@ TEST_F(ApiTest, BearerTokensAndRoles) {
   EXPECT_EQ(journal["events"][3]["data"]["by"], "bss");
   EXPECT_EQ(Send(http::verb::get, "/healthz").result_int(), 200u);
   EXPECT_EQ(Send(http::verb::get, "/metrics").result_int(), 401u);
+  // A query that does not parse is looked at once the caller is known, and
+  // counted under its route.
+  EXPECT_EQ(Send(http::verb::get, "/v1/runs?limit=1&limit=2").result_int(),
+            401u);
+  auto twice = Send(http::verb::get, "/v1/runs?limit=1&limit=2", "", "",
+                    {{"Authorization", "Bearer reader-token-0123456789"}});
+  EXPECT_EQ(twice.result_int(), 400u);
+  EXPECT_EQ(log_.back()["route"], "/v1/runs");
 }
 
 }  // namespace
