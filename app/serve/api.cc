@@ -347,6 +347,13 @@ std::optional<ServerResponse> CheckCallbackUrl(
 
 std::optional<ServerResponse> CheckIdempotencyKey(const Api::Call& call,
                                                   std::string_view key) {
+  // Two keys (a proxy that adds its own) would start one run of the first
+  // and drop the second without a word.
+  if (call.request.count("Idempotency-Key") > 1) {
+    return Problem(call, 400, "invalid-idempotency-key",
+                   "Invalid Idempotency-Key",
+                   "the Idempotency-Key header is given more than once");
+  }
   bool printable = std::all_of(key.begin(), key.end(), [](char c) {
     return c > ' ' && c < 127;
   });
@@ -565,6 +572,9 @@ std::optional<ServerResponse> Api::Authorize(Call& call,
       std::equal(kBearer.begin(), kBearer.end(), header.begin(),
                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
     presented = header.substr(kBearer.size());
+    // RFC 7235: one or more spaces after the scheme.
+    while (!presented.empty() && presented.front() == ' ')
+      presented.remove_prefix(1);
   }
   // Every token is compared, so that the time taken does not say which
   // one (or whether any) was close.

@@ -82,7 +82,7 @@ class ApiTest : public ::testing::Test {
       request.body() = body;
       request.prepare_payload();
     }
-    for (const auto& [name, value] : headers) request.set(name, value);
+    for (const auto& [name, value] : headers) request.insert(name, value);
     std::optional<net::ServerResponse> response =
         engine_->Await(api_->Handle(std::move(request)));
     EXPECT_TRUE(response.has_value());
@@ -185,6 +185,13 @@ TEST_F(ApiTest, IdempotencyKeyReturnsTheSameRun) {
   EXPECT_EQ(Body(empty)["detail"],
             "the Idempotency-Key header must be 1 to 200 printable ASCII "
             "characters without spaces");
+
+  auto twice = Send(http::verb::post, "/v1/workflows/test.confirm/runs", body,
+                    "application/json",
+                    {{"Idempotency-Key", "order-2"}, {"Idempotency-Key", "x"}});
+  EXPECT_EQ(twice.result_int(), 400u);
+  EXPECT_EQ(Body(twice)["detail"],
+            "the Idempotency-Key header is given more than once");
 
   std::ofstream(dir_ + "/workflows/other.yaml")
       << "workflow: test.other\nsteps:\n  - id: nothing\n    set: {x: 1}\n";
@@ -527,6 +534,9 @@ TEST_F(ApiTest, BearerTokensAndRoles) {
   auto read = Send(http::verb::get, "/v1/runs", "", "",
                    {{"Authorization", "Bearer reader-token-0123456789"}});
   EXPECT_EQ(read.result_int(), 200u);
+  auto spaced = Send(http::verb::get, "/v1/runs", "", "",
+                     {{"Authorization", "Bearer   reader-token-0123456789"}});
+  EXPECT_EQ(spaced.result_int(), 200u);
   auto forbidden =
       Send(http::verb::post, "/v1/workflows/test.confirm/runs",
            R"({"inputs": {"account_id": 1}})", "application/json",
