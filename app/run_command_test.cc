@@ -244,6 +244,10 @@ TEST_F(RunCommandTest, WriteRecordingKeepsTheModeAndTheLink) {
             std::filesystem::perms::owner_read |
                 std::filesystem::perms::owner_write);
   EXPECT_FALSE(std::filesystem::exists(dir / "a.json.new"));
+  Status into_directory = WriteRecording({{"format", "x"}}, dir.string());
+  EXPECT_EQ(into_directory.message(), "cannot write the recording to " +
+                                          dir.string() + ": Is a directory");
+  EXPECT_FALSE(std::filesystem::exists(dir / ".new"));
 }
 
 TEST_F(RunCommandTest, InvalidWorkflowPrintsDiagnosticsAndRunsNothing) {

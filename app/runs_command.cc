@@ -125,8 +125,12 @@ Status CheckRecordingWritable(const std::string& path) {
   const std::filesystem::path target = RecordingTarget(path);
   std::filesystem::path directory = target.parent_path();
   if (directory.empty()) directory = ".";
-  // Written aside, then renamed: the directory must take a new file.
   std::error_code ignored;
+  if (std::filesystem::is_directory(target, ignored)) {
+    return Status::Error("cannot write the recording to " + path + ": " +
+                         std::strerror(EISDIR));
+  }
+  // Written aside, then renamed: the directory must take a new file.
   if (::access(directory.c_str(), W_OK) != 0 ||
       (std::filesystem::exists(target, ignored) &&
        ::access(target.c_str(), W_OK) != 0)) {
@@ -142,6 +146,11 @@ Status WriteRecording(const nlohmann::json& recording,
   // replaced (bssflow replay --update) is never seen half written; it
   // keeps the mode of the file it replaces, and a link to it stays a link.
   const std::filesystem::path target = RecordingTarget(path);
+  std::error_code ignored;
+  if (std::filesystem::is_directory(target, ignored)) {
+    return Status::Error("cannot write the recording to " + path + ": " +
+                         std::strerror(EISDIR));
+  }
   const std::string temporary = target.string() + ".new";
   std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
   if (!file) {
@@ -156,8 +165,10 @@ Status WriteRecording(const nlohmann::json& recording,
   if (::stat(target.c_str(), &replaced) == 0)
     ::chmod(temporary.c_str(), replaced.st_mode & 07777);
   if (!file || std::rename(temporary.c_str(), target.c_str()) != 0) {
+    std::string reason = std::strerror(errno);
     std::remove(temporary.c_str());
-    return Status::Error("cannot write the recording to " + path);
+    return Status::Error("cannot write the recording to " + path + ": " +
+                         reason);
   }
   return Status::Ok();
 }

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -245,11 +247,17 @@ int RunTests(const TestCommandOptions& options, std::ostream& out,
         std::filesystem::path(options.junit_file).parent_path();
     std::error_code ignored;
     if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
+    errno = 0;
     std::ofstream junit(options.junit_file, std::ios::binary | std::ios::trunc);
     junit << JunitXml(verdicts, seconds);
     junit.close();
     if (!junit) {
-      err << "bssflow test: cannot write " << options.junit_file << "\n";
+      int reason = std::filesystem::is_directory(options.junit_file, ignored)
+                       ? EISDIR
+                       : errno;
+      err << "bssflow test: cannot write " << options.junit_file
+          << (reason != 0 ? std::string(": ") + std::strerror(reason) : "")
+          << "\n";
       return kExitUsage;
     }
   }

@@ -71,7 +71,10 @@ Status ReadMember(const std::string& key, const nlohmann::json& value,
     }
     rule.probability = value.get<double>();
   } else if (key == "status") {
+    // One message for every status refused, 501 included (below).
     status = ReadInt(value, key, index, 500, 504, number);
+    if (!status.ok())
+      return FaultError(index, "\"status\" must be 500, 502, 503 or 504");
     rule.status = static_cast<int>(number);
   } else if (key == "retryAfter") {
     status = ReadInt(value, key, index, 0, 86'400, number);

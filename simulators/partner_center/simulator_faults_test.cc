@@ -205,7 +205,7 @@ TEST_F(FaultsTest, FaultPlanEndpoints) {
        "fault plan: faults[0]: \"kind\" must be one of latency, throttle, "
        "server_error, drop, timeout_after_commit, expire_tokens"},
       {R"({"faults": [{"kind": "server_error", "status": 404}]})",
-       "fault plan: faults[0]: \"status\" must be an integer from 500 to 504"},
+       "fault plan: faults[0]: \"status\" must be 500, 502, 503 or 504"},
       {R"({"fault": []})",
        "fault plan: unknown member \"fault\" (expected seed, faults)"},
   };
