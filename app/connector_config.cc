@@ -105,7 +105,11 @@ ConnectorsConfigResult ConfigReader::Run() {
 std::pair<dsl::Source, std::vector<dsl::Diagnostic>> ConfigReader::ReadWith(
     const std::function<void(const YAML::Node& root)>& read_root) {
   diagnostics_ = file_.syntax_errors();
-  if (diagnostics_.empty()) read_root(file_.root());
+  if (diagnostics_.empty()) {
+    // A key given twice: the reader would take one and drop the other.
+    diagnostics_ = file_.duplicate_keys();
+    read_root(file_.root());
+  }
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
                    [](const dsl::Diagnostic& a, const dsl::Diagnostic& b) {
                      return a.offset < b.offset;

@@ -90,16 +90,21 @@ std::optional<nlohmann::ordered_json> TypedScalar(const YAML::Node& node) {
   return std::nullopt;
 }
 
-// Reports each key of `map` met before (YAML keeps both), at the second.
+// Reports each key of `map` that repeats an earlier one but for its case,
+// when case does not matter (headers), at the second. (A key repeated as it
+// is, the reader reports for every file: YamlFile::duplicate_keys.)
 void CheckDuplicateKeys(ConfigReader& r, const YAML::Node& map,
                         const std::string& what, bool ignore_case) {
-  std::map<std::string, int32_t> first;
+  std::map<std::string, std::pair<std::string, int32_t>> first;
   for (const auto& entry : map) {
     std::string name = entry.first.Scalar();
     int32_t offset = r.file().OffsetOf(entry.first);
-    auto [it, added] = first.emplace(ignore_case ? Lower(name) : name, offset);
-    if (added) continue;
-    dsl::Location first_at = dsl::Locate(r.file().source(), it->second);
+    auto [it, added] =
+        first.emplace(ignore_case ? Lower(name) : name,
+                      std::make_pair(name, offset));
+    if (added || it->second.first == name) continue;
+    dsl::Location first_at =
+        dsl::Locate(r.file().source(), it->second.second);
     r.Report(entry.first, what + " '" + name + "' is given twice (first at " +
                               std::to_string(first_at.line) + ":" +
                               std::to_string(first_at.column) + ")");

@@ -102,6 +102,16 @@ expect:
                    "12:3: unknown field 'attempts' in 'expect'"}));
 }
 
+// A key given twice would have one of its values dropped without a word:
+// in a scenario, a check that passes for want of being read.
+TEST(ParseScenarioTest, AKeyGivenTwiceIsAProblem) {
+  ScenarioFileResult read =
+      Parse("scenario: s\nworkflow: w.yaml\ninputs: {a: 1}\ninputs: {a: 2}\n");
+  EXPECT_EQ(Problems(read),
+            Lines{"4:1: duplicate key 'inputs': it is already on line 3, and "
+                  "a key may appear only once in a map"});
+}
+
 TEST(ParseScenarioTest, AMissingRecordingIsAProblemAtItsField) {
   ScenarioFileResult read = Parse(
       "scenario: s\nworkflow: w.yaml\nrecording: nowhere.json\n");
