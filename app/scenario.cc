@@ -149,6 +149,14 @@ class ScenarioReader {
                         "an error");
     reader_.Require(reader_.KeyOf(response, "error"), error, "an error",
                     {"kind"});
+    // A day at most: the engine waits an hour at most, and fails the step
+    // for a longer Retry-After, which a scenario may want to show.
+    int64_t retry_after_ms = 0;
+    if (error["retry_after_ms"] &&
+        !reader_.ReadWholeNumber(error, "retry_after_ms", 0, 86'400'000,
+                                 retry_after_ms)) {
+      return false;
+    }
     const YAML::Node kind = error["kind"];
     if (kind && kind.IsScalar() &&
         std::find(kErrorKinds.begin(), kErrorKinds.end(), kind.Scalar()) ==

@@ -112,6 +112,16 @@ TEST(ParseScenarioTest, AKeyGivenTwiceIsAProblem) {
                   "a key may appear only once in a map"});
 }
 
+TEST(ParseScenarioTest, ARetryAfterOutOfRangeIsAProblem) {
+  ScenarioFileResult read = Parse(
+      "scenario: s\nworkflow: w.yaml\nresponses:\n"
+      "  bss.get_account:\n"
+      "    - error: {kind: throttled, retry_after_ms: -5}\n");
+  EXPECT_EQ(Problems(read),
+            Lines{"5:48: 'retry_after_ms' must be a whole number from 0 to "
+                  "86400000, got '-5'"});
+}
+
 TEST(ParseScenarioTest, AMissingRecordingIsAProblemAtItsField) {
   ScenarioFileResult read = Parse(
       "scenario: s\nworkflow: w.yaml\nrecording: nowhere.json\n");
