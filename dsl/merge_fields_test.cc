@@ -267,7 +267,8 @@ TEST(MergeFieldParseTest, UnreadableFileSaysHowToFixIt) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().message(),
             "merge fields '/nonexistent/merge_fields.yaml': cannot read the "
-            "file: No such file or directory; set BSSFLOW_DATA_DIR to the directory that holds merge_fields.yaml");
+            "file: No such file or directory; set BSSFLOW_DATA_DIR to the "
+            "directory that holds merge_fields.yaml");
 }
 
 TEST(MergeFieldNameTest, WordsJoinedByDots) {

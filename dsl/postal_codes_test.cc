@@ -310,7 +310,8 @@ TEST(PostalCodeParseTest, UnreadableFileSaysHowToFixIt) {
   EXPECT_EQ(
       result.status().message(),
       "postal code rules '/nonexistent/postal_codes.yaml': cannot read the "
-      "file: No such file or directory; set BSSFLOW_DATA_DIR to the directory that holds postal_codes.yaml");
+      "file: No such file or directory; set BSSFLOW_DATA_DIR to the "
+      "directory that holds postal_codes.yaml");
 }
 
 }  // namespace

@@ -98,7 +98,8 @@ Position PositionInScalar(const std::string& file_text,
       OffsetInScalarText(file_text, at, expression, offset));
   if (inside == at) return position;  // not found back: the scalar's start
   Position found = position;
-  std::string_view between = std::string_view(file_text).substr(at, inside - at);
+  std::string_view between =
+      std::string_view(file_text).substr(at, inside - at);
   size_t breaks = static_cast<size_t>(
       std::count(between.begin(), between.end(), '\n'));
   if (breaks == 0) {

@@ -57,8 +57,9 @@ class WorkflowStepTest : public testing::RunnerFixture {
   // kProvision started and parked on the prompt of its child (kLink), which
   // found the tenant t-1 "Contoso".
   RunSummary StartParkedOnTheChild() {
-    fake_->Script("partner_center.find_customer",
-                  {FakeConnector::Ok(J(R"({"id": "t-1", "name": "Contoso"})"))});
+    fake_->Script(
+        "partner_center.find_customer",
+        {FakeConnector::Ok(J(R"({"id": "t-1", "name": "Contoso"})"))});
     AddToLibrary(kLink);
     RunSummary parent = Start(kProvision);
     EXPECT_EQ(parent.status, RunStatus::kAwaitingConfirmation);

@@ -95,9 +95,10 @@ size_t LineEnd(std::string_view text, size_t begin) {
   return end;
 }
 
-// The offset just past the line break at `at` ("\n" or "\r\n").
+// The offset just past the line break at `at` ("\n", "\r\n" or "\r").
 size_t PastBreak(std::string_view text, size_t at) {
-  if (at < text.size() && text[at] == '\r') ++at;
+  if (at + 1 < text.size() && text[at] == '\r' && text[at + 1] == '\n')
+    return at + 2;
   return at < text.size() ? at + 1 : at;
 }
 

@@ -51,7 +51,7 @@ TEST(OffsetInScalarTest, EveryStyleFindsTheByteBack) {
   }
 }
 
-TEST(OffsetInScalarTest, FoldsComeFromTheirLineBreakAndEscapesFromTheBackslash) {
+TEST(OffsetInScalarTest, FoldsComeFromLineBreaksAndEscapesFromBackslashes) {
   // "a b": the space is the folded line break after "a".
   EXPECT_EQ(OffsetOfByte("v: >\n  a\n  b\n", 1), 8);
   // "a\tb": the tab is the escape at offset 5.
