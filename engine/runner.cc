@@ -49,15 +49,7 @@ namespace {
 
 // Whether an input value of kind `got` may stand for a declared `want`.
 bool KindFits(dsl::ValueKind want, const dsl::Value& got) {
-  if (got.kind() == want) return true;
-  if (want == dsl::ValueKind::kDouble) {
-    return got.kind() == dsl::ValueKind::kInt ||
-           got.kind() == dsl::ValueKind::kUint;
-  }
-  if (want == dsl::ValueKind::kUint) {
-    return got.kind() == dsl::ValueKind::kInt && got.int_value() >= 0;
-  }
-  return false;
+  return InputAsKind(want, got).has_value();
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include "engine/runner_drive.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -45,31 +47,62 @@ dsl::Value StepError::ToValue() const {
   return dsl::Value::Map(std::move(map));
 }
 
+std::optional<dsl::Value> InputAsKind(dsl::ValueKind want,
+                                      const dsl::Value& got) {
+  using dsl::ValueKind;
+  if (got.kind() == want) return got;
+  // 2^63 and 2^64 as doubles: the first whole numbers past the ranges.
+  constexpr double kTwo63 = 9223372036854775808.0;
+  constexpr double kTwo64 = 18446744073709551616.0;
+  const bool whole = got.kind() == ValueKind::kDouble &&
+                     std::isfinite(got.double_value()) &&
+                     std::trunc(got.double_value()) == got.double_value();
+  switch (want) {
+    case ValueKind::kDouble:
+      if (got.kind() == ValueKind::kInt)
+        return dsl::Value::Double(static_cast<double>(got.int_value()));
+      if (got.kind() == ValueKind::kUint)
+        return dsl::Value::Double(static_cast<double>(got.uint_value()));
+      break;
+    case ValueKind::kUint:
+      if (got.kind() == ValueKind::kInt && got.int_value() >= 0)
+        return dsl::Value::Uint(static_cast<uint64_t>(got.int_value()));
+      if (whole && got.double_value() >= 0 && got.double_value() < kTwo64)
+        return dsl::Value::Uint(static_cast<uint64_t>(got.double_value()));
+      break;
+    case ValueKind::kInt:
+      if (whole && got.double_value() >= -kTwo63 &&
+          got.double_value() < kTwo63)
+        return dsl::Value::Int(static_cast<int64_t>(got.double_value()));
+      break;
+    default:
+      break;
+  }
+  return std::nullopt;
+}
+
 dsl::Value TypedInputs(const Workflow& workflow, dsl::Value inputs) {
-  bool converts = std::any_of(
-      workflow.inputs.begin(), workflow.inputs.end(), [](const Input& input) {
-        return input.kind == dsl::ValueKind::kDouble ||
-               input.kind == dsl::ValueKind::kUint;
-      });
-  if (!converts || inputs.kind() != dsl::ValueKind::kMap) return inputs;
-  std::vector<std::pair<dsl::Value, dsl::Value>> entries =
-      inputs.map_value().entries();
-  for (auto& [name, value] : entries) {
+  if (inputs.kind() != dsl::ValueKind::kMap) return inputs;
+  auto declared = [&workflow](const dsl::Value& name) -> const Input* {
     for (const Input& input : workflow.inputs) {
-      if (!input.kind.has_value() || input.name != name.string_value())
-        continue;
-      if (*input.kind == dsl::ValueKind::kDouble &&
-          value.kind() == dsl::ValueKind::kInt) {
-        value = dsl::Value::Double(static_cast<double>(value.int_value()));
-      } else if (*input.kind == dsl::ValueKind::kDouble &&
-                 value.kind() == dsl::ValueKind::kUint) {
-        value = dsl::Value::Double(static_cast<double>(value.uint_value()));
-      } else if (*input.kind == dsl::ValueKind::kUint &&
-                 value.kind() == dsl::ValueKind::kInt &&
-                 value.int_value() >= 0) {
-        value = dsl::Value::Uint(static_cast<uint64_t>(value.int_value()));
-      }
+      if (input.kind.has_value() && input.name == name.string_value())
+        return &input;
     }
+    return nullptr;
+  };
+  // Most runs give every input in its kind: their map is kept as it is.
+  const auto& given = inputs.map_value().entries();
+  bool converts = std::any_of(given.begin(), given.end(), [&](const auto& e) {
+    const Input* input = declared(e.first);
+    return input != nullptr && e.second.kind() != *input->kind;
+  });
+  if (!converts) return inputs;
+  std::vector<std::pair<dsl::Value, dsl::Value>> entries = given;
+  for (auto& [name, value] : entries) {
+    const Input* input = declared(name);
+    if (input == nullptr) continue;
+    if (std::optional<dsl::Value> typed = InputAsKind(*input->kind, value))
+      value = std::move(*typed);
   }
   return dsl::Value::Map(dsl::ValueMap::OfDistinctKeys(std::move(entries)));
 }

@@ -355,10 +355,16 @@ Status AppendToStore(JournalStore& store, const std::string& run_id,
                      const std::vector<Event>& events, RunStatus status,
                      const std::string& current_step, int64_t time_ms);
 
-/// The run's inputs as its expressions read them: an input declared
-/// `double` given as a whole number is that number as a double, and one
-/// declared `uint` given as a non-negative int is that uint (JSON does not
-/// tell them apart; Runner::CheckInputs has let them in).
+/// `got` as an input declared of kind `want`: itself when it is of that
+/// kind; a number of another kind that stands for one of `want` converted
+/// (JSON does not tell 2 from 2.0 or 3u: an int or uint as a double, a
+/// non-negative int or whole double in range as a uint, a whole double in
+/// range as an int); nullopt for anything else.
+std::optional<dsl::Value> InputAsKind(dsl::ValueKind want,
+                                      const dsl::Value& got);
+
+/// The run's inputs as its expressions read them: each typed input as
+/// InputAsKind makes it (Runner::CheckInputs has let them in).
 dsl::Value TypedInputs(const Workflow& workflow, dsl::Value inputs);
 
 /// Where byte `offset` of an expression written at `position` (the start

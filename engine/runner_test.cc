@@ -126,26 +126,37 @@ TEST_F(RunnerTest, InputsAreChecked) {
   EXPECT_EQ(fake_->calls().size(), 0u);
 }
 
-// JSON writes 2 for 2.0 and 3 for 3u: an input declared double or uint
-// reads as one whatever the caller wrote.
-TEST_F(RunnerTest, WholeNumbersForDoubleAndUintInputsTakeTheirKinds) {
+// JSON writes 2 for 2.0 and 3 for 3u, and some writers 7.0 for 7: a number
+// given for a double, uint or int input reads as one of its kind.
+TEST_F(RunnerTest, WholeNumbersForDoubleUintAndIntInputsTakeTheirKinds) {
   RunSummary run = Start(R"(workflow: test.kinds
-inputs: {d: double, u: uint}
+inputs: {d: double, u: uint, n: int}
 steps:
   - id: a
     set:
       scaled: "${ inputs.d * 1.5 }"
       next: "${ inputs.u + 1u }"
-      kinds: "${ [type(inputs.d), type(inputs.u)] }"
+      sum: "${ inputs.n + 1 }"
+      kinds: "${ [type(inputs.d), type(inputs.u), type(inputs.n)] }"
 outputs:
   scaled: "${ vars.scaled }"
   next: "${ vars.next }"
+  sum: "${ vars.sum }"
   kinds: "${ vars.kinds }"
 )",
-                         {{"d", 2}, {"u", 3}});
+                         {{"d", 2}, {"u", 3}, {"n", 7.0}});
   EXPECT_EQ(run.status, RunStatus::kSucceeded);
   EXPECT_EQ(Last(run.run_id).data["outputs"].dump(),
-            R"({"kinds":["double","uint"],"next":4,"scaled":3.0})");
+            R"({"kinds":["double","uint","int"],"next":4,"scaled":3.0,)"
+            R"("sum":8})");
+  Result<RunSummary> refused =
+      Await(runner_->Start(Load(R"(workflow: test.kinds2
+inputs: {n: int}
+steps: [{id: a, set: {x: 1}}]
+)"),
+                           text_, {{"n", 7.5}}, ""));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(), "input 'n' must be int, got double");
 }
 
 constexpr const char* kRetry = R"(workflow: test.retry
