@@ -86,8 +86,10 @@ class ScenarioReader {
                         "the scenario");
     reader_.Require(root, root, "a scenario", {"scenario", "workflow"});
     reader_.ReadText(root, "scenario", scenario_.title);
-    if (reader_.ReadText(root, "workflow", scenario_.workflow_file))
+    if (reader_.ReadText(root, "workflow", scenario_.workflow_file)) {
       scenario_.workflow_file = Resolve(scenario_.file, scenario_.workflow_file);
+      scenario_.workflow_offset = reader_.file().OffsetOf(root["workflow"]);
+    }
     if (const YAML::Node inputs = root["inputs"]) {
       if (reader_.ExpectMap(inputs, "'inputs'")) scenario_.inputs = YamlJson(inputs);
     }

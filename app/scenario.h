@@ -77,6 +77,7 @@ struct Scenario {
   std::string file;
   std::string title;
   std::string workflow_file;  // resolved against the scenario's directory
+  int32_t workflow_offset = 0;  // of the `workflow:` value, in the file
   nlohmann::json inputs = nlohmann::json::object();
   std::optional<Recording> recording;
   /// Per action, the answers in order ({result} or {error}).

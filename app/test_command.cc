@@ -116,7 +116,11 @@ ScenarioVerdict RunOne(const std::string& file, WorkflowCache& workflows,
   std::vector<dsl::Diagnostic> misnamed;
   if (workflow.workflow != nullptr)
     misnamed = CheckScenarioNames(scenario, *workflow.workflow);
-  if (workflow.workflow == nullptr) {
+  if (workflow.workflow == nullptr && workflow.text.empty()) {
+    // The file cannot be read: said at the scenario's `workflow:`.
+    verdict.failures = Lines(dsl::Render(
+        read.source, {scenario.workflow_offset, workflow.problems}));
+  } else if (workflow.workflow == nullptr) {
     verdict.failures = Lines(workflow.problems);
   } else if (!misnamed.empty()) {
     verdict.failures = Lines(dsl::RenderAll(read.source, misnamed));

@@ -223,5 +223,14 @@ grep -qF '<failure message="status: expected succeeded, got failed' junit.xml ||
 expect_output "a path that does not exist" 2 \
   "bssflow test: nowhere: no such file or directory" \
   -- "$bssflow" test nowhere
+mkdir lost
+printf 'scenario: lost\nworkflow: nowhere.yaml\ninputs: {account_id: 1}\n' >lost/lost.yaml
+expect_output "a workflow file that cannot be read is placed at its field" 1 \
+"FAIL lost/lost.yaml: lost
+  lost/lost.yaml:2:11: lost/nowhere.yaml: cannot read the file: No such file or directory
+      workflow: nowhere.yaml
+                ^
+1 scenario: 0 passed, 1 failed" \
+  -- bash -c "set -o pipefail; '$bssflow' test lost/lost.yaml | sed 's/ ([0-9.]* s)\$//'"
 
 echo "ok: replay and test"
