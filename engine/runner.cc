@@ -314,6 +314,15 @@ std::optional<StartedBy> ParentOf(const RunRecord& run) {
       key.substr(slash + 1)};
 }
 
+std::optional<StartedBy> AskingParent(JournalStore& store,
+                                      const RunRecord& run) {
+  std::optional<StartedBy> parent = ParentOf(run);
+  if (!parent.has_value()) return std::nullopt;
+  Result<RunRecord> asking = store.GetRun(parent->run_id);
+  if (asking.ok() && IsFinal(asking.value().status)) return std::nullopt;
+  return parent;
+}
+
 std::string AnsweredThroughParent(const RunRecord& run,
                                   const StartedBy& parent) {
   return "run " + run.id + " asks its prompts through step '" + parent.step +
@@ -342,10 +351,12 @@ boost::asio::awaitable<Result<RunSummary>> Runner::AnswerParkedRun(
   }
   // Answered on its own, a child would go on while its parent still waits
   // on the prompt, and the parent's own answer would be journaled there
-  // but never reach the child.
-  std::optional<StartedBy> parent = ParentOf(run);
-  if (parent.has_value() && from == AnswerFrom::kCaller)
-    co_return Status::Error(AnsweredThroughParent(run, *parent));
+  // but never reach the child. (A parent that is over no longer asks: its
+  // child, left parked, may be answered.)
+  if (from == AnswerFrom::kCaller) {
+    if (std::optional<StartedBy> parent = AskingParent(*deps_.store, run))
+      co_return Status::Error(AnsweredThroughParent(run, *parent));
+  }
   // The journal the drive that parked the run left, if it is still the
   // run's; else the store's, read before the answer is written, so that a
   // journal the store cannot read (damaged) refuses the answer rather than

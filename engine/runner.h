@@ -119,6 +119,12 @@ struct StartedBy {
 };
 std::optional<StartedBy> ParentOf(const RunRecord& run);
 
+/// ParentOf(run) while that parent is not over (or cannot be read): the
+/// run whose prompts it asks, and which alone takes their answers. A parent
+/// that is over asks nothing; its child, if left parked, answers for itself.
+std::optional<StartedBy> AskingParent(JournalStore& store,
+                                      const RunRecord& run);
+
 /// Why a run a `workflow` step started is not answered on its own: its
 /// prompts are asked, and answered, through the parent that waits on them.
 /// "run C asks its prompts through step 'kid' of run P: answer run P".
@@ -233,8 +239,9 @@ class Runner {
 
   /// Journals the answer to the run's pending confirmation (`by`: who
   /// answered) and drives the run on. An error when the run is not awaiting
-  /// a confirmation, or was started by a `workflow` step (its parent asks
-  /// its prompts, and is answered instead: AnsweredThroughParent).
+  /// a confirmation, or was started by a `workflow` step whose run is not
+  /// over (that run asks its prompts, and is answered instead:
+  /// AnsweredThroughParent).
   boost::asio::awaitable<Result<RunSummary>> AnswerConfirmation(
       std::string run_id, Answer answer, std::string by,
       Drive drive = Drive::kUntilSettled);

@@ -118,6 +118,24 @@ TEST_F(WorkflowStepTest, TheChildIsAnsweredThroughItsParentOnly) {
             R"({"outputs":{"tenant":"t-1"},"status":"succeeded"})");
 }
 
+// A parent that is over asks nothing: a child it left parked (a crash
+// between the parent's end and the child's cancel) answers for itself.
+TEST_F(WorkflowStepTest, AChildLeftParkedByAParentThatIsOverIsAnswered) {
+  RunSummary parent = StartParkedOnTheChild();
+  std::string child = ChildOf(parent.run_id, "link");
+  RunRecord record = store_->GetRun(parent.run_id).value();
+  Event finished;
+  finished.sequence = record.last_sequence + 1;
+  finished.type = event_type::kRunFinished;
+  finished.data = {{"status", "cancelled"}};
+  ASSERT_TRUE(store_
+                  ->Append(parent.run_id, record.last_sequence, {finished},
+                           RunStatus::kCancelled, "", 1700000000000)
+                  .ok());
+  RunSummary done = Answer(child, engine::Answer::kConfirm);
+  EXPECT_EQ(done.status, RunStatus::kSucceeded);
+}
+
 TEST_F(WorkflowStepTest, RejectedChildEndsAsAResultTheParentCanRead) {
   fake_->Script("partner_center.find_customer",
                 {FakeConnector::Ok(J(R"({"id": "t-1", "name": "Contoso"})"))});

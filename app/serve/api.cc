@@ -963,7 +963,8 @@ Api::Reply Api::AnswerRun(Call& call) {
                       "Not awaiting a confirmation",
                       engine::NotAwaitingConfirmation(id, run.value().status));
   }
-  if (auto parent = engine::ParentOf(run.value())) {
+  if (auto parent =
+          engine::AskingParent(deps_.engine->store(), run.value())) {
     co_return Problem(call, 409, "answered-through-parent",
                       "Answered through its parent run",
                       engine::AnsweredThroughParent(run.value(), *parent));
