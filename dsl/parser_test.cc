@@ -517,6 +517,15 @@ TEST(ParserErrorTest, TabsKeepTheirWidthUnderTheCaret) {
             "    \t   \t^\n");
 }
 
+// Columns count characters; the caret line gives a wide character (CJK,
+// emoji) the two columns a terminal shows it in.
+TEST(ParserErrorTest, WideCharactersTakeTwoColumnsUnderTheCaret) {
+  EXPECT_EQ(ErrorOf("'\xe6\x9d\xb1\xe4\xba\xac' +"),
+            "<expr>:1:7: expected an expression after '+', found end of input\n"
+            "    '\xe6\x9d\xb1\xe4\xba\xac' +\n"
+            "            ^\n");
+}
+
 // ---- Input checks and limits ------------------------------------------------
 
 TEST(ParserLimitTest, InvalidUtf8PointsAtTheFirstBadByte) {

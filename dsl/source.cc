@@ -1,6 +1,8 @@
 #include "dsl/source.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 namespace bssflow::dsl {
 
@@ -19,6 +21,41 @@ std::pair<size_t, size_t> LineAround(std::string_view text, size_t offset) {
   if (end == std::string_view::npos) end = text.size();
   if (end > begin && text[end - 1] == '\r') --end;
   return {begin, end};
+}
+
+// The code point that starts at text[at] (UTF-8), and how many bytes it
+// takes; a byte that starts no valid sequence is taken as itself.
+std::pair<uint32_t, size_t> CodePointAt(std::string_view text, size_t at) {
+  unsigned char lead = static_cast<unsigned char>(text[at]);
+  size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3
+                  : lead >= 0xC0 ? 2 : 1;
+  if (at + length > text.size()) return {lead, 1};
+  uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
+  for (size_t i = 1; i < length; ++i) {
+    if (!IsContinuationByte(text[at + i])) return {lead, 1};
+    code = (code << 6) | (static_cast<unsigned char>(text[at + i]) & 0x3F);
+  }
+  return {code, length};
+}
+
+// Whether a terminal shows `code` two columns wide: East Asian wide and
+// full-width characters and emoji (the main blocks of Unicode's
+// East_Asian_Width W and F).
+bool IsWide(uint32_t code) {
+  return (code >= 0x1100 && code <= 0x115F) ||
+         (code >= 0x2E80 && code <= 0x303E) ||
+         (code >= 0x3041 && code <= 0x33FF) ||
+         (code >= 0x3400 && code <= 0x4DBF) ||
+         (code >= 0x4E00 && code <= 0x9FFF) ||
+         (code >= 0xA000 && code <= 0xA4CF) ||
+         (code >= 0xAC00 && code <= 0xD7A3) ||
+         (code >= 0xF900 && code <= 0xFAFF) ||
+         (code >= 0xFE30 && code <= 0xFE4F) ||
+         (code >= 0xFF00 && code <= 0xFF60) ||
+         (code >= 0xFFE0 && code <= 0xFFE6) ||
+         (code >= 0x1F300 && code <= 0x1F64F) ||
+         (code >= 0x1F900 && code <= 0x1F9FF) ||
+         (code >= 0x20000 && code <= 0x3FFFD);
 }
 
 int CodePoints(std::string_view text) {
@@ -54,11 +91,13 @@ std::string Render(const Source& source, const Diagnostic& diagnostic) {
                        text.size());
   auto [line_begin, line_end] = LineAround(text, at);
   std::string_view line = text.substr(line_begin, line_end - line_begin);
-  // Tabs keep their width in the caret line so that the caret lines up.
+  // Tabs keep their width in the caret line, and wide characters take two
+  // columns, so that the caret lines up in a terminal.
   std::string caret;
-  for (char c : text.substr(line_begin, at - line_begin)) {
-    if (IsContinuationByte(c)) continue;
-    caret.push_back(c == '\t' ? '\t' : ' ');
+  for (size_t i = line_begin; i < at;) {
+    auto [code, length] = CodePointAt(text, i);
+    caret += code == '\t' ? "\t" : IsWide(code) ? "  " : " ";
+    i += length;
   }
   out += "    ";
   out += line;
