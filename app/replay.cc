@@ -74,6 +74,16 @@ Result<Recording::Attempt> ReadAttempt(const json& attempt,
     }
     read.error = *error.value();
   }
+  if (attempt.contains("sent_at")) {
+    Result<std::string> sent_at = StringMember(attempt, pointer, "sent_at");
+    if (!sent_at.ok()) return sent_at.status();
+    read.sent_at = std::move(sent_at).value();
+  }
+  if (attempt.contains("resent")) {
+    if (!attempt["resent"].is_boolean())
+      return Status::Error(pointer + "/resent must be true or false");
+    read.resent = attempt["resent"].get<bool>();
+  }
   return read;
 }
 
@@ -369,13 +379,24 @@ class Comparison {
   }
 
   // The replay's recording with each call under the idempotency key of the
-  // recorded call that answered it: a recording accepted with --update
-  // changes only where the run did (the replay draws keys of its own).
+  // recorded call that answered it, and each attempt a recorded one
+  // answered with that attempt's send time and restart mark: a recording
+  // accepted with --update changes only where the run did (the replay
+  // draws keys of its own, sends at its own times and is never restarted).
   void KeepRecordedKeys(json& replayed) const {
     json& calls = replayed["calls"];
     for (size_t i = 0; i < calls.size() && i < answered_by_.size(); ++i) {
-      const std::string& key = recording_.calls[answered_by_[i]].idempotency_key;
-      if (!key.empty()) calls[i]["idempotency_key"] = key;
+      const Recording::Call& recorded = recording_.calls[answered_by_[i]];
+      if (!recorded.idempotency_key.empty())
+        calls[i]["idempotency_key"] = recorded.idempotency_key;
+      json& attempts = calls[i]["attempts"];
+      for (size_t j = 0; j < attempts.size() && j < recorded.attempts.size();
+           ++j) {
+        const Recording::Attempt& answered = recorded.attempts[j];
+        if (answered.sent_at.has_value())
+          attempts[j]["sent_at"] = *answered.sent_at;
+        if (answered.resent) attempts[j]["resent"] = true;
+      }
     }
   }
 

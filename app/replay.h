@@ -43,6 +43,9 @@ struct Recording {
   struct Attempt {
     std::optional<nlohmann::json> result;
     std::optional<nlohmann::json> error;  // {kind, code, message, ...}
+    /// As recorded, kept by --update for the attempts they answer.
+    std::optional<std::string> sent_at;
+    bool resent = false;  // sent again after a restart
   };
   struct Call {
     std::string step;

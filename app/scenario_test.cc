@@ -274,7 +274,7 @@ TEST(ScenarioAnswersTest, ResponsesFirstThenTheRecordingThenTheLastAgain) {
   Recording recording;
   recording.calls.push_back(
       {"create", "pc.create", json::object(),
-       {{json{{"id", "t-1"}}, std::nullopt}}, "key-1"});
+       {{json{{"id", "t-1"}}, std::nullopt, std::nullopt, false}}, "key-1"});
   scenario.recording = recording;
   ScenarioAnswers answers(scenario);
   // Attempt 1 from the responses, attempt 2 from the recording.

@@ -138,6 +138,16 @@ expect_output "the updated recording replays the same" 0 \
   fail "the updated recording has other idempotency keys"
 [ "$(jq -r '.calls[] | select(.step == "welcome") | .arguments.body' accepted.json)" = "***" ] ||
   fail "the updated recording shows a secret"
+# A call sent again after a restart stays marked so, and every attempt keeps
+# its recorded send time: only what the run changed changes.
+jq '(.calls[] | select(.step == "create_customer") | .attempts[0].resent) = true' \
+  new-tenant.json >restarted.json
+jq -c '[.calls[] | {step, sent: [.attempts[] | .sent_at]}] | sort' restarted.json >sent.before
+"$bssflow" replay --update --workflow reorder.yaml restarted.json >/dev/null
+[ "$(jq -r '.calls[] | select(.step == "create_customer") | .attempts[0].resent' restarted.json)" = true ] ||
+  fail "the updated recording lost the restart of create_customer"
+[ "$(jq -c '[.calls[] | {step, sent: [.attempts[] | .sent_at]}] | sort' restarted.json)" = "$(cat sent.before)" ] ||
+  fail "the updated recording has other send times"
 expect_output "--update on a dropped prerequisite has nothing to answer the new call with" 1 \
 "FAIL no-phone.json: step domain calls partner_center.check_domain, which the recording has no answer for; record the run again
 1 recording: 0 same, 1 diverged" \
