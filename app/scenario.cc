@@ -91,7 +91,10 @@ class ScenarioReader {
       scenario_.workflow_offset = reader_.file().OffsetOf(root["workflow"]);
     }
     if (const YAML::Node inputs = root["inputs"]) {
-      if (reader_.ExpectMap(inputs, "'inputs'")) scenario_.inputs = YamlJson(inputs);
+      if (reader_.ExpectMap(inputs, "'inputs'")) {
+        scenario_.inputs = YamlJson(inputs);
+        scenario_.inputs_offset = reader_.file().OffsetOf(inputs);
+      }
     }
     ReadRecording(root);
     if (const YAML::Node responses = root["responses"]) ReadResponses(responses);

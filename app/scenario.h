@@ -79,6 +79,7 @@ struct Scenario {
   std::string workflow_file;  // resolved against the scenario's directory
   int32_t workflow_offset = 0;  // of the `workflow:` value, in the file
   nlohmann::json inputs = nlohmann::json::object();
+  int32_t inputs_offset = 0;  // of the `inputs:` value; 0 when there is none
   std::optional<Recording> recording;
   /// Per action, the answers in order ({result} or {error}).
   std::map<std::string, std::vector<nlohmann::json>> responses;

@@ -19,6 +19,7 @@
 #include "app/replay_command.h"
 #include "app/scenario.h"
 #include "base/read_file.h"
+#include "engine/runner.h"
 
 namespace bssflow::app {
 
@@ -124,6 +125,12 @@ ScenarioVerdict RunOne(const std::string& file, WorkflowCache& workflows,
     verdict.failures = Lines(workflow.problems);
   } else if (!misnamed.empty()) {
     verdict.failures = Lines(dsl::RenderAll(read.source, misnamed));
+  } else if (Status fits = engine::Runner::CheckInputs(*workflow.workflow,
+                                                       scenario.inputs);
+             !fits.ok()) {
+    // Said at the scenario's `inputs:` (or its start, when it has none).
+    verdict.failures = Lines(
+        dsl::Render(read.source, {scenario.inputs_offset, fits.message()}));
   } else {
     Result<std::vector<std::string>> failures =
         RunScenario(scenario, workflow.workflow, workflow.text, actions);

@@ -242,5 +242,13 @@ expect_output "a workflow file that cannot be read is placed at its field" 1 \
                 ^
 1 scenario: 0 passed, 1 failed" \
   -- bash -c "set -o pipefail; '$bssflow' test lost/lost.yaml | sed 's/ ([0-9.]* s)\$//'"
+printf 'scenario: typo\nworkflow: %s\ninputs: {account_id: 1, acount: 2}\n' "$original" >lost/typo.yaml
+expect_output "inputs that do not fit the workflow are placed at their field" 1 \
+"FAIL lost/typo.yaml: typo
+  lost/typo.yaml:3:9: workflow microsoft.provision-tenant has no input 'acount'
+      inputs: {account_id: 1, acount: 2}
+              ^
+1 scenario: 0 passed, 1 failed" \
+  -- bash -c "set -o pipefail; '$bssflow' test lost/typo.yaml | sed 's/ ([0-9.]* s)\$//'"
 
 echo "ok: replay and test"
